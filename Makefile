@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: EUPL-1.2
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/flagdesk
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-sqlite test-postgres lint typecheck apilint bench postgres clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]' -c requirements/constraints.txt
+	touch $@
+
+run: install
+	$(BIN)/flagdesk migrate --no-input
+	$(BIN)/flagdesk demo
+	@echo "FlagDesk: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(BIN)/flagdesk runserver $(HOST):$(PORT) --insecure
+
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check flagdesk benchmarks
+	$(BIN)/ruff format --check flagdesk benchmarks
+	$(BIN)/mypy flagdesk
+	$(BIN)/flagdesk makemigrations --check --dry-run
+
+test-sqlite: install
+	$(BIN)/pytest -n 2 -q
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+test-postgres: install postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
+
+apilint: install
+	sh scripts/apilint.sh
+
+bench: install
+	$(BIN)/python benchmarks/intake.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Public API of the accounts app: staff users, partner organisations and their API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from flagdesk.accounts.constants import Role
+from flagdesk.accounts.models import ApiToken, PartnerOrganisation, User, hash_token
+from flagdesk.audit import service as audit
+
+TOKEN_PREFIX = "fd_"
+
+
+def create_staff_user(username: str, roles: Iterable[str], *, email: str = "",
+                      password: str | None = None, actor: Any = None,
+                      must_change_password: bool = True) -> tuple[User, str]:
+    """Create a staff member; returns the user and the (one-time) password."""
+    roles = sorted({str(Role(r)) for r in roles})
+    password = password or secrets.token_urlsafe(12)
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, email=email, password=password)
+        user.roles = roles
+        user.is_staff = Role.ADMIN in roles
+        user.must_change_password = must_change_password
+        user.save()
+        audit.log("user_created", user, actor=actor, after={"username": username, "roles": roles})
+    return user, password
+
+
+def set_roles(user: User, roles: Iterable[str], actor: Any) -> None:
+    roles = sorted({str(Role(r)) for r in roles})
+    before = list(user.roles)
+    user.roles = roles
+    user.is_staff = Role.ADMIN in roles
+    user.save(update_fields=["roles", "is_staff"])
+    audit.log("user_roles_changed", user, actor=actor, before={"roles": before},
+              after={"roles": roles})
+
+
+def create_partner(name: str, source_type: str, *, contact_email: str = "",
+                   legal_basis: str = "", actor: Any = None) -> PartnerOrganisation:
+    with transaction.atomic():
+        organisation = PartnerOrganisation.objects.create(
+            name=name, source_type=source_type, contact_email=contact_email,
+            legal_basis=legal_basis,
+        )
+        audit.log("partner_created", organisation, actor=actor,
+                  after={"name": name, "source_type": source_type})
+    return organisation
+
+
+def _service_account(organisation: PartnerOrganisation) -> User:
+    username = f"partner-{organisation.pk}"
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"organisation": organisation, "roles": [str(Role.PARTNER)]},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def issue_token(*, name: str, organisation: PartnerOrganisation | None = None,
+                user: User | None = None, actor: Any = None) -> tuple[ApiToken, str]:
+    """Create a token for a partner organisation or a staff user; the raw token is shown once."""
+    if (organisation is None) == (user is None):
+        raise ValueError("a token belongs to either an organisation or a staff user")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        owner = _service_account(organisation) if organisation else user
+        assert owner is not None
+        token = ApiToken.objects.create(user=owner, organisation=organisation, name=name,
+                                        prefix=raw[:10], token_hash=hash_token(raw))
+        audit.log("api_token_issued", token, actor=actor,
+                  after={"name": name, "prefix": token.prefix,
+                         "organisation": organisation.name if organisation else None,
+                         "user": user.get_username() if user else None})
+    return token, raw
+
+
+def revoke_token(token: ApiToken, actor: Any = None) -> None:
+    if token.revoked_at is not None:
+        return
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.log("api_token_revoked", token, actor=actor, after={"prefix": token.prefix})
+
+
+def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
+    token = (ApiToken.objects.select_related("user", "organisation")
+             .filter(token_hash=hash_token(raw), revoked_at__isnull=True).first())
+    if token is None or not token.user.is_active:
+        return None
+    if token.organisation is not None and not token.organisation.active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        # Written at most once a minute, so a busy partner doesn't turn reads into writes.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user, token

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The assessor's checklist and the four-eyes decision on a case."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from flagdesk.intake.models import Case
+
+
+class Assessment(models.Model):
+    """The checklist: each answer with the assessor's reasoning, and what the rules made of it."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
+    election_process_risk = models.BooleanField(
+        _("risk to the organisation, execution or integrity of the election process"),
+        null=True, blank=True)
+    election_process_risk_reasoning = models.TextField(blank=True)
+    misleading = models.BooleanField(_("false or misleading"), null=True, blank=True)
+    misleading_reasoning = models.TextField(blank=True)
+    harms = models.JSONField(_("effect on the vote"), null=True, blank=True)
+    harms_reasoning = models.TextField(blank=True)
+    own_contact_attempts = models.PositiveSmallIntegerField(
+        _("co-government's own contact attempts"), null=True, blank=True)
+    own_contact_attempts_reasoning = models.TextField(blank=True)
+    own_means_exhausted = models.BooleanField(_("own means exhausted"), null=True, blank=True)
+    own_means_exhausted_reasoning = models.TextField(blank=True)
+    eligible = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list, blank=True)
+    rules_version = models.CharField(max_length=20)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"assessment of {self.case}"
+
+
+class Outcome(models.TextChoices):
+    DEPLOY = "deploy", _("Deploy the trusted-flagger status")
+    NO_DEPLOY = "no_deploy", _("Do not deploy")
+    REFER = "refer", _("Refer elsewhere")
+
+
+class DecisionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Sent back")
+
+
+class Decision(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    justification = models.TextField(_("justification"))
+    is_override = models.BooleanField(
+        _("deploys against the rules' reasons"), default=False)
+    override_justification = models.TextField(_("override justification"), blank=True)
+    engine_eligible = models.BooleanField()
+    engine_reasons = models.JSONField(default=list)
+    rules_version = models.CharField(max_length=20)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=DecisionStatus.choices,
+                              default=DecisionStatus.PROPOSED, db_index=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            # Four eyes, enforced by the database too: nobody reviews their own decision.
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("decided_by")),
+                name="decision_reviewed_by_someone_else",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_override=False) | ~models.Q(override_justification=""),
+                name="override_needs_justification",
+            ),
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="proposed"),
+                                    name="one_open_decision_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.case})"

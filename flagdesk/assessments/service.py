@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Public API of the assessments app: the checklist, the decision and its four-eyes review."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from flagdesk.accounts.permissions import Action, require
+from flagdesk.assessments.models import Assessment, Decision, DecisionStatus, Outcome
+from flagdesk.assessments.rules import (
+    HARMS,
+    RULES_VERSION,
+    AssessmentAnswers,
+    Eligibility,
+    History,
+    evaluate,
+)
+from flagdesk.audit import service as audit
+from flagdesk.intake import service as intake
+from flagdesk.intake.models import Case, CaseState
+
+ANSWER_FIELDS = tuple(f.name for f in fields(AssessmentAnswers))
+
+
+class WorkflowError(Exception):
+    """The action is not possible in the case's current state (shown to the user)."""
+
+
+def answers_of(assessment: Assessment | None) -> AssessmentAnswers:
+    if assessment is None:
+        return AssessmentAnswers()
+    return AssessmentAnswers(**{name: getattr(assessment, name) for name in ANSWER_FIELDS})
+
+
+def evaluate_case(case: Case, answers: AssessmentAnswers | None = None) -> Eligibility:
+    """The rules applied to a case: its first signal's source, its URLs, this election."""
+    if answers is None:
+        answers = answers_of(getattr(case, "assessment", None))
+    first = case.first_signal
+    facts = intake.signal_facts(
+        source_type=first.source_type if first else "unknown",
+        category=case.category,
+        platform_name=case.platform.slug,
+        urls=list(case.urls.values_list("normalised_url", flat=True)),
+        organisation=first.source_organisation_name if first else None,
+    )
+    history = History(notified_urls=intake.notified_urls(case.election, exclude_case=case))
+    return evaluate(facts, answers, history)
+
+
+def clean_answers(data: dict[str, Any]) -> dict[str, Any]:
+    """Check types and values of checklist answers; raise WorkflowError on nonsense."""
+    cleaned: dict[str, Any] = {}
+    for name in ANSWER_FIELDS:
+        value = data.get(name)
+        if name == "harms" and value is not None:
+            if not isinstance(value, list | tuple) or any(h not in HARMS for h in value):
+                raise WorkflowError(_("Unknown effect on the vote."))
+            value = sorted(set(value))
+        if name == "own_contact_attempts" and value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000):
+            raise WorkflowError(_("The number of contact attempts must be 0 or more."))
+        if name in {"election_process_risk", "misleading", "own_means_exhausted"} and \
+                value is not None and not isinstance(value, bool):
+            raise WorkflowError(_("Answer yes, no, or leave open."))
+        cleaned[name] = value
+        cleaned[f"{name}_reasoning"] = str(data.get(f"{name}_reasoning") or "")[:10_000]
+    return cleaned
+
+
+def save_assessment(case: Case, data: dict[str, Any], actor: Any) -> Assessment:
+    """Store the checklist answers with reasons and what the rules make of them."""
+    require(actor, Action.ASSESS)
+    answers = clean_answers(data)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.state in (CaseState.AWAITING_APPROVAL, CaseState.DECIDED):
+            raise WorkflowError(_("The assessment is closed while a decision is pending or made."))
+        assessment = Assessment.objects.filter(case=case).first() or Assessment(case=case)
+        before = _assessment_snapshot(assessment) if assessment.pk else None
+        for name, value in answers.items():
+            setattr(assessment, name, value)
+        result = evaluate_case(case, answers_of(assessment))
+        assessment.eligible = result.eligible
+        assessment.reasons = [str(r) for r in result.reasons]
+        assessment.rules_version = RULES_VERSION
+        assessment.assessed_by = actor
+        assessment.save()
+        audit.log("assessment_saved", case, actor=actor, before=before,
+                  after=_assessment_snapshot(assessment))
+        intake.set_case_state(case, CaseState.ASSESSING, actor)
+    return assessment
+
+
+def _assessment_snapshot(assessment: Assessment) -> dict[str, Any]:
+    data = {name: getattr(assessment, name) for name in ANSWER_FIELDS}
+    data.update({f"{n}_reasoning": getattr(assessment, f"{n}_reasoning") for n in ANSWER_FIELDS})
+    data.update(eligible=assessment.eligible, reasons=assessment.reasons,
+                rules_version=assessment.rules_version)
+    return data
+
+
+def propose_decision(case: Case, outcome: str, justification: str, actor: Any,
+                     override_justification: str = "") -> Decision:
+    """The assessor's decision; it takes effect only once someone else approves it."""
+    require(actor, Action.DECIDE)
+    if outcome not in Outcome.values:
+        raise WorkflowError(_("Unknown decision."))
+    if not justification.strip():
+        raise WorkflowError(_("A decision needs a justification."))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.state in (CaseState.AWAITING_APPROVAL, CaseState.DECIDED):
+            raise WorkflowError(_("This case already has a pending or final decision."))
+        if not hasattr(case, "assessment"):
+            raise WorkflowError(_("Assess the case before deciding."))
+        result = evaluate_case(case)
+        is_override = outcome == Outcome.DEPLOY and not result.eligible
+        if is_override and not override_justification.strip():
+            raise WorkflowError(_("Deploying against the rules' reasons needs an explicit "
+                                  "override justification."))
+        decision = Decision.objects.create(
+            case=case, outcome=outcome, justification=justification.strip(),
+            is_override=is_override,
+            override_justification=override_justification.strip() if is_override else "",
+            engine_eligible=result.eligible, engine_reasons=[str(r) for r in result.reasons],
+            rules_version=RULES_VERSION, decided_by=actor, decided_at=timezone.now(),
+        )
+        audit.log("decision_proposed", decision, actor=actor, after=_decision_snapshot(decision))
+        intake.set_case_state(case, CaseState.AWAITING_APPROVAL, actor)
+    return decision
+
+
+def review_decision(decision: Decision, approve: bool, actor: Any, comment: str = "") -> Decision:
+    """Four eyes: a different person with the approver role approves or sends back."""
+    require(actor, Action.APPROVE)
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
+        if decision.status != DecisionStatus.PROPOSED:
+            raise WorkflowError(_("This decision was already reviewed."))
+        if decision.decided_by_id == actor.pk:
+            raise WorkflowError(_("You cannot approve your own decision."))
+        if not approve and not comment.strip():
+            raise WorkflowError(_("Say why you send the decision back."))
+        before = _decision_snapshot(decision)
+        decision.status = DecisionStatus.APPROVED if approve else DecisionStatus.REJECTED
+        decision.reviewed_by = actor
+        decision.reviewed_at = timezone.now()
+        decision.review_comment = comment.strip()
+        decision.save()
+        audit.log("decision_approved" if approve else "decision_rejected", decision,
+                  actor=actor, before=before, after=_decision_snapshot(decision))
+        intake.set_case_state(decision.case,
+                              CaseState.DECIDED if approve else CaseState.ASSESSING, actor)
+    return decision
+
+
+def _decision_snapshot(decision: Decision) -> dict[str, Any]:
+    return {
+        "case": decision.case.reference, "outcome": decision.outcome,
+        "justification": decision.justification, "is_override": decision.is_override,
+        "override_justification": decision.override_justification,
+        "engine_eligible": decision.engine_eligible, "engine_reasons": decision.engine_reasons,
+        "rules_version": decision.rules_version, "decided_by": decision.decided_by.get_username(),
+        "status": decision.status,
+        "reviewed_by": decision.reviewed_by.get_username() if decision.reviewed_by else None,
+        "review_comment": decision.review_comment,
+    }
+
+
+def open_decision(case: Case) -> Decision | None:
+    return case.decisions.filter(status=DecisionStatus.PROPOSED).first()
+
+
+def final_decision(case: Case) -> Decision | None:
+    return case.decisions.filter(status=DecisionStatus.APPROVED).first()
+
+
+def decisions_awaiting(user: Any) -> list[Decision]:
+    """Decisions this user may review: proposed, by someone else."""
+    return list(Decision.objects.filter(status=DecisionStatus.PROPOSED)
+                .exclude(decided_by=user).select_related("case", "decided_by"))

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Shared test personas and helpers.
+
+Personas: carol (intake officer), alice (assessor), bob (approver), dave (admin),
+erin (second assessor), and the partner organisation "NOS" with an API token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from flagdesk.accounts import service as accounts
+from flagdesk.accounts.constants import Role
+from flagdesk.accounts.models import PartnerOrganisation, User
+from flagdesk.elections.models import Election
+from flagdesk.platforms.models import Platform
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username: str, *roles: Role) -> User:
+    user, _ = accounts.create_staff_user(username, roles, password=PASSWORD,
+                                         must_change_password=False)
+    return user
+
+
+def verified_client(user: User) -> Client:
+    """A test client logged in with password and a confirmed second factor."""
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def tk2023(db: Any) -> Election:
+    return Election.objects.get(code="TK2023")
+
+
+@pytest.fixture
+def x_platform(db: Any) -> Platform:
+    return Platform.objects.get(slug="x")
+
+
+@pytest.fixture
+def carol(db: Any) -> User:
+    return make_user("carol", Role.INTAKE)
+
+
+@pytest.fixture
+def alice(db: Any) -> User:
+    return make_user("alice", Role.ASSESSOR)
+
+
+@pytest.fixture
+def erin(db: Any) -> User:
+    return make_user("erin", Role.ASSESSOR)
+
+
+@pytest.fixture
+def bob(db: Any) -> User:
+    return make_user("bob", Role.APPROVER)
+
+
+@pytest.fixture
+def dave(db: Any) -> User:
+    return make_user("dave", Role.ADMIN)
+
+
+@pytest.fixture
+def nos(db: Any) -> PartnerOrganisation:
+    return accounts.create_partner("NOS", "media")
+
+
+@pytest.fixture
+def gemeente(db: Any) -> PartnerOrganisation:
+    return accounts.create_partner("Gemeente Voorbeeldstad", "co_government")
+
+
+@pytest.fixture
+def nos_token(nos: PartnerOrganisation) -> str:
+    _, raw = accounts.issue_token(name="test", organisation=nos)
+    return raw

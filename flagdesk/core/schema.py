@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The OpenAPI document: problem+json errors and the API-Version header on every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.openapi import AutoSchema
+
+from flagdesk.core.api import PROBLEM_CONTENT_TYPE, ProblemSerializer
+
+
+class ProblemAutoSchema(AutoSchema):
+    """Documents problem+json error responses on every operation."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        problem_ref = self.resolve_serializer(ProblemSerializer, "response").ref
+        errors = {"400": "Invalid input.", "401": "Not authenticated.",
+                  "403": "Not allowed.", "404": "Not found.", "406": "Not acceptable.",
+                  "415": "Unsupported media type.", "429": "Too many requests.",
+                  "500": "Server error."}
+        method = self.method.lower()
+        if method == "get" and not self._get_parameters_for_errors():
+            errors.pop("400")
+        if not self._requires_auth():
+            errors.pop("401")
+            errors.pop("403")
+            errors.pop("429")
+        if method not in {"post", "put", "patch"}:
+            errors.pop("415")
+        for code, description in errors.items():
+            responses.setdefault(code, {
+                "content": {PROBLEM_CONTENT_TYPE: {"schema": problem_ref}},
+                "description": description,
+            })
+        return responses
+
+    def _get_parameters_for_errors(self) -> bool:
+        return bool(self._get_parameters()) or self._is_list_view()
+
+    def _requires_auth(self) -> bool:
+        return bool(self.view.get_permissions()) and not getattr(self.view, "public", False)
+
+
+def add_version_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular hook: declare the API-Version header on every response."""
+    header = {
+        "description": "The full version of the API (semver).",
+        "schema": {"type": "string", "example": settings.API_VERSION},
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                response.setdefault("headers", {})["API-Version"] = header
+    result.setdefault("components", {}).setdefault("headers", {})["API-Version"] = header
+    return result

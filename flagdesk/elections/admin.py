@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: EUPL-1.2
+from django.contrib import admin
+
+from flagdesk.elections.models import Election
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "type", "election_day", "attention_start", "attention_end")
+    list_filter = ("type",)

@@ -1,0 +1,299 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Public API of the intake app: record a signal, open or join its case, refer citizens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from flagdesk.accounts.models import PartnerOrganisation
+from flagdesk.assessments.rules import (
+    ACCEPTED_SOURCES,
+    History,
+    Reason,
+    Referral,
+    SignalFacts,
+    intake_reasons,
+    referral_for,
+)
+from flagdesk.audit import service as audit
+from flagdesk.elections.models import Election
+from flagdesk.intake.models import (
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseState,
+    CaseUrl,
+    IntakeOutcome,
+    RefusalCount,
+    Signal,
+    SignalUrl,
+)
+from flagdesk.intake.uploads import check_upload
+from flagdesk.intake.urlnorm import InvalidUrl, normalise_url
+from flagdesk.platforms import service as platforms
+
+__all__ = ["InvalidUrl", "normalise_url", "record_signal", "url_hash"]
+
+MAX_URLS_PER_SIGNAL = 20
+
+
+@dataclass
+class SignalInput:
+    election: Election
+    source_type: str
+    category: str
+    platform_name: str
+    content_urls: Sequence[str]
+    explanation: str
+    received_via: str
+    source_organisation: PartnerOrganisation | None = None
+    source_organisation_name: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    received_at: dt.datetime | None = None
+    own_contact_attempts: int = 0
+    own_contact_last_at: dt.datetime | None = None
+    own_contact_result: str = ""
+    good_faith: bool = True
+    attachments: Sequence[UploadedFile] = field(default_factory=list)
+
+
+@dataclass
+class IntakeResult:
+    outcome: str
+    reasons: tuple[Reason, ...]
+    signal: Signal | None = None
+    case: Case | None = None
+    referral: Referral | None = None
+
+    @property
+    def stored(self) -> bool:
+        return self.signal is not None
+
+
+def url_hash(normalised: str) -> str:
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def normalise_all(urls: Sequence[str]) -> list[tuple[str, str]]:
+    """``(original, normalised)`` per distinct URL; raises ValidationError naming a bad one."""
+    if len(urls) > MAX_URLS_PER_SIGNAL:
+        raise ValidationError(_("At most %(n)d URLs per signal.") % {"n": MAX_URLS_PER_SIGNAL})
+    pairs: dict[str, str] = {}
+    for raw in urls:
+        try:
+            pairs.setdefault(normalise_url(raw), raw.strip())
+        except InvalidUrl as exc:
+            raise ValidationError(_("Not a valid content URL: %(url)s") % {"url": raw[:200]},
+                                  code="invalid_url") from exc
+    return [(original, norm) for norm, original in pairs.items()]
+
+
+def notified_urls(election: Election, exclude_case: Case | None = None) -> set[str]:
+    """Normalised URLs for which the status was deployed in this election (approved)."""
+    query = CaseUrl.objects.filter(
+        election=election, case__decisions__status="approved", case__decisions__outcome="deploy",
+    )
+    if exclude_case is not None:
+        query = query.exclude(case=exclude_case)
+    return set(query.values_list("normalised_url", flat=True))
+
+
+def signal_facts(source_type: str, category: str, platform_name: str,
+                 urls: Sequence[str], organisation: str | None = None) -> SignalFacts:
+    return SignalFacts(
+        source_type=source_type, category=category, platform_name=platform_name,
+        platform=platforms.facts_for(platform_name), content_urls=tuple(urls),
+        source_organisation=organisation,
+    )
+
+
+def record_signal(data: SignalInput, actor: Any = None) -> IntakeResult:
+    """Run the intake gate and store what may be stored.
+
+    A citizen's (or any other unaccepted source's) signal is never stored: only an
+    anonymous count per day and platform; a citizen gets the platform's reporting route.
+    A signal for a platform without a channel is stored as refused. Otherwise the signal
+    opens a case, or joins the case that already holds one of its URLs.
+    """
+    pairs = normalise_all(data.content_urls) if data.source_type in ACCEPTED_SOURCES else []
+    for upload in data.attachments:
+        check_upload(upload)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _record(data, pairs, actor)
+        except IntegrityError:
+            # Another process opened a case for the same URL at the same moment: join it.
+            continue
+    raise RuntimeError("could not record the signal after three attempts")
+
+
+def _record(data: SignalInput, pairs: list[tuple[str, str]], actor: Any) -> IntakeResult:
+    facts = signal_facts(data.source_type, data.category, data.platform_name,
+                         [norm for _, norm in pairs])
+    history = History(notified_urls=notified_urls(data.election))
+    reasons = intake_reasons(facts, history)
+    if Reason.SOURCE_NOT_ACCEPTED in reasons:
+        referral = referral_for(facts)
+        _count_refusal(data, facts, referral is not None, actor)
+        return IntakeResult("not_stored", reasons, referral=referral)
+
+    signal = _create_signal(data, pairs, reasons, actor)
+    if Reason.NO_CHANNEL in reasons:
+        signal.intake_outcome = IntakeOutcome.REFUSED
+        signal.save(update_fields=["intake_outcome"])
+        audit.log("signal_refused", signal, actor=actor,
+                  after={"reasons": [str(r) for r in reasons]})
+        return IntakeResult(IntakeOutcome.REFUSED, reasons, signal=signal)
+
+    case = _find_case(data.election, pairs)
+    outcome = IntakeOutcome.JOINED_CASE if case else IntakeOutcome.NEW_CASE
+    if case is None:
+        case = _open_case(data.election, signal)
+    _add_urls(case, pairs)
+    signal.case = case
+    signal.intake_outcome = outcome
+    signal.save(update_fields=["case", "intake_outcome"])
+    audit.log("signal_joined_case" if outcome == IntakeOutcome.JOINED_CASE else "signal_linked",
+              signal, actor=actor, after={"case": case.reference, "reasons": [str(r) for r in reasons]})
+    return IntakeResult(outcome, reasons, signal=signal, case=case)
+
+
+def _create_signal(data: SignalInput, pairs: list[tuple[str, str]],
+                   reasons: tuple[Reason, ...], actor: Any) -> Signal:
+    platform = platforms.resolve(data.platform_name)
+    organisation = data.source_organisation
+    signal = Signal.objects.create(
+        election=data.election,
+        received_at=data.received_at or timezone.now(),
+        received_via=data.received_via,
+        source_organisation=organisation,
+        source_organisation_name=organisation.name if organisation else data.source_organisation_name,
+        source_type=data.source_type,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+        contact_phone=data.contact_phone,
+        category=data.category,
+        platform=platform,
+        platform_name=data.platform_name,
+        explanation=data.explanation,
+        own_contact_attempts=data.own_contact_attempts,
+        own_contact_last_at=data.own_contact_last_at,
+        own_contact_result=data.own_contact_result,
+        good_faith=data.good_faith,
+        intake_outcome=IntakeOutcome.NEW_CASE,
+        intake_reasons=[str(r) for r in reasons],
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    SignalUrl.objects.bulk_create(
+        SignalUrl(signal=signal, url=url, normalised_url=norm)
+        for url, norm in pairs
+    )
+    for upload in data.attachments:
+        _store_attachment(signal, upload)
+    audit.log("signal_recorded", signal, actor=actor, after=signal_snapshot(signal))
+    return signal
+
+
+def signal_snapshot(signal: Signal) -> dict[str, Any]:
+    return {
+        "election": signal.election.code,
+        "source_type": signal.source_type,
+        "source_organisation": signal.source_organisation_name,
+        "received_via": signal.received_via,
+        "category": signal.category,
+        "platform": signal.platform.slug if signal.platform else signal.platform_name,
+        "urls": list(signal.urls.values_list("url", flat=True)),
+        "attachments": list(signal.attachments.values_list("sha256", flat=True)),
+    }
+
+
+def _store_attachment(signal: Signal, upload: UploadedFile) -> Attachment:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return Attachment.objects.create(
+        signal=signal, file=upload, filename=(upload.name or "attachment")[:255],
+        content_type=upload.content_type or "application/octet-stream",
+        size=upload.size or 0, sha256=digest.hexdigest(),
+    )
+
+
+def _count_refusal(data: SignalInput, facts: SignalFacts, referred: bool, actor: Any) -> None:
+    key = facts.platform.key if facts.platform else platforms.canonical_key(data.platform_name)
+    counter, _created = RefusalCount.objects.select_for_update().get_or_create(
+        day=timezone.localdate(), election=data.election, platform_key=key[:100],
+        source_type=data.source_type[:32], defaults={"referred": referred},
+    )
+    RefusalCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
+    audit.log("citizen_referred" if referred else "source_refused", counter, actor=actor,
+              after={"platform": key, "source_type": data.source_type})
+
+
+def _find_case(election: Election, pairs: list[tuple[str, str]]) -> Case | None:
+    hashes = [url_hash(norm) for _, norm in pairs]
+    hit = (CaseUrl.objects.filter(election=election, url_hash__in=hashes)
+           .select_related("case").order_by("case__created_at").first())
+    return hit.case if hit else None
+
+
+def _open_case(election: Election, signal: Signal) -> Case:
+    assert signal.platform is not None  # NO_CHANNEL was ruled out before
+    case = Case.objects.create(
+        reference=_next_reference(election), election=election, platform=signal.platform,
+        category=signal.category, state=CaseState.NEW,
+    )
+    audit.log("case_opened", case, actor=signal.recorded_by,
+              after={"reference": case.reference, "category": case.category,
+                     "platform": case.platform.slug, "election": election.code})
+    return case
+
+
+def _add_urls(case: Case, pairs: list[tuple[str, str]]) -> None:
+    taken = set(CaseUrl.objects.filter(election=case.election).filter(
+        url_hash__in=[url_hash(norm) for _, norm in pairs]).values_list("url_hash", flat=True))
+    CaseUrl.objects.bulk_create(
+        CaseUrl(case=case, election=case.election, url=url, normalised_url=norm,
+                url_hash=url_hash(norm))
+        for url, norm in pairs if url_hash(norm) not in taken
+    )
+
+
+def _next_reference(election: Election) -> str:
+    year = election.election_day.year
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"FD-{year}-{counter.last:04d}"
+
+
+def set_case_state(case: Case, state: str, actor: Any) -> None:
+    if case.state == state:
+        return
+    before = case.state
+    case.state = state
+    case.save(update_fields=["state", "updated_at"])
+    audit.log("case_state_changed", case, actor=actor, before={"state": before},
+              after={"state": state})
+
+
+def cases_for_election(election: Election) -> QuerySet[Case]:
+    return Case.objects.filter(election=election).select_related("platform", "election")
+
+
+def signals_of_organisation(organisation: PartnerOrganisation) -> QuerySet[Signal]:
+    return Signal.objects.filter(source_organisation=organisation)

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: EUPL-1.2
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PORTAL = "portal", _("Web portal")
+
+
+class Platform(models.Model):
+    """A platform with which the organisation holds trusted-flagger (or escalation) status."""
+
+    slug = models.SlugField(_("key"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    services = models.CharField(_("services"), max_length=200, blank=True,
+                                help_text=_("E.g. Facebook, Instagram, Threads."))
+    programme = models.CharField(_("programme"), max_length=200, blank=True)
+    status_since = models.PositiveSmallIntegerField(_("status held since (year)"), null=True,
+                                                    blank=True)
+    channel_active = models.BooleanField(
+        _("channel active"), default=True,
+        help_text=_("Whether a trusted-flagger or escalation channel can be used now."),
+    )
+    channel_kind = models.CharField(_("channel kind"), max_length=10, choices=ChannelKind.choices,
+                                    default=ChannelKind.EMAIL)
+    channel_address = models.CharField(
+        _("channel address or URL"), max_length=300, blank=True,
+        help_text=_("E-mail address for e-mail channels, URL for web portals."),
+    )
+    channel_language = models.CharField(_("channel language"), max_length=5, default="en")
+    policy_name = models.CharField(_("election policy"), max_length=200, blank=True)
+    policy_url = models.URLField(_("election policy URL"), blank=True)
+    citizen_report_url = models.URLField(_("citizen reporting route"), blank=True)
+    hosts = models.CharField(
+        _("web hosts"), max_length=300, blank=True,
+        help_text=_("Comma-separated host names of the platform's content, e.g. x.com,twitter.com."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_channel(self) -> bool:
+        return self.channel_active and bool(self.channel_address)
+
+    def host_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.hosts.split(",") if h.strip()]
+
+
+class PlatformAlias(models.Model):
+    """Another name a signaller may use for a platform: twitter → x, youtube → google."""
+
+    alias = models.SlugField(_("alias"), max_length=30, unique=True)
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.platform.slug}"

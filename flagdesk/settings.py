@@ -1,0 +1,269 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""FlagDesk settings: one file, driven by environment variables with safe defaults.
+
+SQLite is the default so that a fresh clone runs with ``make run``; set DATABASE_URL for
+PostgreSQL. Every variable is documented in docs/configuration.md (tested).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from flagdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool(
+    "FLAGDESK_DEBUG", False,
+    help="Django debug mode: detailed error pages. Never on in production.",
+)
+DATA_DIR = Path(env_str(
+    "FLAGDESK_DATA_DIR", str(BASE_DIR / "var"),
+    help="Directory for the SQLite database, uploaded attachments and the generated secret key.",
+))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    # A key from the environment wins; otherwise one is generated once and kept in the
+    # data directory (mode 600), so no secret is ever in the repository.
+    key = env_secret(
+        "FLAGDESK_SECRET_KEY",
+        help="Django's secret key (sessions, CSRF, password reset). When unset, a random key is "
+             "generated once and stored in FLAGDESK_DATA_DIR/secret_key.",
+    )
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list(
+    "FLAGDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"],
+    help="Comma-separated host names this site may be served under.",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "FLAGDESK_CSRF_TRUSTED_ORIGINS", [],
+    help="Comma-separated origins (https://flagdesk.example.nl) trusted for form posts behind a proxy.",
+)
+HTTPS = env_bool(
+    "FLAGDESK_HTTPS", False,
+    help="Set when served over TLS: secure cookies, HSTS and redirect to https.",
+    group="Security",
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int(
+    "FLAGDESK_SESSION_SECONDS", 8 * 3600,
+    help="How long a login lasts, in seconds (default: one working day).",
+    group="Security",
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+REQUIRE_2FA = env_bool(
+    "FLAGDESK_REQUIRE_2FA", True,
+    help="Staff must confirm a TOTP code after their password. Switch off only for local demos.",
+    group="Security",
+)
+
+ORGANISATION_NAME = env_str(
+    "FLAGDESK_ORGANISATION_NAME", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
+    help="Name of the organisation that holds the trusted-flagger status (shown in the UI, "
+         "used in notices and reports).",
+    group="Organisation",
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "flagdesk.core",
+    "flagdesk.audit",
+    "flagdesk.accounts",
+    "flagdesk.elections",
+    "flagdesk.platforms",
+    "flagdesk.intake",
+    "flagdesk.assessments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "flagdesk.core.middleware.ApiVersionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "flagdesk.accounts.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "flagdesk.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "flagdesk.urls"
+WSGI_APPLICATION = "flagdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "flagdesk.core.context_processors.flagdesk",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str(
+    "DATABASE_URL", f"sqlite:///{DATA_DIR / 'flagdesk.sqlite3'}",
+    help="Database to use. SQLite by default; for several users and workers use PostgreSQL, "
+         "e.g. postgres://flagdesk@127.0.0.1:5432/flagdesk.",
+    group="Database",
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE makes every transaction take the write lock at its start, so web and
+        # worker processes queue on the busy timeout instead of failing mid-transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "fd-login"
+LOGIN_REDIRECT_URL = "fd-dashboard"
+LOGOUT_REDIRECT_URL = "fd-login"
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "flagdesk" / "locale"]
+TIME_ZONE = env_str(
+    "FLAGDESK_TIME_ZONE", "Europe/Amsterdam",
+    help="Time zone for display and for election days.",
+)
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "files"), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve static files straight from the apps so `make run` needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MAX_UPLOAD_BYTES = env_int(
+    "FLAGDESK_MAX_UPLOAD_MB", 10,
+    help="Largest attachment a signaller may supply, in MB.",
+    group="Security",
+) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "flagdesk.accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "flagdesk.core.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "flagdesk.core.api.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "flagdesk.core.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["flagdesk.accounts.authentication.PartnerRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "partner": env_str(
+            "FLAGDESK_PARTNER_RATE", "600/min",
+            help="Rate limit per partner API token (DRF syntax, e.g. 600/min).",
+            group="API",
+        ),
+    },
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_VERSION = "1.0.0"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FlagDesk API",
+    "DESCRIPTION": "Signalen aanleveren en zaken volgen. Partners submit signals and read the "
+                   "state of their own signals; staff can do everything the web UI does.",
+    "VERSION": API_VERSION,
+    "CONTACT": {"name": "FlagDesk", "email": "flagdesk@example.org",
+                "url": "https://github.com/flagdesk/flagdesk"},
+    "LICENSE": {"name": "EUPL-1.2"},
+    "SERVERS": [{"url": "/api/v1"}],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "flagdesk.core.schema.add_version_headers",
+    ],
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+LOG_LEVEL = env_str(
+    "FLAGDESK_LOG_LEVEL", "INFO",
+    help="Log level for FlagDesk's own loggers (DEBUG, INFO, WARNING, ERROR).",
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "flagdesk": {"handlers": ["console"], "level": LOG_LEVEL},
+        "flagdesk.audit": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: EUPL-1.2
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "FlagDesk"
+admin.site.site_title = "FlagDesk"
+
+urlpatterns = [
+    path("", include("flagdesk.core.urls")),
+    path("", include("flagdesk.accounts.urls")),
+    path("", include("flagdesk.intake.urls")),
+    path("", include("flagdesk.assessments.urls")),
+    path("", include("flagdesk.platforms.urls")),
+    path("api/v1/", include("flagdesk.core.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
