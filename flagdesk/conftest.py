@@ -24,8 +24,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_user(username: str, *roles: Role) -> User:
-    user, _ = accounts.create_staff_user(username, roles, password=PASSWORD,
-                                         must_change_password=False)
+    user, _ = accounts.create_staff_user(
+        username, roles, password=PASSWORD, must_change_password=False
+    )
     return user
 
 
@@ -38,6 +39,20 @@ def verified_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2 with a million rounds is right for production and far too slow for tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate-limit counters live in the cache, keyed by token id; ids repeat across tests.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

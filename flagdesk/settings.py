@@ -17,13 +17,17 @@ from flagdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool(
-    "FLAGDESK_DEBUG", False,
+    "FLAGDESK_DEBUG",
+    False,
     help="Django debug mode: detailed error pages. Never on in production.",
 )
-DATA_DIR = Path(env_str(
-    "FLAGDESK_DATA_DIR", str(BASE_DIR / "var"),
-    help="Directory for the SQLite database, uploaded attachments and the generated secret key.",
-))
+DATA_DIR = Path(
+    env_str(
+        "FLAGDESK_DATA_DIR",
+        str(BASE_DIR / "var"),
+        help="Directory for the SQLite database, uploaded attachments and the generated secret key.",
+    )
+)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -33,7 +37,7 @@ def _secret_key() -> str:
     key = env_secret(
         "FLAGDESK_SECRET_KEY",
         help="Django's secret key (sessions, CSRF, password reset). When unset, a random key is "
-             "generated once and stored in FLAGDESK_DATA_DIR/secret_key.",
+        "generated once and stored in FLAGDESK_DATA_DIR/secret_key.",
     )
     if key:
         return key
@@ -47,15 +51,18 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list(
-    "FLAGDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"],
+    "FLAGDESK_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]"],
     help="Comma-separated host names this site may be served under.",
 )
 CSRF_TRUSTED_ORIGINS = env_list(
-    "FLAGDESK_CSRF_TRUSTED_ORIGINS", [],
+    "FLAGDESK_CSRF_TRUSTED_ORIGINS",
+    [],
     help="Comma-separated origins (https://flagdesk.example.nl) trusted for form posts behind a proxy.",
 )
 HTTPS = env_bool(
-    "FLAGDESK_HTTPS", False,
+    "FLAGDESK_HTTPS",
+    False,
     help="Set when served over TLS: secure cookies, HSTS and redirect to https.",
     group="Security",
 )
@@ -66,7 +73,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int(
-    "FLAGDESK_SESSION_SECONDS", 8 * 3600,
+    "FLAGDESK_SESSION_SECONDS",
+    8 * 3600,
     help="How long a login lasts, in seconds (default: one working day).",
     group="Security",
 )
@@ -75,15 +83,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 REQUIRE_2FA = env_bool(
-    "FLAGDESK_REQUIRE_2FA", True,
+    "FLAGDESK_REQUIRE_2FA",
+    True,
     help="Staff must confirm a TOTP code after their password. Switch off only for local demos.",
     group="Security",
 )
 
 ORGANISATION_NAME = env_str(
-    "FLAGDESK_ORGANISATION_NAME", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
+    "FLAGDESK_ORGANISATION_NAME",
+    "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
     help="Name of the organisation that holds the trusted-flagger status (shown in the UI, "
-         "used in notices and reports).",
+    "used in notices and reports).",
     group="Organisation",
 )
 
@@ -147,9 +157,10 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str(
-    "DATABASE_URL", f"sqlite:///{DATA_DIR / 'flagdesk.sqlite3'}",
+    "DATABASE_URL",
+    f"sqlite:///{DATA_DIR / 'flagdesk.sqlite3'}",
     help="Database to use. SQLite by default; for several users and workers use PostgreSQL, "
-         "e.g. postgres://flagdesk@127.0.0.1:5432/flagdesk.",
+    "e.g. postgres://flagdesk@127.0.0.1:5432/flagdesk.",
     group="Database",
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -161,15 +172,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                        "PRAGMA foreign_keys=ON;",
+        "PRAGMA foreign_keys=ON;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -181,7 +194,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "flagdesk" / "locale"]
 TIME_ZONE = env_str(
-    "FLAGDESK_TIME_ZONE", "Europe/Amsterdam",
+    "FLAGDESK_TIME_ZONE",
+    "Europe/Amsterdam",
     help="Time zone for display and for election days.",
 )
 USE_I18N = True
@@ -189,6 +203,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -200,11 +215,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-MAX_UPLOAD_BYTES = env_int(
-    "FLAGDESK_MAX_UPLOAD_MB", 10,
-    help="Largest attachment a signaller may supply, in MB.",
-    group="Security",
-) * 1024 * 1024
+MAX_UPLOAD_BYTES = (
+    env_int(
+        "FLAGDESK_MAX_UPLOAD_MB",
+        10,
+        help="Largest attachment a signaller may supply, in MB.",
+        group="Security",
+    )
+    * 1024
+    * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -213,7 +233,7 @@ REST_FRAMEWORK = {
         "flagdesk.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["flagdesk.core.api.AuthenticatedAndVerified"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "flagdesk.core.schema.ProblemAutoSchema",
@@ -222,7 +242,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["flagdesk.accounts.authentication.PartnerRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "partner": env_str(
-            "FLAGDESK_PARTNER_RATE", "600/min",
+            "FLAGDESK_PARTNER_RATE",
+            "600/min",
             help="Rate limit per partner API token (DRF syntax, e.g. 600/min).",
             group="API",
         ),
@@ -234,10 +255,13 @@ API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "FlagDesk API",
     "DESCRIPTION": "Signalen aanleveren en zaken volgen. Partners submit signals and read the "
-                   "state of their own signals; staff can do everything the web UI does.",
+    "state of their own signals; staff can do everything the web UI does.",
     "VERSION": API_VERSION,
-    "CONTACT": {"name": "FlagDesk", "email": "flagdesk@example.org",
-                "url": "https://github.com/flagdesk/flagdesk"},
+    "CONTACT": {
+        "name": "FlagDesk",
+        "email": "flagdesk@example.org",
+        "url": "https://github.com/flagdesk/flagdesk",
+    },
     "LICENSE": {"name": "EUPL-1.2"},
     "SERVERS": [{"url": "/api/v1"}],
     "SCHEMA_PATH_PREFIX": "/api/v1",
@@ -254,7 +278,8 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOG_LEVEL = env_str(
-    "FLAGDESK_LOG_LEVEL", "INFO",
+    "FLAGDESK_LOG_LEVEL",
+    "INFO",
     help="Log level for FlagDesk's own loggers (DEBUG, INFO, WARNING, ERROR).",
 )
 LOGGING = {

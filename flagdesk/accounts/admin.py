@@ -13,12 +13,13 @@ from flagdesk.accounts.models import ApiToken, PartnerOrganisation, User
 
 
 class UserRolesForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(choices=Role.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = User
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 -- UserAdmin picks the fields via fieldsets
 
 
 @admin.register(User)
@@ -26,7 +27,7 @@ class FlagDeskUserAdmin(UserAdmin):
     form = UserRolesForm
     list_display = ("username", "email", "roles", "organisation", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("FlagDesk", {"fields": ("roles", "organisation", "must_change_password")}),
     )
 

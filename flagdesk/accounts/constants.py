@@ -19,7 +19,10 @@ class SourceType(models.TextChoices):
 
     MEDIA = "media", _("Media")
     FACTCHECKER = "factchecker", _("Independent fact-checker")
-    GOVERNMENT_MONITORING = "government_monitoring", _("Government body with a legal basis for monitoring")
+    GOVERNMENT_MONITORING = (
+        "government_monitoring",
+        _("Government body with a legal basis for monitoring"),
+    )
     CO_GOVERNMENT = "co_government", _("Co-government (municipality, province, water board)")
     CITIZEN = "citizen", _("Citizen")
     ANONYMOUS = "anonymous", _("Anonymous")
@@ -27,6 +30,8 @@ class SourceType(models.TextChoices):
 
 
 PARTNER_SOURCE_TYPES = (
-    SourceType.MEDIA, SourceType.FACTCHECKER, SourceType.GOVERNMENT_MONITORING,
+    SourceType.MEDIA,
+    SourceType.FACTCHECKER,
+    SourceType.GOVERNMENT_MONITORING,
     SourceType.CO_GOVERNMENT,
 )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -25,14 +26,14 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def _pending_step(self, request: HttpRequest) -> str | None:
-        user = request.user
+        user: Any = request.user
         if not user.is_authenticated or request.path.startswith(EXEMPT_PREFIXES):
             return None
         if request.path in {reverse("fd-logout"), reverse("fd-login")}:
             return None
         if getattr(user, "must_change_password", False):
             return reverse("fd-password")
-        if settings.REQUIRE_2FA and not user.is_verified():  # type: ignore[union-attr]
+        if settings.REQUIRE_2FA and not user.is_verified():
             from django_otp import devices_for_user
 
             has_device = any(True for _ in devices_for_user(user, confirmed=True))

@@ -15,11 +15,14 @@ class PartnerOrganisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     source_type = models.CharField(
-        _("source type"), max_length=32,
+        _("source type"),
+        max_length=32,
         choices=[(t.value, t.label) for t in PARTNER_SOURCE_TYPES],
     )
     legal_basis = models.CharField(
-        _("legal basis for monitoring"), max_length=300, blank=True,
+        _("legal basis for monitoring"),
+        max_length=300,
+        blank=True,
         help_text=_("Required for government bodies that monitor social media."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -44,8 +47,12 @@ class User(AbstractUser):
 
     roles = models.JSONField(_("roles"), default=list, blank=True)
     organisation = models.ForeignKey(
-        PartnerOrganisation, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", verbose_name=_("partner organisation"),
+        PartnerOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("partner organisation"),
     )
     must_change_password = models.BooleanField(default=False)
 
@@ -58,8 +65,9 @@ class User(AbstractUser):
 
     @property
     def is_staff_member(self) -> bool:
-        return self.is_active and any(str(r) in self.roles for r in
-                                      (Role.INTAKE, Role.ASSESSOR, Role.APPROVER, Role.ADMIN))
+        return self.is_active and any(
+            str(r) in self.roles for r in (Role.INTAKE, Role.ASSESSOR, Role.APPROVER, Role.ADMIN)
+        )
 
 
 def hash_token(raw: str) -> str:
@@ -71,7 +79,10 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     organisation = models.ForeignKey(
-        PartnerOrganisation, null=True, blank=True, on_delete=models.CASCADE,
+        PartnerOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="api_tokens",
     )
     name = models.CharField(max_length=100)

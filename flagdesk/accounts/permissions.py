@@ -43,5 +43,6 @@ def can(user: Any, action: Action) -> bool:
 
 def require(user: Any, action: Action) -> None:
     if not can(user, action):
-        raise PermissionDenied(f"{action} requires one of the roles "
-                               f"{', '.join(sorted(ACTION_ROLES[action]))}")
+        raise PermissionDenied(
+            f"{action} requires one of the roles {', '.join(sorted(ACTION_ROLES[action]))}"
+        )

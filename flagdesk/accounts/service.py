@@ -7,19 +7,26 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from flagdesk.accounts.constants import Role
+from flagdesk.accounts.constants import Role, SourceType
 from flagdesk.accounts.models import ApiToken, PartnerOrganisation, User, hash_token
 from flagdesk.audit import service as audit
 
-TOKEN_PREFIX = "fd_"
+TOKEN_PREFIX = "fd_"  # noqa: S105 -- a public prefix, not a secret
 
 
-def create_staff_user(username: str, roles: Iterable[str], *, email: str = "",
-                      password: str | None = None, actor: Any = None,
-                      must_change_password: bool = True) -> tuple[User, str]:
+def create_staff_user(
+    username: str,
+    roles: Iterable[str],
+    *,
+    email: str = "",
+    password: str | None = None,
+    actor: Any = None,
+    must_change_password: bool = True,
+) -> tuple[User, str]:
     """Create a staff member; returns the user and the (one-time) password."""
     roles = sorted({str(Role(r)) for r in roles})
     password = password or secrets.token_urlsafe(12)
@@ -39,26 +46,40 @@ def set_roles(user: User, roles: Iterable[str], actor: Any) -> None:
     user.roles = roles
     user.is_staff = Role.ADMIN in roles
     user.save(update_fields=["roles", "is_staff"])
-    audit.log("user_roles_changed", user, actor=actor, before={"roles": before},
-              after={"roles": roles})
+    audit.log(
+        "user_roles_changed", user, actor=actor, before={"roles": before}, after={"roles": roles}
+    )
 
 
-def create_partner(name: str, source_type: str, *, contact_email: str = "",
-                   legal_basis: str = "", actor: Any = None) -> PartnerOrganisation:
+def create_partner(
+    name: str,
+    source_type: str,
+    *,
+    contact_email: str = "",
+    legal_basis: str = "",
+    actor: Any = None,
+) -> PartnerOrganisation:
     with transaction.atomic():
         organisation = PartnerOrganisation.objects.create(
-            name=name, source_type=source_type, contact_email=contact_email,
+            name=name,
+            source_type=source_type,
+            contact_email=contact_email,
             legal_basis=legal_basis,
         )
-        audit.log("partner_created", organisation, actor=actor,
-                  after={"name": name, "source_type": source_type})
+        audit.log(
+            "partner_created",
+            organisation,
+            actor=actor,
+            after={"name": name, "source_type": source_type},
+        )
     return organisation
 
 
 def _service_account(organisation: PartnerOrganisation) -> User:
     username = f"partner-{organisation.pk}"
     user, created = User.objects.get_or_create(
-        username=username, defaults={"organisation": organisation, "roles": [str(Role.PARTNER)]},
+        username=username,
+        defaults={"organisation": organisation, "roles": [str(Role.PARTNER)]},
     )
     if created:
         user.set_unusable_password()
@@ -66,8 +87,13 @@ def _service_account(organisation: PartnerOrganisation) -> User:
     return user
 
 
-def issue_token(*, name: str, organisation: PartnerOrganisation | None = None,
-                user: User | None = None, actor: Any = None) -> tuple[ApiToken, str]:
+def issue_token(
+    *,
+    name: str,
+    organisation: PartnerOrganisation | None = None,
+    user: User | None = None,
+    actor: Any = None,
+) -> tuple[ApiToken, str]:
     """Create a token for a partner organisation or a staff user; the raw token is shown once."""
     if (organisation is None) == (user is None):
         raise ValueError("a token belongs to either an organisation or a staff user")
@@ -75,12 +101,24 @@ def issue_token(*, name: str, organisation: PartnerOrganisation | None = None,
     with transaction.atomic():
         owner = _service_account(organisation) if organisation else user
         assert owner is not None
-        token = ApiToken.objects.create(user=owner, organisation=organisation, name=name,
-                                        prefix=raw[:10], token_hash=hash_token(raw))
-        audit.log("api_token_issued", token, actor=actor,
-                  after={"name": name, "prefix": token.prefix,
-                         "organisation": organisation.name if organisation else None,
-                         "user": user.get_username() if user else None})
+        token = ApiToken.objects.create(
+            user=owner,
+            organisation=organisation,
+            name=name,
+            prefix=raw[:10],
+            token_hash=hash_token(raw),
+        )
+        audit.log(
+            "api_token_issued",
+            token,
+            actor=actor,
+            after={
+                "name": name,
+                "prefix": token.prefix,
+                "organisation": organisation.name if organisation else None,
+                "user": user.get_username() if user else None,
+            },
+        )
     return token, raw
 
 
@@ -94,8 +132,11 @@ def revoke_token(token: ApiToken, actor: Any = None) -> None:
 
 
 def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    token = (ApiToken.objects.select_related("user", "organisation")
-             .filter(token_hash=hash_token(raw), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation", "organisation")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     if token.organisation is not None and not token.organisation.active:
@@ -105,3 +146,36 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
         # Written at most once a minute, so a busy partner doesn't turn reads into writes.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user, token
+
+
+PARTNER_FIELDS = ("name", "source_type", "legal_basis", "contact_email", "active")
+
+
+def update_partner(
+    org: PartnerOrganisation, data: dict[str, Any], actor: Any
+) -> PartnerOrganisation:
+    """Save a partner's edited details; audit only the fields that changed."""
+    unknown = set(data) - set(PARTNER_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        org = PartnerOrganisation.objects.select_for_update().get(pk=org.pk)
+        before = {field: getattr(org, field) for field in PARTNER_FIELDS}
+        for field, value in data.items():
+            setattr(org, field, value)
+        if org.source_type == SourceType.GOVERNMENT_MONITORING and not org.legal_basis.strip():
+            # The rules only accept monitoring signals from bodies with a legal basis.
+            raise ValidationError({"legal_basis": "required for government monitoring"})
+        org.full_clean()
+        org.save()
+        after = {field: getattr(org, field) for field in PARTNER_FIELDS}
+        changed = [key for key in PARTNER_FIELDS if before[key] != after[key]]
+        if changed:
+            audit.log(
+                "partner_updated",
+                org,
+                actor=actor,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
+    return org

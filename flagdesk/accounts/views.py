@@ -20,21 +20,31 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from flagdesk.accounts.models import User
 from flagdesk.audit import service as audit
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Code from your authenticator app"), max_length=8, min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "pattern": "[0-9]*", "autofocus": True}),
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "autofocus": True,
+            }
+        ),
     )
 
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -59,6 +69,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def password_view(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
     form = PasswordChangeForm(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -72,10 +83,10 @@ def password_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator",
-                                           confirmed=False)
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -86,14 +97,21 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not right. Check the time on your phone."))
     secret = base64.b32encode(device.bin_key).decode("ascii")
-    return render(request, "accounts/otp_setup.html", {
-        "form": form, "secret": secret, "qr_svg": _qr_data_uri(device.config_url),
-        "next": _next_url(request),
-    })
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr_svg": _qr_data_uri(device.config_url),
+            "next": _next_url(request),
+        },
+    )
 
 
 @login_required
 def otp_verify_view(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):

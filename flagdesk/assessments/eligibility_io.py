@@ -33,8 +33,9 @@ class InputError(ValueError):
     """The request is not of the documented form; the message says what is wrong."""
 
 
-def parse_request(data: Any, resolve_platform: Callable[[str], PlatformFacts | None]
-                  ) -> tuple[SignalFacts, AssessmentAnswers, History]:
+def parse_request(
+    data: Any, resolve_platform: Callable[[str], PlatformFacts | None]
+) -> tuple[SignalFacts, AssessmentAnswers, History]:
     if not isinstance(data, dict):
         raise InputError("input must be a JSON object")
     signal = _object(data, "signal", required=True)
@@ -75,8 +76,9 @@ def _url_list(data: dict[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
-def _signal(data: dict[str, Any], resolve_platform: Callable[[str], PlatformFacts | None]
-            ) -> SignalFacts:
+def _signal(
+    data: dict[str, Any], resolve_platform: Callable[[str], PlatformFacts | None]
+) -> SignalFacts:
     source_type = _string(data, "source_type", "signal")
     category = _string(data, "category", "signal")
     platform = _string(data, "platform", "signal")
@@ -89,7 +91,9 @@ def _signal(data: dict[str, Any], resolve_platform: Callable[[str], PlatformFact
     if organisation is not None and not isinstance(organisation, str):
         raise InputError("'signal.source_organisation' must be a string")
     return SignalFacts(
-        source_type=source_type.lower(), category=category, platform_name=platform,
+        source_type=source_type.lower(),
+        category=category,
+        platform_name=platform,
         platform=resolve_platform(platform),
         content_urls=tuple(_url_list(data, "content_urls", "signal")),
         source_organisation=organisation,
@@ -105,12 +109,12 @@ def _optional_bool(data: dict[str, Any], key: str) -> bool | None:
 
 def _assessment(data: dict[str, Any]) -> AssessmentAnswers:
     harms = data.get("harms")
-    if harms is not None:
-        if not isinstance(harms, list) or any(h not in HARMS for h in harms):
-            raise InputError(f"'assessment.harms' must be a list of: {', '.join(HARMS)}")
+    if harms is not None and (not isinstance(harms, list) or any(h not in HARMS for h in harms)):
+        raise InputError(f"'assessment.harms' must be a list of: {', '.join(HARMS)}")
     attempts = data.get("own_contact_attempts")
-    if attempts is not None and (isinstance(attempts, bool) or not isinstance(attempts, int)
-                                 or attempts < 0):
+    if attempts is not None and (
+        isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0
+    ):
         raise InputError("'assessment.own_contact_attempts' must be a whole number ≥ 0")
     return AssessmentAnswers(
         election_process_risk=_optional_bool(data, "election_process_risk"),

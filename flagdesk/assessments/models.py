@@ -16,22 +16,26 @@ class Assessment(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
     election_process_risk = models.BooleanField(
         _("risk to the organisation, execution or integrity of the election process"),
-        null=True, blank=True)
+        null=True,
+        blank=True,
+    )
     election_process_risk_reasoning = models.TextField(blank=True)
     misleading = models.BooleanField(_("false or misleading"), null=True, blank=True)
     misleading_reasoning = models.TextField(blank=True)
     harms = models.JSONField(_("effect on the vote"), null=True, blank=True)
     harms_reasoning = models.TextField(blank=True)
     own_contact_attempts = models.PositiveSmallIntegerField(
-        _("co-government's own contact attempts"), null=True, blank=True)
+        _("co-government's own contact attempts"), null=True, blank=True
+    )
     own_contact_attempts_reasoning = models.TextField(blank=True)
     own_means_exhausted = models.BooleanField(_("own means exhausted"), null=True, blank=True)
     own_means_exhausted_reasoning = models.TextField(blank=True)
     eligible = models.BooleanField(default=False)
     reasons = models.JSONField(default=list, blank=True)
     rules_version = models.CharField(max_length=20)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -54,19 +58,24 @@ class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
     justification = models.TextField(_("justification"))
-    is_override = models.BooleanField(
-        _("deploys against the rules' reasons"), default=False)
+    is_override = models.BooleanField(_("deploys against the rules' reasons"), default=False)
     override_justification = models.TextField(_("override justification"), blank=True)
     engine_eligible = models.BooleanField()
     engine_reasons = models.JSONField(default=list)
     rules_version = models.CharField(max_length=20)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=DecisionStatus.choices,
-                              default=DecisionStatus.PROPOSED, db_index=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=10,
+        choices=DecisionStatus.choices,
+        default=DecisionStatus.PROPOSED,
+        db_index=True,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
 
@@ -83,8 +92,11 @@ class Decision(models.Model):
                 condition=models.Q(is_override=False) | ~models.Q(override_justification=""),
                 name="override_needs_justification",
             ),
-            models.UniqueConstraint(fields=["case"], condition=models.Q(status="proposed"),
-                                    name="one_open_decision_per_case"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="proposed"),
+                name="one_open_decision_per_case",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -156,8 +156,9 @@ class Eligibility:
         }
 
 
-def evaluate(signal: SignalFacts, assessment: AssessmentAnswers,
-             history: History | None = None) -> Eligibility:
+def evaluate(
+    signal: SignalFacts, assessment: AssessmentAnswers, history: History | None = None
+) -> Eligibility:
     """Apply the rules in three stages; stop after the first stage that found a reason."""
     history = history or History()
     for stage in (_intake_reasons, _scope_reasons, _criteria_reasons):
@@ -201,13 +202,15 @@ def _misinformation(answers: AssessmentAnswers) -> set[Reason]:
     reasons: set[Reason] = set()
     if answers.misleading is False:
         reasons.add(Reason.NOT_MISLEADING)
-    if not answers.harms:
+    # Only the three named effects count; an unknown value is no effect on the vote.
+    if not any(harm in HARMS for harm in answers.harms or ()):
         reasons.add(Reason.NO_ELECTORAL_HARM)
     return reasons
 
 
-def _co_government_help(signal: SignalFacts, answers: AssessmentAnswers,
-                        needs_own_means: bool) -> set[Reason]:
+def _co_government_help(
+    signal: SignalFacts, answers: AssessmentAnswers, needs_own_means: bool
+) -> set[Reason]:
     reasons: set[Reason] = set()
     if signal.source_type != "co_government":
         reasons.add(Reason.NOT_CO_GOVERNMENT)
@@ -248,7 +251,15 @@ def referral_for(signal: SignalFacts) -> Referral | None:
 CRITERIA: tuple[tuple[str, tuple[Reason, ...]], ...] = (
     ("intake", (Reason.SOURCE_NOT_ACCEPTED, Reason.NO_CHANNEL, Reason.ALREADY_NOTIFIED)),
     ("scope", (Reason.OUT_OF_SCOPE,)),
-    ("criteria", (Reason.ASSESSMENT_INCOMPLETE, Reason.NOT_MISLEADING, Reason.NO_ELECTORAL_HARM,
-                  Reason.NOT_CO_GOVERNMENT, Reason.INSUFFICIENT_OWN_ATTEMPTS,
-                  Reason.OWN_MEANS_NOT_EXHAUSTED)),
+    (
+        "criteria",
+        (
+            Reason.ASSESSMENT_INCOMPLETE,
+            Reason.NOT_MISLEADING,
+            Reason.NO_ELECTORAL_HARM,
+            Reason.NOT_CO_GOVERNMENT,
+            Reason.INSUFFICIENT_OWN_ATTEMPTS,
+            Reason.OWN_MEANS_NOT_EXHAUSTED,
+        ),
+    ),
 )

@@ -62,11 +62,17 @@ def clean_answers(data: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(value, list | tuple) or any(h not in HARMS for h in value):
                 raise WorkflowError(_("Unknown effect on the vote."))
             value = sorted(set(value))
-        if name == "own_contact_attempts" and value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000):
+        if (
+            name == "own_contact_attempts"
+            and value is not None
+            and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000)
+        ):
             raise WorkflowError(_("The number of contact attempts must be 0 or more."))
-        if name in {"election_process_risk", "misleading", "own_means_exhausted"} and \
-                value is not None and not isinstance(value, bool):
+        if (
+            name in {"election_process_risk", "misleading", "own_means_exhausted"}
+            and value is not None
+            and not isinstance(value, bool)
+        ):
             raise WorkflowError(_("Answer yes, no, or leave open."))
         cleaned[name] = value
         cleaned[f"{name}_reasoning"] = str(data.get(f"{name}_reasoning") or "")[:10_000]
@@ -91,8 +97,13 @@ def save_assessment(case: Case, data: dict[str, Any], actor: Any) -> Assessment:
         assessment.rules_version = RULES_VERSION
         assessment.assessed_by = actor
         assessment.save()
-        audit.log("assessment_saved", case, actor=actor, before=before,
-                  after=_assessment_snapshot(assessment))
+        audit.log(
+            "assessment_saved",
+            case,
+            actor=actor,
+            before=before,
+            after=_assessment_snapshot(assessment),
+        )
         intake.set_case_state(case, CaseState.ASSESSING, actor)
     return assessment
 
@@ -100,13 +111,17 @@ def save_assessment(case: Case, data: dict[str, Any], actor: Any) -> Assessment:
 def _assessment_snapshot(assessment: Assessment) -> dict[str, Any]:
     data = {name: getattr(assessment, name) for name in ANSWER_FIELDS}
     data.update({f"{n}_reasoning": getattr(assessment, f"{n}_reasoning") for n in ANSWER_FIELDS})
-    data.update(eligible=assessment.eligible, reasons=assessment.reasons,
-                rules_version=assessment.rules_version)
+    data.update(
+        eligible=assessment.eligible,
+        reasons=assessment.reasons,
+        rules_version=assessment.rules_version,
+    )
     return data
 
 
-def propose_decision(case: Case, outcome: str, justification: str, actor: Any,
-                     override_justification: str = "") -> Decision:
+def propose_decision(
+    case: Case, outcome: str, justification: str, actor: Any, override_justification: str = ""
+) -> Decision:
     """The assessor's decision; it takes effect only once someone else approves it."""
     require(actor, Action.DECIDE)
     if outcome not in Outcome.values:
@@ -122,14 +137,20 @@ def propose_decision(case: Case, outcome: str, justification: str, actor: Any,
         result = evaluate_case(case)
         is_override = outcome == Outcome.DEPLOY and not result.eligible
         if is_override and not override_justification.strip():
-            raise WorkflowError(_("Deploying against the rules' reasons needs an explicit "
-                                  "override justification."))
+            raise WorkflowError(
+                _("Deploying against the rules' reasons needs an explicit override justification.")
+            )
         decision = Decision.objects.create(
-            case=case, outcome=outcome, justification=justification.strip(),
+            case=case,
+            outcome=outcome,
+            justification=justification.strip(),
             is_override=is_override,
             override_justification=override_justification.strip() if is_override else "",
-            engine_eligible=result.eligible, engine_reasons=[str(r) for r in result.reasons],
-            rules_version=RULES_VERSION, decided_by=actor, decided_at=timezone.now(),
+            engine_eligible=result.eligible,
+            engine_reasons=[str(r) for r in result.reasons],
+            rules_version=RULES_VERSION,
+            decided_by=actor,
+            decided_at=timezone.now(),
         )
         audit.log("decision_proposed", decision, actor=actor, after=_decision_snapshot(decision))
         intake.set_case_state(case, CaseState.AWAITING_APPROVAL, actor)
@@ -153,20 +174,30 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
         decision.reviewed_at = timezone.now()
         decision.review_comment = comment.strip()
         decision.save()
-        audit.log("decision_approved" if approve else "decision_rejected", decision,
-                  actor=actor, before=before, after=_decision_snapshot(decision))
-        intake.set_case_state(decision.case,
-                              CaseState.DECIDED if approve else CaseState.ASSESSING, actor)
+        audit.log(
+            "decision_approved" if approve else "decision_rejected",
+            decision,
+            actor=actor,
+            before=before,
+            after=_decision_snapshot(decision),
+        )
+        intake.set_case_state(
+            decision.case, CaseState.DECIDED if approve else CaseState.ASSESSING, actor
+        )
     return decision
 
 
 def _decision_snapshot(decision: Decision) -> dict[str, Any]:
     return {
-        "case": decision.case.reference, "outcome": decision.outcome,
-        "justification": decision.justification, "is_override": decision.is_override,
+        "case": decision.case.reference,
+        "outcome": decision.outcome,
+        "justification": decision.justification,
+        "is_override": decision.is_override,
         "override_justification": decision.override_justification,
-        "engine_eligible": decision.engine_eligible, "engine_reasons": decision.engine_reasons,
-        "rules_version": decision.rules_version, "decided_by": decision.decided_by.get_username(),
+        "engine_eligible": decision.engine_eligible,
+        "engine_reasons": decision.engine_reasons,
+        "rules_version": decision.rules_version,
+        "decided_by": decision.decided_by.get_username(),
         "status": decision.status,
         "reviewed_by": decision.reviewed_by.get_username() if decision.reviewed_by else None,
         "review_comment": decision.review_comment,
@@ -183,5 +214,8 @@ def final_decision(case: Case) -> Decision | None:
 
 def decisions_awaiting(user: Any) -> list[Decision]:
     """Decisions this user may review: proposed, by someone else."""
-    return list(Decision.objects.filter(status=DecisionStatus.PROPOSED)
-                .exclude(decided_by=user).select_related("case", "decided_by"))
+    return list(
+        Decision.objects.filter(status=DecisionStatus.PROPOSED)
+        .exclude(decided_by=user)
+        .select_related("case", "decided_by")
+    )

@@ -31,10 +31,14 @@ class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The actor's name as it was, so the log stays readable after an account is removed.
+    # The actor's name as it was: this is what the hash covers, so the log stays verifiable
+    # (and readable) after an account is removed and Django sets ``actor`` to NULL.
     actor_label = models.CharField(max_length=200)
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80)
@@ -65,7 +69,6 @@ class AuditEvent(models.Model):
         return {
             "seq": self.seq,
             "at": self.at.isoformat(),
-            "actor_id": self.actor_id,
             "actor_label": self.actor_label,
             "action": self.action,
             "object_type": self.object_type,
@@ -76,8 +79,9 @@ class AuditEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"),
-                               ensure_ascii=False, default=str)
+        canonical = json.dumps(
+            self.payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -24,8 +24,14 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, sort_keys=True))
 
 
-def log(action: str, obj: models.Model | tuple[str, Any], *, actor: Any = None,
-        before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEvent:
+def log(
+    action: str,
+    obj: models.Model | tuple[str, Any],
+    *,
+    actor: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Append one event. Call it inside the transaction that makes the change.
 
     :param action: snake_case event name, e.g. ``decision_approved``.
@@ -38,7 +44,8 @@ def log(action: str, obj: models.Model | tuple[str, Any], *, actor: Any = None,
         object_type, object_id = obj._meta.label_lower, obj.pk
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = user.get_username() if user is not None else (str(actor) if actor else "system")
-    with transaction.atomic():
+    # No savepoint: the event belongs to the caller's transaction and fails with it.
+    with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.seq + 1,
@@ -83,8 +90,14 @@ def verify() -> list[Problem]:
         last_seq = event.seq
     head = ChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != last_seq or head.hash != expected_prev):
-        problems.append(Problem(head.seq, f"the last {head.seq - last_seq} event(s) were removed"
-                                if head.seq > last_seq else "chain head does not match the log"))
+        problems.append(
+            Problem(
+                head.seq,
+                f"the last {head.seq - last_seq} event(s) were removed"
+                if head.seq > last_seq
+                else "chain head does not match the log",
+            )
+        )
     return problems
 
 
@@ -98,4 +111,3 @@ def timeline(object_refs: list[tuple[str, Any]]) -> list[AuditEvent]:
     for object_type, object_id in object_refs:
         query |= models.Q(object_type=object_type, object_id=str(object_id))
     return list(AuditEvent.objects.filter(query).select_related("actor").order_by("seq"))
-

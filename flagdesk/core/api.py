@@ -10,14 +10,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+
+from flagdesk.accounts.permissions import Action, can
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -29,7 +34,8 @@ class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     instance = serializers.CharField(required=False)
     invalid_params = serializers.ListField(
-        child=serializers.DictField(child=serializers.CharField()), required=False,
+        child=serializers.DictField(child=serializers.CharField()),
+        required=False,
         help_text="Per field: name and reason.",
     )
 
@@ -51,9 +57,13 @@ def _invalid_params(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
-def problem_response(status_code: int, title: str, detail: str,
-                     invalid_params: list[dict[str, str]] | None = None,
-                     headers: dict[str, str] | None = None) -> Response:
+def problem_response(
+    status_code: int,
+    title: str,
+    detail: str,
+    invalid_params: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title,
@@ -62,13 +72,75 @@ def problem_response(status_code: int, title: str, detail: str,
     }
     if invalid_params:
         body["invalid_params"] = invalid_params
-    response = Response(body, status=status_code, headers=headers,
-                        content_type=PROBLEM_CONTENT_TYPE)
-    return response
+    return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+class Conflict(exceptions.APIException):
+    """The request is valid but not possible in the current state (service WorkflowError)."""
+
+    status_code = 409
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+
+class AuthenticatedAndVerified(permissions.BasePermission):
+    """Authenticated; a browser session must also have passed the second factor.
+
+    Token users are exempt: the token itself is the credential a partner's system holds.
+    """
+
+    message = "Confirm your second factor (TOTP) before using the API with a session."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            # is_verified is added to the user by django_otp's OTPMiddleware.
+            return not settings.REQUIRE_2FA or bool(user.is_verified())  # type: ignore[attr-defined]
+        return True
+
+
+class StaffOnly(AuthenticatedAndVerified):
+    """Staff who may see cases; partners never reach case, assessment or decision data."""
+
+    message = "Only staff may use this endpoint."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not can(request.user, Action.VIEW_CASES):
+            raise exceptions.PermissionDenied(self.message)
+        return True
+
+
+MAX_DB_INT = 2**31 - 1
+
+
+def path_int(value: str) -> int:
+    """A numeric id from the path; anything else (or out of range) is simply not found."""
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_DB_INT:
+        raise exceptions.NotFound()
+    return int(value)
+
+
+def path_reference(value: str) -> str:
+    """A case reference (FD-2023-0001); odd input is not found rather than sent to the DB."""
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,20}", value):
+        raise exceptions.NotFound()
+    return value
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    # Imported late: DRF loads this module (for the permission classes) while
+    # rest_framework.views itself is still being imported.
+    from rest_framework.views import exception_handler
+
+    from flagdesk.assessments.service import WorkflowError
+
+    if isinstance(exc, WorkflowError):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=exc.messages)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -87,8 +159,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         title = getattr(exc, "title", None) or _title_for(response.status_code)
         detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else title
         params = None
-    headers = {k: v for k, v in response.items() if k in {"WWW-Authenticate", "Retry-After",
-                                                           "Allow"}}
+    headers = {
+        k: v for k, v in response.items() if k in {"WWW-Authenticate", "Retry-After", "Allow"}
+    }
     return problem_response(response.status_code, title, detail, params, headers)
 
 

@@ -1,10 +1,42 @@
 # SPDX-License-Identifier: EUPL-1.2
+"""/api/v1 routes: Dutch plural resource names, kebab-case, no trailing slashes."""
+
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
+from flagdesk.assessments import api as assessments
+from flagdesk.elections import api as elections
+from flagdesk.intake import api as intake
+from flagdesk.platforms import api as platforms
+
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("openapi.json",
-         SpectacularJSONAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]),
-         name="fd-api-docs"),
+    path(
+        "openapi.json",
+        SpectacularJSONAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]),
+        name="fd-api-docs",
+    ),
+    path("verkiezingen", elections.ElectionList.as_view(), name="fd-api-elections"),
+    path("platforms", platforms.PlatformList.as_view(), name="fd-api-platforms"),
+    path("signalen", intake.SignalList.as_view(), name="fd-api-signals"),
+    path("signalen/<str:id>", intake.SignalDetail.as_view(), name="fd-api-signal"),
+    path("zaken", assessments.CaseList.as_view(), name="fd-api-cases"),
+    path("zaken/<str:reference>", assessments.CaseDetail.as_view(), name="fd-api-case"),
+    path(
+        "zaken/<str:reference>/beoordeling",
+        assessments.AssessmentView.as_view(),
+        name="fd-api-assessment",
+    ),
+    path(
+        "zaken/<str:reference>/besluiten",
+        assessments.DecisionCreate.as_view(),
+        name="fd-api-decisions",
+    ),
+    path(
+        "zaken/<str:reference>/tijdlijn", assessments.CaseTimeline.as_view(), name="fd-api-timeline"
+    ),
+    path(
+        "besluiten/<str:id>/goedkeuring", assessments.DecisionReview.as_view(), name="fd-api-review"
+    ),
+    path("geschiktheid", assessments.EligibilityView.as_view(), name="fd-api-eligibility"),
 ]

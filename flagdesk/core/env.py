@@ -59,8 +59,13 @@ def env_list(name: str, default: list[str], *, help: str, group: str = "General"
 
 def env_secret(name: str, *, help: str, group: str = "Security") -> str | None:
     """A secret from ``NAME`` or from the file named by ``NAME_FILE`` (Docker/systemd secrets)."""
-    _register(name, None, help + f" Can also be read from the file named by `{name}_FILE`.",
-              group, secret=True)
+    _register(
+        name,
+        None,
+        help + f" Can also be read from the file named by `{name}_FILE`.",
+        group,
+        secret=True,
+    )
     path = os.environ.get(f"{name}_FILE")
     if path:
         with open(path, encoding="utf-8") as handle:

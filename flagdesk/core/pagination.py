@@ -15,9 +15,13 @@ class Pagination(pagination.PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None
-        return Response(OrderedDict([
-            ("count", self.page.paginator.count),
-            ("next", self.get_next_link()),
-            ("previous", self.get_previous_link()),
-            ("results", data),
-        ]))
+        return Response(
+            OrderedDict(
+                [
+                    ("count", self.page.paginator.count),
+                    ("next", self.get_next_link()),
+                    ("previous", self.get_previous_link()),
+                    ("results", data),
+                ]
+            )
+        )

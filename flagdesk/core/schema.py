@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
 from flagdesk.core.api import PROBLEM_CONTENT_TYPE, ProblemSerializer
@@ -14,13 +15,22 @@ from flagdesk.core.api import PROBLEM_CONTENT_TYPE, ProblemSerializer
 class ProblemAutoSchema(AutoSchema):
     """Documents problem+json error responses on every operation."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         problem_ref = self.resolve_serializer(ProblemSerializer, "response").ref
-        errors = {"400": "Invalid input.", "401": "Not authenticated.",
-                  "403": "Not allowed.", "404": "Not found.", "406": "Not acceptable.",
-                  "415": "Unsupported media type.", "429": "Too many requests.",
-                  "500": "Server error."}
+        errors = {
+            "400": "Invalid input.",
+            "401": "Not authenticated.",
+            "403": "Not allowed.",
+            "404": "Not found.",
+            "406": "Not acceptable.",
+            "409": "Not possible in the current state.",
+            "415": "Unsupported media type.",
+            "429": "Too many requests.",
+            "500": "Server error.",
+        }
         method = self.method.lower()
         if method == "get" and not self._get_parameters_for_errors():
             errors.pop("400")
@@ -30,11 +40,15 @@ class ProblemAutoSchema(AutoSchema):
             errors.pop("429")
         if method not in {"post", "put", "patch"}:
             errors.pop("415")
+            errors.pop("409")
         for code, description in errors.items():
-            responses.setdefault(code, {
-                "content": {PROBLEM_CONTENT_TYPE: {"schema": problem_ref}},
-                "description": description,
-            })
+            responses.setdefault(
+                code,
+                {
+                    "content": {PROBLEM_CONTENT_TYPE: {"schema": problem_ref}},
+                    "description": description,
+                },
+            )
         return responses
 
     def _get_parameters_for_errors(self) -> bool:
@@ -42,6 +56,20 @@ class ProblemAutoSchema(AutoSchema):
 
     def _requires_auth(self) -> bool:
         return bool(self.view.get_permissions()) and not getattr(self.view, "public", False)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """``Authorization: Bearer fd_…`` tokens for partners' systems and staff scripts."""
+
+    target_class = "flagdesk.accounts.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token issued by an administrator (fd_…).",
+        }
 
 
 def add_version_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

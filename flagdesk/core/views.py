@@ -1,15 +1,112 @@
 # SPDX-License-Identifier: EUPL-1.2
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+from flagdesk.accounts.constants import Role
+from flagdesk.accounts.permissions import Action, can, require
+from flagdesk.assessments import service as assessments
+from flagdesk.elections import service as elections
+from flagdesk.elections.models import Election
+from flagdesk.intake import service as intake
+from flagdesk.intake.models import CaseState, IntakeOutcome
+
+WAITING_LIMIT = 25
+RECENT_SIGNALS = 10
+
+
+@dataclass(frozen=True)
+class Tally:
+    key: str
+    label: str
+    value: int
+    percent: int = 0
+
+
+def _chosen_election(request: HttpRequest) -> Election | None:
+    code = request.GET.get("election", "").strip()
+    chosen = elections.get_election(code) if code else None
+    return chosen or elections.current_election()
+
+
+def _counts(rows: dict[str, int], choices: Iterable[tuple[str, Any]]) -> list[Tally]:
+    return [Tally(value, str(label), rows.get(value, 0)) for value, label in choices]
+
+
+def _platform_counts(election: Election) -> list[Tally]:
+    rows = (
+        intake.cases_for_election(election)
+        .order_by()
+        .values("platform__slug", "platform__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "platform__name")
+    )
+    top = max((row["n"] for row in rows), default=0)
+    # The bar length is an SVG attribute computed here: CSP forbids style attributes.
+    return [
+        Tally(
+            row["platform__slug"],
+            row["platform__name"],
+            row["n"],
+            round(100 * row["n"] / top) if top else 0,
+        )
+        for row in rows
+    ]
+
+
+def _statistics(election: Election) -> dict[str, Any]:
+    states = {
+        row["state"]: row["n"]
+        for row in intake.cases_for_election(election)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+    }
+    outcomes = {
+        row["intake_outcome"]: row["n"]
+        for row in intake.signals_for_election(election)
+        .order_by()
+        .values("intake_outcome")
+        .annotate(n=Count("pk"))
+    }
+    return {
+        "case_states": _counts(states, CaseState.choices),
+        "signal_outcomes": _counts(outcomes, IntakeOutcome.choices),
+        "platform_counts": _platform_counts(election),
+    }
+
+
+def _waiting(user: Any, election: Election) -> dict[str, Any]:
+    waiting: dict[str, Any] = {}
+    if can(user, Action.ASSESS):
+        waiting["cases_to_assess"] = list(
+            intake.cases_for_election(election)
+            .filter(state__in=[CaseState.NEW, CaseState.ASSESSING])
+            .order_by("created_at")[:WAITING_LIMIT]
+        )
+    if can(user, Action.APPROVE):
+        waiting["decisions_to_review"] = assessments.decisions_awaiting(user)
+    if user.has_role(Role.INTAKE):
+        waiting["recent_signals"] = list(intake.signals_recorded_by(user)[:RECENT_SIGNALS])
+    return waiting
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {})
+    require(request.user, Action.VIEW_CASES)
+    election = _chosen_election(request)
+    context: dict[str, Any] = {"election": election, "elections": elections.all_elections()}
+    if election is not None:
+        context |= _statistics(election) | _waiting(request.user, election)
+    return render(request, "core/dashboard.html", context)
 
 
 def health(request: HttpRequest) -> JsonResponse:

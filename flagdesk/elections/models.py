@@ -19,8 +19,9 @@ class ElectionType(models.TextChoices):
 
 
 class Election(models.Model):
-    code = models.SlugField(_("code"), max_length=20, unique=True,
-                            help_text=_("Short identifier, e.g. TK2023."))
+    code = models.SlugField(
+        _("code"), max_length=20, unique=True, help_text=_("Short identifier, e.g. TK2023.")
+    )
     type = models.CharField(_("type"), max_length=2, choices=ElectionType.choices)
     name = models.CharField(_("name"), max_length=200)
     election_day = models.DateField(_("election day"))

@@ -50,16 +50,21 @@ class Case(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="cases")
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="cases")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    state = models.CharField(_("state"), max_length=20, choices=CaseState.choices,
-                             default=CaseState.NEW, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=CaseState.choices, default=CaseState.NEW, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["election", "state", "-created_at"])]
+        indexes = [
+            models.Index(fields=["election", "state", "-created_at"]),
+            # The case list: newest first within an election.
+            models.Index(fields=["election", "-created_at", "-id"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -82,8 +87,9 @@ class CaseUrl(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["election", "url_hash"],
-                                    name="one_case_per_url_per_election"),
+            models.UniqueConstraint(
+                fields=["election", "url_hash"], name="one_case_per_url_per_election"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,13 +108,18 @@ class CaseCounter(models.Model):
 
 class Signal(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="signals")
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="signals")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
     received_at = models.DateTimeField(_("received at"), db_index=True)
     received_via = models.CharField(_("received via"), max_length=10, choices=ReceivedVia.choices)
     source_organisation = models.ForeignKey(
-        PartnerOrganisation, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="signals", verbose_name=_("source organisation"),
+        PartnerOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signals",
+        verbose_name=_("source organisation"),
     )
     source_organisation_name = models.CharField(_("source organisation"), max_length=200)
     source_type = models.CharField(_("source type"), max_length=32, choices=SourceType.choices)
@@ -116,20 +127,24 @@ class Signal(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    platform = models.ForeignKey(Platform, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="signals")
+    platform = models.ForeignKey(
+        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
     platform_name = models.CharField(_("platform as given"), max_length=100)
     explanation = models.TextField(_("explanation by the signaller"))
     own_contact_attempts = models.PositiveSmallIntegerField(
-        _("signaller's own contact attempts with the platform"), default=0)
+        _("signaller's own contact attempts with the platform"), default=0
+    )
     own_contact_last_at = models.DateTimeField(_("last own attempt"), null=True, blank=True)
     own_contact_result = models.TextField(_("result of own attempts"), blank=True)
     good_faith = models.BooleanField(
-        _("signaller confirms the signal is accurate and complete"), default=True)
+        _("signaller confirms the signal is accurate and complete"), default=True
+    )
     intake_outcome = models.CharField(max_length=12, choices=IntakeOutcome.choices)
     intake_reasons = models.JSONField(default=list, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -187,8 +202,10 @@ class RefusalCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "election", "platform_key", "source_type"],
-                                    name="one_refusal_counter_per_day"),
+            models.UniqueConstraint(
+                fields=["day", "election", "platform_key", "source_type"],
+                name="one_refusal_counter_per_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.models import PartnerOrganisation
+from flagdesk.accounts.permissions import Action, can
 from flagdesk.assessments.rules import (
     ACCEPTED_SOURCES,
     History,
@@ -96,26 +97,44 @@ def normalise_all(urls: Sequence[str]) -> list[tuple[str, str]]:
         try:
             pairs.setdefault(normalise_url(raw), raw.strip())
         except InvalidUrl as exc:
-            raise ValidationError(_("Not a valid content URL: %(url)s") % {"url": raw[:200]},
-                                  code="invalid_url") from exc
+            raise ValidationError(
+                _("Not a valid content URL: %(url)s") % {"url": raw[:200]}, code="invalid_url"
+            ) from exc
     return [(original, norm) for norm, original in pairs.items()]
 
 
-def notified_urls(election: Election, exclude_case: Case | None = None) -> set[str]:
-    """Normalised URLs for which the status was deployed in this election (approved)."""
+def notified_urls(
+    election: Election, exclude_case: Case | None = None, among: Sequence[CaseUrl] | None = None
+) -> set[str]:
+    """Normalised URLs for which the status was deployed in this election (approved).
+
+    :param among: when given, only these case URLs are looked up.
+    """
     query = CaseUrl.objects.filter(
-        election=election, case__decisions__status="approved", case__decisions__outcome="deploy",
+        election=election,
+        case__decisions__status="approved",
+        case__decisions__outcome="deploy",
     )
     if exclude_case is not None:
         query = query.exclude(case=exclude_case)
+    if among is not None:
+        query = query.filter(pk__in=[row.pk for row in among])
     return set(query.values_list("normalised_url", flat=True))
 
 
-def signal_facts(source_type: str, category: str, platform_name: str,
-                 urls: Sequence[str], organisation: str | None = None) -> SignalFacts:
+def signal_facts(
+    source_type: str,
+    category: str,
+    platform_name: str,
+    urls: Sequence[str],
+    organisation: str | None = None,
+) -> SignalFacts:
     return SignalFacts(
-        source_type=source_type, category=category, platform_name=platform_name,
-        platform=platforms.facts_for(platform_name), content_urls=tuple(urls),
+        source_type=source_type,
+        category=category,
+        platform_name=platform_name,
+        platform=platforms.facts_for(platform_name),
+        content_urls=tuple(urls),
         source_organisation=organisation,
     )
 
@@ -128,6 +147,12 @@ def record_signal(data: SignalInput, actor: Any = None) -> IntakeResult:
     A signal for a platform without a channel is stored as refused. Otherwise the signal
     opens a case, or joins the case that already holds one of its URLs.
     """
+    if actor is not None and not (
+        can(actor, Action.RECORD_SIGNAL) or can(actor, Action.SUBMIT_SIGNAL_AS_PARTNER)
+    ):
+        raise PermissionDenied(
+            "recording a signal needs the intake or assessor role, or a partner token"
+        )
     pairs = normalise_all(data.content_urls) if data.source_type in ACCEPTED_SOURCES else []
     for upload in data.attachments:
         check_upload(upload)
@@ -142,46 +167,56 @@ def record_signal(data: SignalInput, actor: Any = None) -> IntakeResult:
 
 
 def _record(data: SignalInput, pairs: list[tuple[str, str]], actor: Any) -> IntakeResult:
-    facts = signal_facts(data.source_type, data.category, data.platform_name,
-                         [norm for _, norm in pairs])
-    history = History(notified_urls=notified_urls(data.election))
+    platform = platforms.resolve(data.platform_name)
+    facts = SignalFacts(
+        source_type=data.source_type,
+        category=data.category,
+        platform_name=data.platform_name,
+        platform=platforms.facts(platform) if platform else None,
+        content_urls=tuple(norm for _, norm in pairs),
+    )
+    # Only URLs that some case already holds can have been notified: look those up, once.
+    held = _held_urls(data.election, pairs)
+    history = History(notified_urls=notified_urls(data.election, among=held) if held else ())
     reasons = intake_reasons(facts, history)
     if Reason.SOURCE_NOT_ACCEPTED in reasons:
         referral = referral_for(facts)
         _count_refusal(data, facts, referral is not None, actor)
         return IntakeResult("not_stored", reasons, referral=referral)
 
-    signal = _create_signal(data, pairs, reasons, actor)
+    case = None
     if Reason.NO_CHANNEL in reasons:
-        signal.intake_outcome = IntakeOutcome.REFUSED
-        signal.save(update_fields=["intake_outcome"])
-        audit.log("signal_refused", signal, actor=actor,
-                  after={"reasons": [str(r) for r in reasons]})
-        return IntakeResult(IntakeOutcome.REFUSED, reasons, signal=signal)
-
-    case = _find_case(data.election, pairs)
-    outcome = IntakeOutcome.JOINED_CASE if case else IntakeOutcome.NEW_CASE
-    if case is None:
-        case = _open_case(data.election, signal)
-    _add_urls(case, pairs)
-    signal.case = case
-    signal.intake_outcome = outcome
-    signal.save(update_fields=["case", "intake_outcome"])
-    audit.log("signal_joined_case" if outcome == IntakeOutcome.JOINED_CASE else "signal_linked",
-              signal, actor=actor, after={"case": case.reference, "reasons": [str(r) for r in reasons]})
+        outcome = IntakeOutcome.REFUSED
+    else:
+        assert platform is not None
+        case = _first_case(held)
+        outcome = IntakeOutcome.JOINED_CASE if case else IntakeOutcome.NEW_CASE
+        if case is None:
+            case = _open_case(data.election, platform, data.category, actor)
+        _add_urls(case, pairs, taken={row.url_hash for row in held})
+    signal = _create_signal(data, platform, pairs, case, outcome, reasons, actor)
     return IntakeResult(outcome, reasons, signal=signal, case=case)
 
 
-def _create_signal(data: SignalInput, pairs: list[tuple[str, str]],
-                   reasons: tuple[Reason, ...], actor: Any) -> Signal:
-    platform = platforms.resolve(data.platform_name)
+def _create_signal(
+    data: SignalInput,
+    platform: Any,
+    pairs: list[tuple[str, str]],
+    case: Case | None,
+    outcome: str,
+    reasons: tuple[Reason, ...],
+    actor: Any,
+) -> Signal:
     organisation = data.source_organisation
     signal = Signal.objects.create(
         election=data.election,
+        case=case,
         received_at=data.received_at or timezone.now(),
         received_via=data.received_via,
         source_organisation=organisation,
-        source_organisation_name=organisation.name if organisation else data.source_organisation_name,
+        source_organisation_name=organisation.name
+        if organisation
+        else data.source_organisation_name,
         source_type=data.source_type,
         contact_name=data.contact_name,
         contact_email=data.contact_email,
@@ -194,31 +229,29 @@ def _create_signal(data: SignalInput, pairs: list[tuple[str, str]],
         own_contact_last_at=data.own_contact_last_at,
         own_contact_result=data.own_contact_result,
         good_faith=data.good_faith,
-        intake_outcome=IntakeOutcome.NEW_CASE,
+        intake_outcome=outcome,
         intake_reasons=[str(r) for r in reasons],
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     SignalUrl.objects.bulk_create(
-        SignalUrl(signal=signal, url=url, normalised_url=norm)
-        for url, norm in pairs
+        SignalUrl(signal=signal, url=url, normalised_url=norm) for url, norm in pairs
     )
-    for upload in data.attachments:
-        _store_attachment(signal, upload)
-    audit.log("signal_recorded", signal, actor=actor, after=signal_snapshot(signal))
-    return signal
-
-
-def signal_snapshot(signal: Signal) -> dict[str, Any]:
-    return {
-        "election": signal.election.code,
+    digests = [_store_attachment(signal, upload).sha256 for upload in data.attachments]
+    snapshot = {
+        "election": data.election.code,
         "source_type": signal.source_type,
         "source_organisation": signal.source_organisation_name,
         "received_via": signal.received_via,
         "category": signal.category,
-        "platform": signal.platform.slug if signal.platform else signal.platform_name,
-        "urls": list(signal.urls.values_list("url", flat=True)),
-        "attachments": list(signal.attachments.values_list("sha256", flat=True)),
+        "platform": platform.slug if platform else data.platform_name,
+        "urls": [url for url, _ in pairs],
+        "attachments": digests,
+        "outcome": outcome,
+        "case": case.reference if case else None,
+        "reasons": [str(r) for r in reasons],
     }
+    audit.log("signal_recorded", signal, actor=actor, after=snapshot)
+    return signal
 
 
 def _store_attachment(signal: Signal, upload: UploadedFile) -> Attachment:
@@ -227,49 +260,78 @@ def _store_attachment(signal: Signal, upload: UploadedFile) -> Attachment:
         digest.update(chunk)
     upload.seek(0)
     return Attachment.objects.create(
-        signal=signal, file=upload, filename=(upload.name or "attachment")[:255],
+        signal=signal,
+        file=upload,
+        filename=(upload.name or "attachment")[:255],
         content_type=upload.content_type or "application/octet-stream",
-        size=upload.size or 0, sha256=digest.hexdigest(),
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
     )
 
 
 def _count_refusal(data: SignalInput, facts: SignalFacts, referred: bool, actor: Any) -> None:
     key = facts.platform.key if facts.platform else platforms.canonical_key(data.platform_name)
     counter, _created = RefusalCount.objects.select_for_update().get_or_create(
-        day=timezone.localdate(), election=data.election, platform_key=key[:100],
-        source_type=data.source_type[:32], defaults={"referred": referred},
+        day=timezone.localdate(),
+        election=data.election,
+        platform_key=key[:100],
+        source_type=data.source_type[:32],
+        defaults={"referred": referred},
     )
     RefusalCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-    audit.log("citizen_referred" if referred else "source_refused", counter, actor=actor,
-              after={"platform": key, "source_type": data.source_type})
-
-
-def _find_case(election: Election, pairs: list[tuple[str, str]]) -> Case | None:
-    hashes = [url_hash(norm) for _, norm in pairs]
-    hit = (CaseUrl.objects.filter(election=election, url_hash__in=hashes)
-           .select_related("case").order_by("case__created_at").first())
-    return hit.case if hit else None
-
-
-def _open_case(election: Election, signal: Signal) -> Case:
-    assert signal.platform is not None  # NO_CHANNEL was ruled out before
-    case = Case.objects.create(
-        reference=_next_reference(election), election=election, platform=signal.platform,
-        category=signal.category, state=CaseState.NEW,
+    audit.log(
+        "citizen_referred" if referred else "source_refused",
+        counter,
+        actor=actor,
+        after={"platform": key, "source_type": data.source_type},
     )
-    audit.log("case_opened", case, actor=signal.recorded_by,
-              after={"reference": case.reference, "category": case.category,
-                     "platform": case.platform.slug, "election": election.code})
+
+
+def _held_urls(election: Election, pairs: list[tuple[str, str]]) -> list[CaseUrl]:
+    """The CaseUrl rows of this election that hold any of these URLs, oldest case first."""
+    hashes = [url_hash(norm) for _, norm in pairs]
+    if not hashes:
+        return []
+    return list(
+        CaseUrl.objects.filter(election=election, url_hash__in=hashes)
+        .select_related("case")
+        .order_by("case__created_at", "case_id")
+    )
+
+
+def _first_case(held: list[CaseUrl]) -> Case | None:
+    return held[0].case if held else None
+
+
+def _open_case(election: Election, platform: Any, category: str, actor: Any) -> Case:
+    case = Case.objects.create(
+        reference=_next_reference(election),
+        election=election,
+        platform=platform,
+        category=category,
+        state=CaseState.NEW,
+    )
+    audit.log(
+        "case_opened",
+        case,
+        actor=actor,
+        after={
+            "reference": case.reference,
+            "category": case.category,
+            "platform": case.platform.slug,
+            "election": election.code,
+        },
+    )
     return case
 
 
-def _add_urls(case: Case, pairs: list[tuple[str, str]]) -> None:
-    taken = set(CaseUrl.objects.filter(election=case.election).filter(
-        url_hash__in=[url_hash(norm) for _, norm in pairs]).values_list("url_hash", flat=True))
+def _add_urls(case: Case, pairs: list[tuple[str, str]], taken: set[str]) -> None:
     CaseUrl.objects.bulk_create(
-        CaseUrl(case=case, election=case.election, url=url, normalised_url=norm,
-                url_hash=url_hash(norm))
-        for url, norm in pairs if url_hash(norm) not in taken
+        CaseUrl(
+            case=case, election=case.election, url=url, normalised_url=norm, url_hash=url_hash(norm)
+        )
+        for url, norm in pairs
+        if url_hash(norm) not in taken
     )
 
 
@@ -287,8 +349,9 @@ def set_case_state(case: Case, state: str, actor: Any) -> None:
     before = case.state
     case.state = state
     case.save(update_fields=["state", "updated_at"])
-    audit.log("case_state_changed", case, actor=actor, before={"state": before},
-              after={"state": state})
+    audit.log(
+        "case_state_changed", case, actor=actor, before={"state": before}, after={"state": state}
+    )
 
 
 def cases_for_election(election: Election) -> QuerySet[Case]:
@@ -297,3 +360,16 @@ def cases_for_election(election: Election) -> QuerySet[Case]:
 
 def signals_of_organisation(organisation: PartnerOrganisation) -> QuerySet[Signal]:
     return Signal.objects.filter(source_organisation=organisation)
+
+
+def signals_for_election(election: Election) -> QuerySet[Signal]:
+    return Signal.objects.filter(election=election)
+
+
+def signals_recorded_by(user: Any) -> QuerySet[Signal]:
+    """What a staff member entered, newest first (the dashboard's "waits for me")."""
+    return (
+        Signal.objects.filter(recorded_by=user)
+        .select_related("case", "election", "platform")
+        .order_by("-created_at", "-pk")
+    )

@@ -18,21 +18,52 @@ class InvalidUrl(ValueError):
 
 MAX_URL_LENGTH = 4096
 
-X_HOSTS = {"x.com", "twitter.com", "mobile.twitter.com", "mobile.x.com", "m.twitter.com",
-           "fxtwitter.com", "vxtwitter.com", "fixupx.com", "nitter.net"}
-YOUTUBE_HOSTS = {"youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com",
-                 "youtu.be", "gaming.youtube.com"}
-FACEBOOK_HOSTS = {"facebook.com", "m.facebook.com", "mbasic.facebook.com", "web.facebook.com",
-                  "touch.facebook.com", "business.facebook.com", "fb.com", "mobile.facebook.com",
-                  "free.facebook.com"}
+X_HOSTS = {
+    "x.com",
+    "twitter.com",
+    "mobile.twitter.com",
+    "mobile.x.com",
+    "m.twitter.com",
+    "fxtwitter.com",
+    "vxtwitter.com",
+    "fixupx.com",
+    "nitter.net",
+}
+YOUTUBE_HOSTS = {
+    "youtube.com",
+    "m.youtube.com",
+    "music.youtube.com",
+    "youtube-nocookie.com",
+    "youtu.be",
+    "gaming.youtube.com",
+}
+FACEBOOK_HOSTS = {
+    "facebook.com",
+    "m.facebook.com",
+    "mbasic.facebook.com",
+    "web.facebook.com",
+    "touch.facebook.com",
+    "business.facebook.com",
+    "fb.com",
+    "mobile.facebook.com",
+    "free.facebook.com",
+}
 INSTAGRAM_HOSTS = {"instagram.com", "m.instagram.com", "instagr.am"}
 THREADS_HOSTS = {"threads.net", "threads.com"}
 TIKTOK_HOSTS = {"tiktok.com", "m.tiktok.com"}
 SNAPCHAT_HOSTS = {"snapchat.com", "story.snapchat.com"}
 
 # Query parameters that identify Facebook content; everything else there is tracking.
-FACEBOOK_ID_PARAMS = ("story_fbid", "fbid", "id", "v", "set", "multi_permalinks", "comment_id",
-                      "reply_comment_id")
+FACEBOOK_ID_PARAMS = (
+    "story_fbid",
+    "fbid",
+    "id",
+    "v",
+    "set",
+    "multi_permalinks",
+    "comment_id",
+    "reply_comment_id",
+)
 # Parameters that never identify content on any site (kept conservative: on an unknown site
 # a parameter such as ``id`` or ``p`` may well select the article).
 TRACKING_PARAMS = re.compile(
@@ -77,7 +108,7 @@ def _split(raw: str) -> SplitResult:
     if not isinstance(raw, str):
         raise InvalidUrl("a URL must be a string")
     text = raw.strip()
-    if not text or len(text) > MAX_URL_LENGTH or any(ch.isspace() for ch in text):
+    if not text or len(text) > MAX_URL_LENGTH or any(_bad_char(ch) for ch in text):
         raise InvalidUrl(f"not a URL: {raw[:80]!r}")
     if "://" not in text:
         text = "https://" + text.removeprefix("//")
@@ -94,6 +125,12 @@ def _split(raw: str) -> SplitResult:
     return parts
 
 
+def _bad_char(ch: str) -> bool:
+    # Spaces and control or invisible characters (NUL, zero-width space) never belong in a
+    # content URL and would make two different-looking inputs compare equal.
+    return ch.isspace() or not ch.isprintable()
+
+
 def _bare_host(host: str) -> str:
     host = host.lower().rstrip(".")
     try:
@@ -104,8 +141,11 @@ def _bare_host(host: str) -> str:
 
 
 def _clean_path(path: str) -> str:
-    # Decode then re-encode, so %7E and ~ compare equal; collapse duplicate slashes.
-    path = quote(unquote(path), safe="/@!$&'()*+,;=:~-._")
+    # Decode then re-encode, so %7E and ~ compare equal; collapse duplicate slashes. An
+    # encoded slash (%2F) stays encoded: decoding it would merge two different paths.
+    path = "%2F".join(
+        quote(unquote(part), safe="/@!$&'()*+,;=:~-._") for part in re.split("%2[fF]", path)
+    )
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
         path = path.rstrip("/")
@@ -123,7 +163,13 @@ def _x(path: str, query: list[tuple[str, str]]) -> str:
         return f"https://x.com/i/status/{status.group(1)}"
     if path.lower() == "/search":
         return _build("x.com", "/search", [(k, v) for k, v in query if k == "q"])
-    return _build("x.com", path.lower(), [])
+    return _build("x.com", _lower_first_segment(path), [])
+
+
+def _lower_first_segment(path: str) -> str:
+    # The handle is case-insensitive, but ids further on (/i/spaces/1AbC) are not.
+    head, sep, rest = path[1:].partition("/")
+    return f"/{head.lower()}{sep}{rest}"
 
 
 def _youtube(host: str, path: str, query: list[tuple[str, str]]) -> str:
@@ -140,7 +186,8 @@ def _youtube(host: str, path: str, query: list[tuple[str, str]]) -> str:
         return f"https://youtube.com/watch?v={video_id}"
     if path.startswith("/@"):
         return _build("youtube.com", path.lower(), [])
-    identifying = [(k, v) for k, v in query if k in {"list", "search_query"}]
+    # ``v`` stays even when it is not a well-formed id, so two such links never collide.
+    identifying = [(k, v) for k, v in query if k in {"v", "list", "search_query"}]
     return _build("youtube.com", path, identifying)
 
 
@@ -151,7 +198,7 @@ def _facebook(path: str, query: list[tuple[str, str]]) -> str:
 
 def _instagram(path: str) -> str:
     # /reel/, /reels/ and /tv/ show the same media as /p/ for one shortcode (case-sensitive).
-    match = re.match(r"^(?:/[^/]+)?/(?:p|reel|reels|tv)/([A-Za-z0-9_-]+)", path)
+    match = re.match(r"^(?:/[^/]+)?/(?i:p|reel|reels|tv)/([A-Za-z0-9_-]+)", path)
     if match:
         return f"https://instagram.com/p/{match.group(1)}"
     return _build("instagram.com", path.lower(), [])
@@ -183,8 +230,9 @@ def _lower_handles(path: str) -> str:
     return "/".join(segments)
 
 
-def _generic(scheme: str, host: str, port: int | None, path: str,
-             query: list[tuple[str, str]]) -> str:
+def _generic(
+    scheme: str, host: str, port: int | None, path: str, query: list[tuple[str, str]]
+) -> str:
     default_port = {"http": 80, "https": 443}.get(scheme.lower())
     netloc = host if port in (None, default_port) else f"{host}:{port}"
     kept = [(k, v) for k, v in query if not TRACKING_PARAMS.match(k)]

@@ -1,4 +1,11 @@
 # SPDX-License-Identifier: EUPL-1.2
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from flagdesk.intake import views
+
+urlpatterns = [
+    path("signals/new", views.signal_new, name="fd-signal-new"),
+    path("signals/citizen", views.citizen, name="fd-citizen"),
+    path("signals/<int:pk>/recorded", views.signal_recorded, name="fd-signal-recorded"),
+    path("cases", views.case_list, name="fd-case-list"),
+]

@@ -15,19 +15,25 @@ class Platform(models.Model):
 
     slug = models.SlugField(_("key"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    services = models.CharField(_("services"), max_length=200, blank=True,
-                                help_text=_("E.g. Facebook, Instagram, Threads."))
+    services = models.CharField(
+        _("services"), max_length=200, blank=True, help_text=_("E.g. Facebook, Instagram, Threads.")
+    )
     programme = models.CharField(_("programme"), max_length=200, blank=True)
-    status_since = models.PositiveSmallIntegerField(_("status held since (year)"), null=True,
-                                                    blank=True)
+    status_since = models.PositiveSmallIntegerField(
+        _("status held since (year)"), null=True, blank=True
+    )
     channel_active = models.BooleanField(
-        _("channel active"), default=True,
+        _("channel active"),
+        default=True,
         help_text=_("Whether a trusted-flagger or escalation channel can be used now."),
     )
-    channel_kind = models.CharField(_("channel kind"), max_length=10, choices=ChannelKind.choices,
-                                    default=ChannelKind.EMAIL)
+    channel_kind = models.CharField(
+        _("channel kind"), max_length=10, choices=ChannelKind.choices, default=ChannelKind.EMAIL
+    )
     channel_address = models.CharField(
-        _("channel address or URL"), max_length=300, blank=True,
+        _("channel address or URL"),
+        max_length=300,
+        blank=True,
         help_text=_("E-mail address for e-mail channels, URL for web portals."),
     )
     channel_language = models.CharField(_("channel language"), max_length=5, default="en")
@@ -35,8 +41,12 @@ class Platform(models.Model):
     policy_url = models.URLField(_("election policy URL"), blank=True)
     citizen_report_url = models.URLField(_("citizen reporting route"), blank=True)
     hosts = models.CharField(
-        _("web hosts"), max_length=300, blank=True,
-        help_text=_("Comma-separated host names of the platform's content, e.g. x.com,twitter.com."),
+        _("web hosts"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Comma-separated host names of the platform's content, e.g. x.com,twitter.com."
+        ),
     )
 
     class Meta:

@@ -3,7 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+
 from flagdesk.assessments.rules import PlatformFacts
+from flagdesk.audit import service as audit
 from flagdesk.platforms.models import Platform, PlatformAlias
 
 
@@ -48,3 +57,88 @@ def platform_for_host(host: str) -> Platform | None:
 
 def all_platforms() -> list[Platform]:
     return list(Platform.objects.all())
+
+
+def has_placeholder_address(platform: Platform) -> bool:
+    """Seed addresses live on the reserved .example domain until an admin replaces them."""
+    address = platform.channel_address.strip().lower()
+    host = (urlsplit(address).hostname or "") if "://" in address else address.rpartition("@")[2]
+    return host == "example" or host.endswith(".example")
+
+
+# Fields an administrator may change; the slug is the key rules and signals refer to.
+EDITABLE_FIELDS = (
+    "name",
+    "services",
+    "programme",
+    "status_since",
+    "channel_active",
+    "channel_kind",
+    "channel_address",
+    "channel_language",
+    "policy_name",
+    "policy_url",
+    "citizen_report_url",
+    "hosts",
+)
+
+
+def alias_conflicts(aliases: Iterable[str], platform: Platform) -> list[str]:
+    """The aliases in ``aliases`` that already name another platform (as alias or key)."""
+    wanted = set(aliases)
+    taken = set(
+        PlatformAlias.objects.filter(alias__in=wanted)
+        .exclude(platform=platform)
+        .values_list("alias", flat=True)
+    )
+    taken |= set(
+        Platform.objects.filter(slug__in=wanted)
+        .exclude(pk=platform.pk)
+        .values_list("slug", flat=True)
+    )
+    return sorted(taken)
+
+
+def _snapshot(platform: Platform) -> dict[str, Any]:
+    values = {field: getattr(platform, field) for field in EDITABLE_FIELDS}
+    values["aliases"] = sorted(platform.aliases.values_list("alias", flat=True))
+    return values
+
+
+def update_platform(
+    platform: Platform, data: Mapping[str, Any], aliases: Iterable[str], actor: Any
+) -> Platform:
+    """Save edited fields and replace the aliases; audit only what actually changed."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    wanted = sorted({a.strip().lower() for a in aliases if a.strip()})
+    for alias in wanted:
+        validate_slug(alias)
+    with transaction.atomic():
+        platform = Platform.objects.select_for_update().get(pk=platform.pk)
+        # Checked again here, not only in the form: another admin may have taken an alias since.
+        conflicts = alias_conflicts(wanted, platform)
+        if conflicts:
+            raise ValidationError(f"alias already in use: {', '.join(conflicts)}")
+        before = _snapshot(platform)
+        for field, value in data.items():
+            setattr(platform, field, value)
+        platform.full_clean(exclude=["slug"])
+        platform.save()
+        platform.aliases.exclude(alias__in=wanted).delete()
+        existing = set(platform.aliases.values_list("alias", flat=True))
+        PlatformAlias.objects.bulk_create(
+            PlatformAlias(alias=a, platform=platform) for a in wanted if a not in existing
+        )
+        after = _snapshot(platform)
+        changed = [key for key in after if after[key] != before[key]]
+        if changed:
+            audit.log(
+                "platform_updated",
+                platform,
+                actor=actor,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
+    return platform

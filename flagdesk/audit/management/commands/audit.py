@@ -12,6 +12,8 @@ from flagdesk.audit.models import AuditEvent
 
 class Command(BaseCommand):
     help = "Work with the audit log: `verify` checks the hash chain, `tail` shows recent events."
+    # Verifying the log must not depend on the rest of the configuration passing its checks.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -39,5 +41,7 @@ class Command(BaseCommand):
     def _tail(self, count: int) -> None:
         events = list(AuditEvent.objects.order_by("-seq")[: max(count, 0)])
         for event in reversed(events):
-            self.stdout.write(f"{event.seq:>7} {event.at:%Y-%m-%d %H:%M:%S} {event.actor_label:<20} "
-                              f"{event.action:<24} {event.object_type}:{event.object_id}")
+            self.stdout.write(
+                f"{event.seq:>7} {event.at:%Y-%m-%d %H:%M:%S} {event.actor_label:<20} "
+                f"{event.action:<24} {event.object_type}:{event.object_id}"
+            )

@@ -1,0 +1,376 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""/api/v1/zaken, /besluiten and /geschiktheid: what staff do in the web UI, over HTTP.
+
+Every state change goes through assessments.service (which checks the role and writes the
+audit event); the views only translate JSON to service calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from flagdesk.accounts.permissions import Action, require
+from flagdesk.assessments import service
+from flagdesk.assessments.eligibility_io import InputError, parse_request
+from flagdesk.assessments.models import Assessment, Decision, Outcome
+from flagdesk.assessments.rules import HARMS, evaluate
+from flagdesk.audit import service as audit
+from flagdesk.audit.models import AuditEvent
+from flagdesk.core.api import StaffOnly, path_int, path_reference
+from flagdesk.intake.models import Case, CaseState, Category
+from flagdesk.platforms import service as platforms
+
+BOOLEAN_ANSWERS = ("election_process_risk", "misleading", "own_means_exhausted")
+
+
+class AssessmentInputSerializer(serializers.Serializer[Any]):
+    """Checklist answers (null = not answered yet), each with the assessor's reasoning."""
+
+    election_process_risk = serializers.BooleanField(required=False, allow_null=True, default=None)
+    misleading = serializers.BooleanField(required=False, allow_null=True, default=None)
+    harms = serializers.ListField(
+        child=serializers.ChoiceField(choices=HARMS), required=False, allow_null=True, default=None
+    )
+    own_contact_attempts = serializers.IntegerField(
+        min_value=0, max_value=1000, required=False, allow_null=True, default=None
+    )
+    own_means_exhausted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    election_process_risk_reasoning = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, default=""
+    )
+    misleading_reasoning = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, default=""
+    )
+    harms_reasoning = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, default=""
+    )
+    own_contact_attempts_reasoning = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, default=""
+    )
+    own_means_exhausted_reasoning = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, default=""
+    )
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    reasons = serializers.ListField(child=serializers.CharField())
+    harms = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    assessed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            *service.ANSWER_FIELDS,
+            *(f"{name}_reasoning" for name in service.ANSWER_FIELDS),
+            "eligible",
+            "reasons",
+            "rules_version",
+            "assessed_by",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    engine_reasons = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "case",
+            "outcome",
+            "justification",
+            "is_override",
+            "override_justification",
+            "engine_eligible",
+            "engine_reasons",
+            "rules_version",
+            "decided_by",
+            "decided_at",
+            "status",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    election = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    content_urls = serializers.SerializerMethodField()
+    signals = serializers.SerializerMethodField()
+    assessment = serializers.SerializerMethodField()
+    decisions = DecisionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "election",
+            "platform",
+            "category",
+            "state",
+            "content_urls",
+            "signals",
+            "assessment",
+            "decisions",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_content_urls(self, case: Case) -> list[str]:
+        return [u.url for u in case.urls.all()]
+
+    def get_signals(self, case: Case) -> list[int]:
+        return [s.pk for s in case.signals.all()]
+
+    @extend_schema_field(AssessmentSerializer(allow_null=True))
+    def get_assessment(self, case: Case) -> dict[str, Any] | None:
+        assessment = Assessment.objects.filter(case=case).first()
+        return AssessmentSerializer(assessment).data if assessment else None
+
+
+class DecisionInputSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    justification = serializers.CharField(max_length=20_000)
+    override_justification = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True, default=""
+    )
+
+
+class ReviewInputSerializer(serializers.Serializer[Any]):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+
+
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    actor = serializers.CharField(source="actor_label")
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["seq", "at", "actor", "action", "object_type", "object_id", "before", "after"]
+        read_only_fields = fields
+
+
+class CaseFilterSerializer(serializers.Serializer[Any]):
+    election = serializers.CharField(required=False, max_length=20)
+    state = serializers.ChoiceField(choices=CaseState.choices, required=False)
+    platform = serializers.CharField(required=False, max_length=30)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+
+
+CASE_FILTERS = [
+    OpenApiParameter("election", OpenApiTypes.STR, description="Election code."),
+    OpenApiParameter("state", OpenApiTypes.STR, enum=CaseState.values),
+    OpenApiParameter("platform", OpenApiTypes.STR, description="Platform key, e.g. x."),
+    OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+]
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related("election", "platform").prefetch_related(
+        "urls", "signals", "decisions__decided_by", "decisions__reviewed_by"
+    )
+
+
+@extend_schema(tags=["zaken"], summary="List cases (staff only)", parameters=CASE_FILTERS)
+class CaseList(generics.ListAPIView[Case]):
+    serializer_class = CaseSerializer
+    permission_classes = [StaffOnly]
+
+    def get_queryset(self) -> QuerySet[Case]:
+        filters = CaseFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        values = filters.validated_data
+        query = _cases()
+        if "election" in values:
+            query = query.filter(election__code__iexact=values["election"])
+        if "platform" in values:
+            query = query.filter(platform__slug=values["platform"])
+        for name in ("state", "category"):
+            if name in values:
+                query = query.filter(**{name: values[name]})
+        return query
+
+
+@extend_schema(tags=["zaken"], summary="One case (staff only)")
+class CaseDetail(generics.RetrieveAPIView[Case]):
+    serializer_class = CaseSerializer
+    permission_classes = [StaffOnly]
+    lookup_field = "reference"
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return _cases()
+
+    def get_object(self) -> Case:
+        return get_object_or_404(
+            self.get_queryset(), reference=path_reference(self.kwargs["reference"])
+        )
+
+
+class CaseActionView(APIView):
+    permission_classes = [StaffOnly]
+    action_required: Action
+
+    def case(self, reference: str) -> Case:
+        # The role is checked before the lookup, so the answer never hints at what exists.
+        require(self.request.user, self.action_required)
+        return get_object_or_404(Case, reference=path_reference(reference))
+
+
+@extend_schema(tags=["zaken"])
+class AssessmentView(CaseActionView):
+    action_required = Action.ASSESS
+
+    @extend_schema(
+        summary="Save the checklist of a case",
+        request=AssessmentInputSerializer,
+        responses={200: AssessmentSerializer},
+    )
+    def put(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
+        body = AssessmentInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assessment = service.save_assessment(case, dict(body.validated_data), request.user)
+        return Response(AssessmentSerializer(assessment).data)
+
+
+@extend_schema(tags=["zaken"])
+class DecisionCreate(CaseActionView):
+    action_required = Action.DECIDE
+
+    @extend_schema(
+        summary="Propose a decision on a case",
+        request=DecisionInputSerializer,
+        responses={201: DecisionSerializer},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
+        body = DecisionInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        decision = service.propose_decision(
+            case,
+            values["outcome"],
+            values["justification"],
+            request.user,
+            override_justification=values["override_justification"],
+        )
+        return Response(DecisionSerializer(decision).data, status=201)
+
+
+@extend_schema(
+    tags=["besluiten"], parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+)
+class DecisionReview(APIView):
+    permission_classes = [StaffOnly]
+
+    @extend_schema(
+        summary="Approve or send back a decision (four eyes)",
+        request=ReviewInputSerializer,
+        responses={200: DecisionSerializer},
+    )
+    def post(self, request: Request, id: str) -> Response:
+        require(request.user, Action.APPROVE)
+        decision = get_object_or_404(Decision, pk=path_int(id))
+        body = ReviewInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        decision = service.review_decision(
+            decision, values["approve"], request.user, comment=values["comment"]
+        )
+        return Response(DecisionSerializer(decision).data)
+
+
+@extend_schema(tags=["zaken"], summary="Audit events of a case, its signals and decisions")
+class CaseTimeline(generics.ListAPIView[AuditEvent]):
+    serializer_class = AuditEventSerializer
+    permission_classes = [StaffOnly]
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        case = get_object_or_404(Case, reference=path_reference(self.kwargs["reference"]))
+        refs: list[tuple[str, Any]] = [("intake.case", case.pk)]
+        refs += [("intake.signal", pk) for pk in case.signals.values_list("pk", flat=True)]
+        refs += [("assessments.decision", pk) for pk in case.decisions.values_list("pk", flat=True)]
+        return audit.timeline(refs)
+
+
+class EligibilitySignalSerializer(serializers.Serializer[Any]):
+    source_type = serializers.CharField()
+    source_organisation = serializers.CharField(required=False, allow_null=True)
+    category = serializers.ChoiceField(choices=Category.choices)
+    platform = serializers.CharField()
+    content_urls = serializers.ListField(child=serializers.CharField())
+
+
+class EligibilityAnswersSerializer(serializers.Serializer[Any]):
+    election_process_risk = serializers.BooleanField(required=False, allow_null=True)
+    misleading = serializers.BooleanField(required=False, allow_null=True)
+    harms = serializers.ListField(
+        child=serializers.ChoiceField(choices=HARMS), required=False, allow_null=True
+    )
+    own_contact_attempts = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    own_means_exhausted = serializers.BooleanField(required=False, allow_null=True)
+
+
+class EligibilityHistorySerializer(serializers.Serializer[Any]):
+    notified_urls = serializers.ListField(
+        child=serializers.CharField(), required=False, allow_null=True
+    )
+
+
+class EligibilityRequestSerializer(serializers.Serializer[Any]):
+    signal = EligibilitySignalSerializer()
+    assessment = EligibilityAnswersSerializer(required=False, allow_null=True)
+    history = EligibilityHistorySerializer(required=False, allow_null=True)
+
+
+class EligibilityReferralSerializer(serializers.Serializer[Any]):
+    platform = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+
+
+class EligibilityResultSerializer(serializers.Serializer[Any]):
+    eligible = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    referral = EligibilityReferralSerializer(allow_null=True)
+
+
+@extend_schema(tags=["geschiktheid"])
+class EligibilityView(APIView):
+    """Stateless: the same JSON contract as ``flagdesk eligibility``; nothing is stored."""
+
+    @extend_schema(
+        summary="Apply the eligibility rules to one signal",
+        request=EligibilityRequestSerializer,
+        responses={200: EligibilityResultSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            signal, answers, history = parse_request(request.data, platforms.facts_for)
+        except InputError as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        return Response(evaluate(signal, answers, history).as_dict())

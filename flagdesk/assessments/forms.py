@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Forms of the case page: the checklist, the decision and its review.
+
+The forms only translate HTML input into the plain values the service expects; every
+rule (states, roles, override justification, four eyes) is enforced in the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from flagdesk.assessments.models import Outcome
+from flagdesk.assessments.rules import HARMS, REQUIRED_ANSWERS, AssessmentAnswers
+from flagdesk.assessments.service import ANSWER_FIELDS
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+TRISTATE_CHOICES = [(YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Not known yet"))]
+TRISTATE_FIELDS = ("election_process_risk", "misleading", "own_means_exhausted")
+
+# "None of these" is an answer of its own: no box ticked means "not assessed yet".
+NO_HARM = "none"
+HARM_LABELS = {
+    "invalid_vote": _("Voters are led to cast an invalid vote (e.g. colour two boxes)"),
+    "wrong_candidate": _("Voters are led to vote for someone other than they intend"),
+    "deprived_of_vote": _("Voters are kept from voting (wrong date, place or requirements)"),
+}
+HARM_CHOICES = [(h, HARM_LABELS[h]) for h in HARMS] + [(NO_HARM, _("None of these"))]
+
+QUESTIONS = {
+    "election_process_risk": _(
+        "Is there a risk to the organisation, execution or integrity of the election process?"
+    ),
+    "misleading": _("Is the information false or misleading?"),
+    "harms": _("What could the information lead voters to do?"),
+    "own_contact_attempts": _("How often did the co-government itself contact the platform?"),
+    "own_means_exhausted": _(
+        "Has the co-government used all its own means to regain control of the account?"
+    ),
+}
+HELP = {
+    "election_process_risk": _("Not in scope: campaign promises, candidates' claims, opinions."),
+    "harms": _("Tick every effect that applies. Tick “None of these” if none applies."),
+    "own_contact_attempts": _("At least two attempts are needed."),
+}
+
+
+def _tristate(value: object) -> str:
+    return UNKNOWN if value is None else (YES if value else NO)
+
+
+def _from_tristate(value: object) -> bool | None:
+    return {YES: True, NO: False}.get(str(value))
+
+
+def _harm_choices(harms: Sequence[str] | None) -> list[str] | None:
+    return None if harms is None else (list(harms) or [NO_HARM])
+
+
+class ChecklistForm(forms.Form):
+    """The assessor's answers, limited to the questions the case's category needs."""
+
+    def __init__(self, *args: Any, category: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = REQUIRED_ANSWERS.get(category, ("election_process_risk",))
+        for name in self.questions:
+            self.fields[name] = self._answer_field(name)
+            self.fields[f"{name}_reasoning"] = forms.CharField(
+                label=_("Reasoning"),
+                required=False,
+                max_length=10_000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    @staticmethod
+    def _answer_field(name: str) -> forms.Field:
+        label, help_text = QUESTIONS[name], HELP.get(name, "")
+        if name in TRISTATE_FIELDS:
+            return forms.ChoiceField(
+                label=label,
+                help_text=help_text,
+                choices=TRISTATE_CHOICES,
+                initial=UNKNOWN,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        if name == "harms":
+            return forms.MultipleChoiceField(
+                label=label,
+                help_text=help_text,
+                choices=HARM_CHOICES,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        return forms.IntegerField(
+            label=label, help_text=help_text, min_value=0, max_value=1000, required=False
+        )
+
+    @classmethod
+    def initial_from(cls, answers: AssessmentAnswers, reasoning: dict[str, str]) -> dict[str, Any]:
+        initial: dict[str, Any] = dict(reasoning)
+        for name in ANSWER_FIELDS:
+            value = answers.answer(name)
+            if name in TRISTATE_FIELDS:
+                initial[name] = _tristate(value)
+            elif name == "harms":
+                initial[name] = _harm_choices(answers.harms)
+            else:
+                initial[name] = value
+        return initial
+
+    def clean_harms(self) -> list[str] | None:
+        harms: list[str] = self.cleaned_data.get("harms") or []
+        if NO_HARM in harms and len(harms) > 1:
+            raise forms.ValidationError(_("“None of these” cannot be combined with an effect."))
+        if not harms:
+            return None
+        return [h for h in harms if h != NO_HARM]
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned answers as save_assessment() takes them; unasked questions stay open."""
+        data: dict[str, Any] = {}
+        for name in self.questions:
+            value = self.cleaned_data.get(name)
+            data[name] = _from_tristate(value) if name in TRISTATE_FIELDS else value
+            data[f"{name}_reasoning"] = self.cleaned_data.get(f"{name}_reasoning", "")
+        return data
+
+    def partial_answers(self) -> AssessmentAnswers:
+        """What is valid so far, for the live panel: invalid fields count as unanswered."""
+        self.is_valid()
+        data = self.service_data()
+        return AssessmentAnswers(**{n: data.get(n) for n in ANSWER_FIELDS})
+
+    def answer_fields(self) -> list[tuple[forms.BoundField, forms.BoundField, str]]:
+        """``(answer, reasoning, kind)`` per question, in the order the template shows them."""
+        kinds = {"harms": "checkboxes", "own_contact_attempts": "number"}
+        return [(self[n], self[f"{n}_reasoning"], kinds.get(n, "radios")) for n in self.questions]
+
+
+def answer_summary(
+    category: str, answers: AssessmentAnswers, reasoning: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """``(question, answer, reasoning)`` of the saved checklist, for reading only."""
+    tristate = dict(TRISTATE_CHOICES)
+    rows: list[tuple[str, str, str]] = []
+    for name in REQUIRED_ANSWERS.get(category, ("election_process_risk",)):
+        value = answers.answer(name)
+        if name in TRISTATE_FIELDS:
+            text = str(tristate[_tristate(value)])
+        elif name == "harms":
+            labels = dict(HARM_CHOICES)
+            chosen = _harm_choices(answers.harms)
+            text = "; ".join(str(labels[h]) for h in chosen) if chosen else str(tristate[UNKNOWN])
+        else:
+            text = str(tristate[UNKNOWN]) if value is None else str(value)
+        rows.append((str(QUESTIONS[name]), text, reasoning.get(f"{name}_reasoning", "")))
+    return rows
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why this decision? The approver and the report read this."),
+    )
+    override_justification = forms.CharField(
+        label=_("Override justification"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required if you deploy although the rules give reasons against it."),
+    )
+
+
+class ReviewForm(forms.Form):
+    APPROVE, SEND_BACK = "approve", "send_back"
+    verdict = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (SEND_BACK, _("Send back"))])
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you send the decision back."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("verdict") == self.SEND_BACK and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say why you send the decision back."))
+        return cleaned

@@ -1,0 +1,235 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The case page: what came in, the checklist, the decision, its review and the timeline.
+
+Every state change goes through :mod:`flagdesk.assessments.service`; the views only
+check the role up front (so a wrong role gets a 403, not a form) and show the
+service's WorkflowError messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from flagdesk.accounts.permissions import Action, can, require
+from flagdesk.assessments import service
+from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
+from flagdesk.assessments.models import Assessment
+from flagdesk.assessments.rules import REASON_TEXT_EN, REASON_TEXT_NL, Eligibility, Reason
+from flagdesk.audit import service as audit
+from flagdesk.audit.models import AuditEvent
+from flagdesk.intake.models import Attachment, Case, CaseState
+
+OPEN_STATES = (CaseState.NEW, CaseState.ASSESSING)
+
+# The audit log's event names in words for the timeline.
+ACTION_TEXT = {
+    "signal_recorded": gettext_lazy("Signal recorded"),
+    "signal_linked": gettext_lazy("Signal linked to the case"),
+    "signal_joined_case": gettext_lazy("Signal added to this existing case"),
+    "signal_refused": gettext_lazy("Signal refused at intake"),
+    "case_opened": gettext_lazy("Case opened"),
+    "case_state_changed": gettext_lazy("State changed"),
+    "assessment_saved": gettext_lazy("Checklist saved"),
+    "decision_proposed": gettext_lazy("Decision proposed"),
+    "decision_approved": gettext_lazy("Decision approved"),
+    "decision_rejected": gettext_lazy("Decision sent back"),
+}
+
+
+def _case(reference: str) -> Case:
+    query = Case.objects.select_related("election", "platform", "assessment")
+    return get_object_or_404(query, reference=reference)
+
+
+def reason_texts(reasons: Any) -> list[tuple[str, str]]:
+    """``(code, text)`` per reason in the user's language."""
+    texts = REASON_TEXT_NL if (get_language() or "nl").startswith("nl") else REASON_TEXT_EN
+    return [(str(r), texts.get(Reason(str(r)), str(r))) for r in reasons]
+
+
+def _timeline(case: Case) -> list[dict[str, Any]]:
+    refs: list[tuple[str, Any]] = [("intake.case", case.pk)]
+    refs += [("intake.signal", pk) for pk in case.signals.values_list("pk", flat=True)]
+    refs += [("assessments.decision", pk) for pk in case.decisions.values_list("pk", flat=True)]
+    return [_timeline_entry(event) for event in audit.timeline(refs)]
+
+
+def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
+    text = str(ACTION_TEXT.get(event.action, event.action.replace("_", " ").capitalize()))
+    if event.action == "case_state_changed":
+        labels = dict(CaseState.choices)
+        before = (event.before or {}).get("state", "")
+        after = (event.after or {}).get("state", "")
+        text = _("State changed from “%(before)s” to “%(after)s”") % {
+            "before": labels.get(before, before),
+            "after": labels.get(after, after),
+        }
+    return {"at": event.at, "actor": event.actor_label, "text": text}
+
+
+def _reasoning(assessment: Assessment | None) -> dict[str, str]:
+    if assessment is None:
+        return {}
+    return {f"{n}_reasoning": getattr(assessment, f"{n}_reasoning") for n in service.ANSWER_FIELDS}
+
+
+def _checklist_form(case: Case, data: Any = None) -> ChecklistForm:
+    assessment: Assessment | None = getattr(case, "assessment", None)
+    initial = ChecklistForm.initial_from(service.answers_of(assessment), _reasoning(assessment))
+    return ChecklistForm(data, category=case.category, initial=initial)
+
+
+def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    proposed = service.open_decision(case)
+    assessment: Assessment | None = getattr(case, "assessment", None)
+    # With no checklist yet this shows what the intake facts alone say.
+    saved = service.evaluate_case(case)
+    can_assess = can(user, Action.ASSESS) and case.state in OPEN_STATES
+    can_decide = can(user, Action.DECIDE) and case.state == CaseState.ASSESSING
+    is_approver = can(user, Action.APPROVE) and proposed is not None
+    own_decision = proposed is not None and proposed.decided_by_id == user.pk
+    return {
+        "case": case,
+        "urls": list(case.urls.all()),
+        "signals": list(
+            case.signals.order_by("received_at", "pk").prefetch_related("attachments", "urls")
+        ),
+        "assessment": assessment,
+        "saved_result": saved,
+        "saved_answers": answer_summary(
+            case.category, service.answers_of(assessment), _reasoning(assessment)
+        )
+        if assessment
+        else [],
+        "saved_reasons": reason_texts(saved.reasons),
+        "checklist": forms.get("checklist") or (_checklist_form(case) if can_assess else None),
+        "decision_form": forms.get("decision_form") or (DecisionForm() if can_decide else None),
+        "override_expected": not saved.eligible,
+        "proposed": proposed,
+        "review_form": forms.get("review_form")
+        or (ReviewForm() if is_approver and not own_decision else None),
+        "own_decision_note": is_approver and own_decision,
+        "final": service.final_decision(case),
+        "earlier": [
+            d
+            for d in case.decisions.select_related("decided_by", "reviewed_by")
+            if d.status == "rejected"
+        ],
+        "timeline": _timeline(case),
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    require(request.user, Action.VIEW_CASES)
+    case = _case(reference)
+    return render(request, "assessments/case_detail.html", _context(request, case))
+
+
+@login_required
+@require_POST
+def case_assess(request: HttpRequest, reference: str) -> HttpResponse:
+    require(request.user, Action.ASSESS)
+    case = _case(reference)
+    form = _checklist_form(case, request.POST)
+    if form.is_valid():
+        try:
+            service.save_assessment(case, form.service_data(), request.user)
+        except service.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Checklist saved."))
+        return redirect("fd-case-detail", reference=case.reference)
+    return _invalid(request, case, checklist=form)
+
+
+@login_required
+@require_POST
+def case_eligibility(request: HttpRequest, reference: str) -> HttpResponse:
+    """The live panel: the rules applied to the unsaved answers in the form."""
+    require(request.user, Action.ASSESS)
+    case = _case(reference)
+    form = _checklist_form(case, request.POST)
+    result = service.evaluate_case(case, form.partial_answers())
+    return render(request, "assessments/_eligibility.html", _eligibility_context(result, True))
+
+
+def _eligibility_context(result: Eligibility, live: bool) -> dict[str, Any]:
+    return {"result": result, "reasons": reason_texts(result.reasons), "live": live}
+
+
+@login_required
+@require_POST
+def case_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    require(request.user, Action.DECIDE)
+    case = _case(reference)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, decision_form=form)
+    try:
+        service.propose_decision(
+            case,
+            form.cleaned_data["outcome"],
+            form.cleaned_data["justification"],
+            request.user,
+            override_justification=form.cleaned_data["override_justification"],
+        )
+    except service.WorkflowError as exc:
+        form.add_error(None, str(exc))
+        return _invalid(request, case, decision_form=form)
+    messages.success(request, _("Decision proposed. Another person must approve it."))
+    return redirect("fd-case-detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def case_review(request: HttpRequest, reference: str) -> HttpResponse:
+    require(request.user, Action.APPROVE)
+    case = _case(reference)
+    decision = service.open_decision(case)
+    if decision is None:
+        messages.error(request, _("There is no decision awaiting approval."))
+        return redirect("fd-case-detail", reference=case.reference)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, review_form=form)
+    approve = form.cleaned_data["verdict"] == ReviewForm.APPROVE
+    try:
+        service.review_decision(decision, approve, request.user, form.cleaned_data["comment"])
+    except service.WorkflowError as exc:
+        form.add_error(None, str(exc))
+        return _invalid(request, case, review_form=form)
+    messages.success(request, _("Decision approved.") if approve else _("Decision sent back."))
+    return redirect("fd-case-detail", reference=case.reference)
+
+
+def _invalid(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    return render(
+        request, "assessments/case_detail.html", _context(request, case, **forms), status=400
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Attachments may hold anything; always download, never render them in the browser."""
+    require(request.user, Action.VIEW_CASES)
+    attachment = get_object_or_404(Attachment.objects.filter(signal__case__isnull=False), pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The API keeps its own OpenAPI promises: property-based tests with schemathesis, in-process.
+
+Every documented operation is called with generated input, once with a staff token (all staff
+roles) and once with a partner token; no answer may be a server error, and every answer must
+match the documented status codes and response schemas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from flagdesk.accounts import service as accounts
+from flagdesk.accounts.authentication import PartnerRateThrottle
+from flagdesk.accounts.constants import STAFF_ROLES
+from flagdesk.accounts.models import PartnerOrganisation
+from flagdesk.conftest import make_user
+from flagdesk.elections.models import Election
+from flagdesk.wsgi import application
+
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+BOUNDED = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+# Loaded at import: the public document needs no database, and each operation becomes its
+# own test (the lazy fixture loader of schemathesis 4 does not work with pytest 9).
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The generated calls come faster than a partner's real rate limit allows.
+    monkeypatch.setattr(PartnerRateThrottle, "get_rate", lambda self: "100000/min")
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly, not through Django's test client.
+
+    Django would then close the database connection after each request (it is inside the
+    test's transaction, so it looks unusable); on PostgreSQL that ends the test's transaction.
+    Django's own test client disconnects the same handlers.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_token(tk2023: Election) -> str:
+    user = make_user("omni", *STAFF_ROLES)
+    return accounts.issue_token(name="schemathesis", user=user)[1]
+
+
+@pytest.fixture
+def partner_token(nos: PartnerOrganisation, tk2023: Election) -> str:
+    return accounts.issue_token(name="schemathesis", organisation=nos)[1]
+
+
+@schema.parametrize()
+@BOUNDED
+def test_api_keeps_its_contract_for_staff(case: Any, staff_token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {staff_token}"}, checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_api_keeps_its_contract_for_partners(case: Any, partner_token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {partner_token}"}, checks=CHECKS)
+
+
+def test_openapi_document_is_public_and_versioned(db: Any) -> None:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["API-Version"]
+    document = response.json()
+    assert document["info"]["version"] == response["API-Version"]
+    for path, operations in document["paths"].items():
+        assert not path.endswith("/")
+        for operation in operations.values():
+            for code, answer in operation["responses"].items():
+                assert "API-Version" in answer["headers"], (path, code)
+                if code.startswith(("4", "5")):
+                    assert "application/problem+json" in answer["content"]
+            if "requestBody" in operation:
+                assert "400" in operation["responses"]
+
+
+def test_unknown_paths_under_ids_are_problem_404(db: Any, staff_token: str) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {staff_token}")
+    for path in (
+        "/api/v1/signalen/99999999999999999999",
+        "/api/v1/signalen/-1",
+        "/api/v1/zaken/%00",
+        "/api/v1/besluiten/abc/goedkeuring",
+    ):
+        response = (
+            client.get(path)
+            if "goedkeuring" not in path
+            else client.post(path, {"approve": True}, content_type="application/json")
+        )
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/problem+json"
+        assert response["API-Version"]

@@ -1,0 +1,272 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""/api/v1/signalen: partners submit signals and follow their own; staff see all.
+
+A partner's organisation and source type come from its token, never from the body, and a
+partner only ever sees its own organisation's signals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from flagdesk.accounts.constants import SourceType
+from flagdesk.accounts.models import PartnerOrganisation
+from flagdesk.accounts.permissions import Action, can
+from flagdesk.core.api import MAX_DB_INT, path_int
+from flagdesk.elections import service as elections
+from flagdesk.elections.models import Election
+from flagdesk.intake import service as intake
+from flagdesk.intake.models import Category, ReceivedVia, Signal
+
+STAFF_ONLY = "Staff only; ignored when a partner token is used."
+
+
+class SignalSerializer(serializers.ModelSerializer[Signal]):
+    election = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source_organisation = serializers.CharField(source="source_organisation_name", read_only=True)
+    platform = serializers.CharField(source="platform_name", read_only=True)
+    content_urls = serializers.SerializerMethodField()
+    reasons = serializers.ListField(
+        source="intake_reasons", child=serializers.CharField(), read_only=True
+    )
+    state = serializers.SerializerMethodField(help_text="State of the signal's case, if any.")
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id",
+            "election",
+            "received_at",
+            "received_via",
+            "source_organisation",
+            "source_type",
+            "category",
+            "platform",
+            "content_urls",
+            "explanation",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "own_contact_attempts",
+            "own_contact_last_at",
+            "own_contact_result",
+            "intake_outcome",
+            "reasons",
+            "state",
+        ]
+        read_only_fields = fields
+
+    def get_content_urls(self, signal: Signal) -> list[str]:
+        return [u.url for u in signal.urls.all()]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_state(self, signal: Signal) -> str | None:
+        return signal.case.state if signal.case else None
+
+
+class SignalInputSerializer(serializers.Serializer[dict[str, Any]]):
+    election = serializers.CharField(
+        required=False, max_length=20, help_text="Election code; default: the current election."
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    platform = serializers.CharField(max_length=100)
+    content_urls = serializers.ListField(
+        child=serializers.CharField(max_length=4200),
+        min_length=1,
+        max_length=intake.MAX_URLS_PER_SIGNAL,
+    )
+    explanation = serializers.CharField(max_length=20_000)
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    own_contact_attempts = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    own_contact_last_at = serializers.DateTimeField(required=False, allow_null=True)
+    own_contact_result = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(required=False, allow_null=True)
+    source_organisation = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_DB_INT, help_text=STAFF_ONLY
+    )
+    source_organisation_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text=STAFF_ONLY
+    )
+    source_type = serializers.ChoiceField(
+        choices=SourceType.choices, required=False, help_text=STAFF_ONLY
+    )
+
+    def validate_election(self, code: str) -> Election:
+        election = elections.get_election(code)
+        if election is None:
+            raise serializers.ValidationError("Unknown election.")
+        return election
+
+    def validate_received_at(self, value: dt.datetime | None) -> dt.datetime | None:
+        return _plausible(value)
+
+    def validate_own_contact_last_at(self, value: dt.datetime | None) -> dt.datetime | None:
+        return _plausible(value)
+
+    def validate_content_urls(self, urls: list[str]) -> list[str]:
+        try:
+            intake.normalise_all(urls)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return urls
+
+
+def _plausible(value: dt.datetime | None) -> dt.datetime | None:
+    # Year 1 or 9999 with an offset cannot be stored as UTC; nothing real is that far off.
+    if value is not None and not 1990 <= value.year <= 2200:
+        raise serializers.ValidationError("Give a date between 1990 and 2200.")
+    return value
+
+
+class ReferralSerializer(serializers.Serializer[Any]):
+    platform = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+
+
+class NotStoredSerializer(serializers.Serializer[Any]):
+    outcome = serializers.CharField(help_text="Always not_stored: nothing was kept.")
+    reasons = serializers.ListField(child=serializers.CharField())
+    referral = ReferralSerializer(allow_null=True)
+
+
+def visible_signals(user: Any) -> QuerySet[Signal]:
+    """A partner sees its own organisation's signals; staff see all; anyone else nothing."""
+    query = Signal.objects.select_related("election", "case").prefetch_related("urls")
+    if can(user, Action.SUBMIT_SIGNAL_AS_PARTNER):
+        return query.filter(source_organisation_id=user.organisation_id)
+    if can(user, Action.VIEW_CASES):
+        return query
+    raise PermissionDenied("You may not read signals.")
+
+
+FILTERS = [
+    OpenApiParameter("election", OpenApiTypes.STR, description="Election code."),
+    OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+]
+
+
+class SignalFilterSerializer(serializers.Serializer[Any]):
+    election = serializers.CharField(required=False, max_length=20)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="List signals (partners: only their own)", parameters=FILTERS),
+    post=extend_schema(
+        summary="Submit a signal",
+        request=SignalInputSerializer,
+        responses={201: SignalSerializer, 200: NotStoredSerializer},
+    ),
+)
+@extend_schema(tags=["signalen"])
+class SignalList(generics.ListCreateAPIView[Signal]):
+    serializer_class = SignalSerializer
+
+    def get_queryset(self) -> QuerySet[Signal]:
+        filters = SignalFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        query = visible_signals(self.request.user)
+        if "election" in filters.validated_data:
+            query = query.filter(election__code__iexact=filters.validated_data["election"])
+        if "category" in filters.validated_data:
+            query = query.filter(category=filters.validated_data["category"])
+        return query
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request.user
+        partner = can(user, Action.SUBMIT_SIGNAL_AS_PARTNER)
+        if not partner and not can(user, Action.RECORD_SIGNAL):
+            raise PermissionDenied("You may not submit signals.")
+        body = SignalInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = _signal_input(body.validated_data, user, partner)
+        result = intake.record_signal(data, actor=user)
+        if result.signal is None:
+            payload = {
+                "outcome": result.outcome,
+                "reasons": [str(r) for r in result.reasons],
+                "referral": result.referral.as_dict() if result.referral else None,
+            }
+            return Response(payload, status=status.HTTP_200_OK)
+        # The signal, its election and case are in memory already; only its URLs are read back.
+        return Response(SignalSerializer(result.signal).data, status=status.HTTP_201_CREATED)
+
+
+def _signal_input(values: dict[str, Any], user: Any, partner: bool) -> intake.SignalInput:
+    election = values.get("election") or elections.current_election()
+    if election is None:
+        raise serializers.ValidationError({"election": ["No election is configured."]})
+    organisation, organisation_name, source_type = _source(values, user, partner)
+    return intake.SignalInput(
+        election=election,
+        source_type=source_type,
+        category=values["category"],
+        platform_name=values["platform"],
+        content_urls=values["content_urls"],
+        explanation=values["explanation"],
+        received_via=ReceivedVia.API,
+        source_organisation=organisation,
+        source_organisation_name=organisation_name,
+        contact_name=values.get("contact_name", ""),
+        contact_email=values.get("contact_email", ""),
+        contact_phone=values.get("contact_phone", ""),
+        received_at=values.get("received_at"),
+        own_contact_attempts=values.get("own_contact_attempts", 0),
+        own_contact_last_at=values.get("own_contact_last_at"),
+        own_contact_result=values.get("own_contact_result", ""),
+    )
+
+
+def _source(
+    values: dict[str, Any], user: Any, partner: bool
+) -> tuple[PartnerOrganisation | None, str, str]:
+    """Who the signal is from: the token's organisation for partners, the body for staff."""
+    if partner:
+        organisation = user.organisation
+        return organisation, organisation.name, organisation.source_type
+    organisation_id = values.get("source_organisation")
+    if organisation_id is not None:
+        organisation = PartnerOrganisation.objects.filter(pk=organisation_id).first()
+        if organisation is None:
+            raise serializers.ValidationError({"source_organisation": ["Unknown organisation."]})
+        return organisation, organisation.name, organisation.source_type
+    if not values.get("source_type"):
+        raise serializers.ValidationError(
+            {"source_type": ["Give source_type (or source_organisation)."]}
+        )
+    return None, values.get("source_organisation_name", ""), values["source_type"]
+
+
+@extend_schema(
+    tags=["signalen"],
+    summary="One signal (partners: only their own)",
+    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+)
+class SignalDetail(generics.RetrieveAPIView[Signal]):
+    serializer_class = SignalSerializer
+    lookup_url_kwarg = "id"
+
+    def get_object(self) -> Signal:
+        return get_object_or_404(self.get_queryset(), pk=path_int(self.kwargs["id"]))
+
+    def get_queryset(self) -> QuerySet[Signal]:
+        return visible_signals(self.request.user)
