@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""WCAG 2.1 AA: axe-core checks every main page, in Dutch and in English.
+
+axe finds what a machine can find (labels, contrast, landmarks, ARIA, headings); keyboard
+use of the main path is covered by the seed-case walk, which fills every form itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+from flagdesk.accounts.constants import Role
+from flagdesk.assessments import service as assessments
+from flagdesk.conftest import make_user
+from flagdesk.elections.models import Election
+from flagdesk.intake import service as intake
+from flagdesk.intake.models import Case
+from flagdesk.tests_browser.conftest import log_in, with_authenticator
+
+pytestmark = pytest.mark.browser
+
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+PAGES = [
+    "/",
+    "/cases",
+    "/signals/new",
+    "/signals/citizen",
+    "/platforms",
+    "/platforms/x/edit",
+    "/partners",
+    "/partners/new",
+]
+
+
+@pytest.fixture(params=["nl", "en"])
+def axe_tab(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[Page]:
+    # axe is injected by script; the page's strict CSP would otherwise (rightly) refuse it.
+    context = chromium.new_context(
+        locale=request.param, bypass_csp=True, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(30_000)
+    context.add_cookies(
+        [{"name": "django_language", "value": request.param, "url": "http://localhost"}]
+    )
+    yield context.new_page()
+    context.close()
+
+
+def _violations(page: Page) -> list[str]:
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
+        for v in results.response["violations"]
+    ]
+
+
+def _seed_case(user: Any) -> str:
+    election = Election.objects.get(code="TK2023")
+    result = intake.record_signal(
+        intake.SignalInput(
+            election=election,
+            source_type="media",
+            category="misinformation",
+            platform_name="x",
+            content_urls=["https://x.com/a/status/1727300000000000001"],
+            received_via="phone",
+            source_organisation_name="NOS",
+            explanation="Twee vakjes rood maken.",
+        ),
+        actor=user,
+    )
+    assert result.case is not None
+    return result.case.reference
+
+
+def test_login_page_has_no_wcag_violations(axe_tab: Page, site: str) -> None:
+    axe_tab.context.add_cookies([{"name": "django_language", "value": "nl", "url": site}])
+    axe_tab.goto(f"{site}/login")
+    assert _violations(axe_tab) == []
+
+
+def test_main_pages_have_no_wcag_violations(axe_tab: Page, site: str) -> None:
+    user = make_user("allroles", Role.INTAKE, Role.ASSESSOR, Role.APPROVER, Role.ADMIN)
+    reference = _seed_case(user)
+    assessments.save_assessment(
+        Case.objects.get(reference=reference),
+        {"election_process_risk": True, "misleading": True, "harms": ["invalid_vote"]},
+        user,
+    )
+    log_in(axe_tab, site, user, with_authenticator(user))
+    found = {}
+    for path in [*PAGES, f"/cases/{reference}"]:
+        axe_tab.goto(f"{site}{path}")
+        problems = _violations(axe_tab)
+        if problems:
+            found[path] = problems
+    assert found == {}
+
+
+def test_the_checker_itself_finds_a_missing_label(axe_tab: Page) -> None:
+    axe_tab.set_content('<html lang="en"><body><main><input type="text"></main></body></html>')
+    assert any(problem.startswith("label") for problem in _violations(axe_tab))
