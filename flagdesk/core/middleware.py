@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 # Everything the UI needs is served from our own origin; htmx needs no eval.
 CONTENT_SECURITY_POLICY = (
@@ -38,3 +40,17 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class DutchByDefaultLocaleMiddleware(LocaleMiddleware):
+    """Dutch unless the user picked English with the language switch (a cookie).
+
+    Django would otherwise follow the browser's Accept-Language; government staff on an
+    English-language browser still get the Dutch interface by default.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

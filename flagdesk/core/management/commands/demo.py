@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from flagdesk.accounts import service as accounts
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.assessments import service as assessments
+from flagdesk.audit import service as audit
 from flagdesk.elections import service as elections
 from flagdesk.intake import service as intake
 
@@ -49,8 +51,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The audit trail is written as always; only its console echo is quieted here, so
+        # the passwords at the end are not lost in it.
+        logging.getLogger("flagdesk.audit").setLevel(logging.WARNING)
         with transaction.atomic():
-            users = self._staff(reset=not options["no_passwords"])
+            users, lines = self._staff(reset=not options["no_passwords"])
             if not PartnerOrganisation.objects.filter(name="NOS").exists():
                 partners = {
                     name: accounts.create_partner(name, kind, legal_basis=basis)
@@ -60,8 +65,14 @@ class Command(BaseCommand):
                 self.stdout.write("Demo data loaded.")
             else:
                 self.stdout.write("Demo data already present.")
+        if lines:
+            self.stdout.write(
+                "\nDemo accounts (one-time passwords: choose your own at first login, "
+                "then set up an authenticator app):"
+            )
+            self.stdout.write("\n".join(lines))
 
-    def _staff(self, reset: bool) -> dict[str, User]:
+    def _staff(self, reset: bool) -> tuple[dict[str, User], list[str]]:
         users: dict[str, User] = {}
         lines = []
         for username, roles in STAFF:
@@ -73,18 +84,13 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.must_change_password = True
                 user.save()
+                audit.log("password_reset", user, actor="flagdesk demo")
             else:
                 password = ""
             users[username] = user
             if reset:
                 lines.append(f"  {username:<15} {password:<20} {', '.join(map(str, roles))}")
-        if reset:
-            self.stdout.write(
-                "Demo accounts (one-time passwords: change them at first login, "
-                "then set up an authenticator app):"
-            )
-            self.stdout.write("\n".join(lines))
-        return users
+        return users, lines
 
     def _cases(self, partners: dict[str, PartnerOrganisation], users: dict[str, User]) -> None:
         tk2023 = elections.get_election("TK2023")
