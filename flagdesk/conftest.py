@@ -41,6 +41,12 @@ def verified_client(user: User) -> Client:
     return client
 
 
+def in_english(client: Client) -> Client:
+    """Render pages in English, for tests that assert on the English source strings."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2 with a million rounds is right for production and far too slow for tests.

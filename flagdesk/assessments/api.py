@@ -26,6 +26,7 @@ from flagdesk.assessments.rules import HARMS, evaluate
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.core.api import StaffOnly, path_int, path_reference
+from flagdesk.elections import service as elections
 from flagdesk.intake.models import Case, CaseState, Category
 from flagdesk.platforms import service as platforms
 
@@ -145,7 +146,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 
     @extend_schema_field(AssessmentSerializer(allow_null=True))
     def get_assessment(self, case: Case) -> dict[str, Any] | None:
-        assessment = Assessment.objects.filter(case=case).first()
+        assessment = getattr(case, "assessment", None)  # select_related: no query per row
         return AssessmentSerializer(assessment).data if assessment else None
 
 
@@ -189,7 +190,7 @@ CASE_FILTERS = [
 
 
 def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("election", "platform").prefetch_related(
+    return Case.objects.select_related("election", "platform", "assessment").prefetch_related(
         "urls", "signals", "decisions__decided_by", "decisions__reviewed_by"
     )
 
@@ -205,7 +206,9 @@ class CaseList(generics.ListAPIView[Case]):
         values = filters.validated_data
         query = _cases()
         if "election" in values:
-            query = query.filter(election__code__iexact=values["election"])
+            # By id, so the (election, -created_at) index serves filter and order at once.
+            election = elections.get_election(values["election"])
+            query = query.filter(election=election) if election else query.none()
         if "platform" in values:
             query = query.filter(platform__slug=values["platform"])
         for name in ("state", "category"):

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -106,18 +105,22 @@ def filtered_cases(form: CaseFilterForm) -> QuerySet[Case]:
         cases = cases.filter(category=data["category"])
     if data.get("q"):
         cases = cases.filter(reference__icontains=data["q"].strip())
-    # A correlated subquery rather than JOIN + GROUP BY: the paginator's COUNT drops it, and
-    # the page query counts signals for its 50 rows only (one query, no query per row).
-    signal_count = (
-        Signal.objects.filter(case=OuterRef("pk"))
+    return cases.order_by("-created_at", "-pk")
+
+
+def _with_signal_counts(cases: list[Case]) -> list[Case]:
+    """Count signals for the rows on the page only (one query, not one per row, and not
+    for every row a deep page's OFFSET skips)."""
+    counts = dict(
+        Signal.objects.filter(case__in=cases)
         .order_by()
-        .values("case")
+        .values_list("case")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("case", "n")
     )
-    return cases.annotate(signal_count=Coalesce(Subquery(signal_count), 0)).order_by(
-        "-created_at", "-pk"
-    )
+    for case in cases:
+        case.signal_count = counts.get(case.pk, 0)  # type: ignore[attr-defined]
+    return cases
 
 
 @login_required
@@ -125,6 +128,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET)  # always bound: every field is optional
     page = Paginator(filtered_cases(form), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _with_signal_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

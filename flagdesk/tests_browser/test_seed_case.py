@@ -99,7 +99,8 @@ def test_seed_case_through_the_ui(tab: Page, site: str) -> None:
     expect(tab.locator("#case-state")).to_have_attribute("data-state", CaseState.DECIDED)
     expect(tab.locator("#final-decision")).to_contain_text("bob")
     expect(tab.locator("#final-decision")).to_contain_text("alice")
-    expect(tab.locator(".timeline")).to_contain_text("Decision approved")
+    # The interface is Dutch by default.
+    expect(tab.locator(".timeline")).to_contain_text("Besluit goedgekeurd")
     assert Case.objects.get(reference=reference).state == CaseState.DECIDED
 
 
@@ -123,5 +124,5 @@ def test_assessor_cannot_approve_own_decision(tab: Page, site: str) -> None:
         headers={"Referer": f"{site}/cases/{reference}"},
     )
     assert response.status == 400
-    assert "You cannot approve your own decision." in response.text()
+    assert "U kunt uw eigen besluit niet goedkeuren." in response.text()
     assert Case.objects.get(reference=reference).state == CaseState.AWAITING_APPROVAL

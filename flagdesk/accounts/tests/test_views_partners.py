@@ -10,7 +10,7 @@ from django.urls import reverse
 from flagdesk.accounts import service
 from flagdesk.accounts.models import ApiToken, PartnerOrganisation, User, hash_token
 from flagdesk.audit.models import AuditEvent
-from flagdesk.conftest import verified_client
+from flagdesk.conftest import in_english, verified_client
 
 LIST = reverse("fd-partner-list")
 NEW = reverse("fd-partner-new")
@@ -60,7 +60,7 @@ def test_admin_adds_a_partner(dave: User) -> None:
 
 
 def test_government_monitoring_needs_a_legal_basis(dave: User) -> None:
-    client = verified_client(dave)
+    client = in_english(verified_client(dave))
     response = client.post(NEW, {"name": "Kiesraad", "source_type": "government_monitoring"})
     assert response.status_code == 200
     assert "legal basis" in response.content.decode()
@@ -118,7 +118,7 @@ def test_the_detail_page_lists_tokens(dave: User, nos: PartnerOrganisation, nos_
 
 
 def test_a_token_is_shown_once_and_stored_hashed(dave: User, nos: PartnerOrganisation) -> None:
-    client = verified_client(dave)
+    client = in_english(verified_client(dave))
     response = client.post(
         reverse("fd-partner-token-issue", args=[nos.pk]), {"token-name": "newsroom CMS"}
     )

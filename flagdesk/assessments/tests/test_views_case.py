@@ -14,7 +14,7 @@ from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.assessments import service
 from flagdesk.assessments.models import Decision, DecisionStatus
 from flagdesk.audit.models import AuditEvent
-from flagdesk.conftest import make_user, verified_client
+from flagdesk.conftest import in_english, make_user, verified_client
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState
@@ -82,7 +82,7 @@ def proposed(case: Case, user: User, outcome: str = "deploy") -> Decision:
 
 
 def test_it_shows_the_case_to_intake(case: Case, carol: User) -> None:
-    response = verified_client(carol).get(url("fd-case-detail", case))
+    response = in_english(verified_client(carol)).get(url("fd-case-detail", case))
     body = response.content.decode()
     assert response.status_code == 200
     assert case.reference in body
@@ -156,7 +156,7 @@ def test_it_stores_none_of_these_as_no_harm(case: Case, alice: User) -> None:
 
 
 def test_it_rejects_invalid_checklist_answers(case: Case, alice: User) -> None:
-    response = verified_client(alice).post(
+    response = in_english(verified_client(alice)).post(
         url("fd-case-assess", case),
         {**CHECKLIST_OK, "harms": ["none", "invalid_vote"], "misleading": "perhaps"},
     )
@@ -169,7 +169,7 @@ def test_it_rejects_invalid_checklist_answers(case: Case, alice: User) -> None:
 
 def test_it_rejects_the_checklist_while_awaiting_approval(case: Case, alice: User) -> None:
     proposed(case, alice)
-    client = verified_client(alice)
+    client = in_english(verified_client(alice))
     response = client.post(url("fd-case-assess", case), CHECKLIST_OK, follow=True)
     assert "The assessment is closed" in response.content.decode()
 
@@ -261,7 +261,7 @@ def test_it_requires_an_override_justification(case: Case, alice: User) -> None:
     service.save_assessment(
         case, {"election_process_risk": True, "misleading": False, "harms": ["invalid_vote"]}, alice
     )
-    client = verified_client(alice)
+    client = in_english(verified_client(alice))
     page = client.get(url("fd-case-detail", case)).content.decode()
     assert 'id="override-field"' in page
     response = client.post(
@@ -308,7 +308,7 @@ def test_it_lets_another_approver_approve(case: Case, alice: User, bob: User) ->
 
 def test_it_sends_back_with_a_comment(case: Case, alice: User, bob: User) -> None:
     proposed(case, alice)
-    client = verified_client(bob)
+    client = in_english(verified_client(bob))
     response = client.post(url("fd-case-review", case), {"verdict": "send_back"})
     assert response.status_code == 400
     assert "Say why" in response.content.decode()
@@ -337,7 +337,7 @@ def test_it_forbids_the_assessor_to_approve(case: Case, alice: User) -> None:
 def test_it_rejects_own_approval(case: Case) -> None:
     both = make_user("frank", Role.ASSESSOR, Role.APPROVER)
     proposed(case, both)
-    client = verified_client(both)
+    client = in_english(verified_client(both))
     page = client.get(url("fd-case-detail", case)).content.decode()
     assert 'id="review-form"' not in page
     assert 'id="own-decision-note"' in page
@@ -351,7 +351,7 @@ def test_it_rejects_own_approval(case: Case) -> None:
 def test_it_shows_the_timeline_in_order(case: Case, alice: User, bob: User) -> None:
     decision = proposed(case, alice)
     service.review_decision(decision, True, bob)
-    page = verified_client(bob).get(url("fd-case-detail", case)).content.decode()
+    page = in_english(verified_client(bob)).get(url("fd-case-detail", case)).content.decode()
     timeline = page[page.index('class="timeline"') :]
     order = [
         timeline.index(text)

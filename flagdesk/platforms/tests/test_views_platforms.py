@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.audit.models import AuditEvent
-from flagdesk.conftest import verified_client
+from flagdesk.conftest import in_english, verified_client
 from flagdesk.platforms import service
 from flagdesk.platforms.models import Platform, PlatformAlias
 
@@ -123,7 +123,7 @@ def test_saving_without_changes_writes_no_event(dave: User, x_platform: Platform
 def test_it_rejects_invalid_input(
     dave: User, x_platform: Platform, overrides: dict[str, str], message: str
 ) -> None:
-    response = verified_client(dave).post(EDIT_X, form_data(x_platform, **overrides))
+    response = in_english(verified_client(dave)).post(EDIT_X, form_data(x_platform, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
