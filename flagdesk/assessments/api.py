@@ -27,6 +27,7 @@ from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.core.api import StaffOnly, path_int, path_reference
 from flagdesk.elections import service as elections
+from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category
 from flagdesk.platforms import service as platforms
 
@@ -113,6 +114,19 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         read_only_fields = fields
 
 
+class CaseSummarySerializer(serializers.Serializer[Case]):
+    """A row of the case list; the detail endpoint gives the whole case."""
+
+    reference = serializers.CharField(read_only=True)
+    election = serializers.CharField(source="election.code", read_only=True)
+    platform = serializers.CharField(source="platform.slug", read_only=True)
+    category = serializers.ChoiceField(choices=Category.choices, read_only=True)
+    state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
+    signal_count = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
 class CaseSerializer(serializers.ModelSerializer[Case]):
     election = serializers.SlugRelatedField(slug_field="code", read_only=True)
     platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -197,14 +211,20 @@ def _cases() -> QuerySet[Case]:
 
 @extend_schema(tags=["zaken"], summary="List cases (staff only)", parameters=CASE_FILTERS)
 class CaseList(generics.ListAPIView[Case]):
-    serializer_class = CaseSerializer
+    serializer_class = CaseSummarySerializer
     permission_classes = [StaffOnly]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # the API always paginates
+        rows = intake.with_signal_counts(list(page))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def get_queryset(self) -> QuerySet[Case]:
         filters = CaseFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         values = filters.validated_data
-        query = _cases()
+        query = Case.objects.select_related("election", "platform").order_by("-created_at", "-pk")
         if "election" in values:
             # By id, so the (election, -created_at) index serves filter and order at once.
             election = elections.get_election(values["election"])

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -108,27 +108,12 @@ def filtered_cases(form: CaseFilterForm) -> QuerySet[Case]:
     return cases.order_by("-created_at", "-pk")
 
 
-def _with_signal_counts(cases: list[Case]) -> list[Case]:
-    """Count signals for the rows on the page only (one query, not one per row, and not
-    for every row a deep page's OFFSET skips)."""
-    counts = dict(
-        Signal.objects.filter(case__in=cases)
-        .order_by()
-        .values_list("case")
-        .annotate(n=Count("pk"))
-        .values_list("case", "n")
-    )
-    for case in cases:
-        case.signal_count = counts.get(case.pk, 0)  # type: ignore[attr-defined]
-    return cases
-
-
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET)  # always bound: every field is optional
     page = Paginator(filtered_cases(form), CASES_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _with_signal_counts(list(page.object_list))
+    page.object_list = service.with_signal_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
