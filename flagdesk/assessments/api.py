@@ -215,9 +215,9 @@ class CaseList(generics.ListAPIView[Case]):
     permission_classes = [StaffOnly]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
         assert page is not None  # the API always paginates
-        rows = intake.with_signal_counts(list(page))
+        rows = intake.cases_by_ids(list(page))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def get_queryset(self) -> QuerySet[Case]:

@@ -388,3 +388,13 @@ def with_signal_counts(cases: list[Case]) -> list[Case]:
     for case in cases:
         case.signal_count = counts.get(case.pk, 0)  # type: ignore[attr-defined]
     return cases
+
+
+def cases_by_ids(ids: list[int]) -> list[Case]:
+    """The cases with these ids, in this order, with election, platform and signal counts.
+
+    Lists page through ids first: ``OFFSET`` then walks only the covering index
+    ``(election, -created_at, -id)`` instead of joining every skipped row.
+    """
+    found = Case.objects.select_related("election", "platform").in_bulk(ids)
+    return with_signal_counts([found[pk] for pk in ids if pk in found])

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -112,8 +113,9 @@ def filtered_cases(form: CaseFilterForm) -> QuerySet[Case]:
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET)  # always bound: every field is optional
-    page = Paginator(filtered_cases(form), CASES_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = service.with_signal_counts(list(page.object_list))
+    ids = filtered_cases(form).values_list("pk", flat=True)
+    page: Any = Paginator(ids, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = service.cases_by_ids(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
