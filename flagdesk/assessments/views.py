@@ -32,9 +32,6 @@ OPEN_STATES = (CaseState.NEW, CaseState.ASSESSING)
 # The audit log's event names in words for the timeline.
 ACTION_TEXT = {
     "signal_recorded": gettext_lazy("Signal recorded"),
-    "signal_linked": gettext_lazy("Signal linked to the case"),
-    "signal_joined_case": gettext_lazy("Signal added to this existing case"),
-    "signal_refused": gettext_lazy("Signal refused at intake"),
     "case_opened": gettext_lazy("Case opened"),
     "case_state_changed": gettext_lazy("State changed"),
     "assessment_saved": gettext_lazy("Checklist saved"),
