@@ -169,13 +169,5 @@ def update_partner(
         org.full_clean()
         org.save()
         after = {field: getattr(org, field) for field in PARTNER_FIELDS}
-        changed = [key for key in PARTNER_FIELDS if before[key] != after[key]]
-        if changed:
-            audit.log(
-                "partner_updated",
-                org,
-                actor=actor,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-            )
+        audit.log_changes("partner_updated", org, actor=actor, before=before, after=after)
     return org

@@ -66,6 +66,22 @@ def log(
     return event
 
 
+def log_changes(
+    action: str, obj: models.Model, *, actor: Any, before: dict[str, Any], after: dict[str, Any]
+) -> AuditEvent | None:
+    """Log only the fields that changed, before and after; nothing when nothing changed."""
+    changed = [key for key in after if after[key] != before.get(key)]
+    if not changed:
+        return None
+    return log(
+        action,
+        obj,
+        actor=actor,
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
+    )
+
+
 @dataclass(frozen=True)
 class Problem:
     seq: int

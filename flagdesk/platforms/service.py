@@ -132,13 +132,5 @@ def update_platform(
             PlatformAlias(alias=a, platform=platform) for a in wanted if a not in existing
         )
         after = _snapshot(platform)
-        changed = [key for key in after if after[key] != before[key]]
-        if changed:
-            audit.log(
-                "platform_updated",
-                platform,
-                actor=actor,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-            )
+        audit.log_changes("platform_updated", platform, actor=actor, before=before, after=after)
     return platform
