@@ -20,7 +20,7 @@ from flagdesk.elections.models import Election
 from flagdesk.intake.models import CaseState, Category, ReceivedVia
 from flagdesk.intake.service import MAX_URLS_PER_SIGNAL, SignalInput
 from flagdesk.intake.uploads import check_upload
-from flagdesk.intake.urlnorm import InvalidUrl, normalise_url
+from flagdesk.intake.urlnorm import is_valid_url
 from flagdesk.platforms import service as platforms
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -84,7 +84,19 @@ def _require_platform(form: forms.Form, cleaned: dict[str, Any]) -> None:
         form.add_error("platform", _("Choose a platform, or type its name under “Other platform”."))
 
 
-class SignalForm(AccessibleForm):
+class PlatformFields(AccessibleForm):
+    """A platform from the registry, or its name typed in when it is not listed."""
+
+    platform = forms.ChoiceField(label=_("Platform"), required=False, choices=platform_choices)
+    platform_other = forms.CharField(
+        label=_("Other platform"),
+        required=False,
+        max_length=100,
+        help_text=_("Only if the platform is not in the list."),
+    )
+
+
+class SignalForm(PlatformFields):
     """A signal a partner phoned or e-mailed in, typed in by an intake officer."""
 
     election = forms.ModelChoiceField(
@@ -132,13 +144,6 @@ class SignalForm(AccessibleForm):
     )
     category = forms.ChoiceField(
         label=_("Category"), widget=forms.RadioSelect, choices=Category.choices
-    )
-    platform = forms.ChoiceField(label=_("Platform"), required=False, choices=platform_choices)
-    platform_other = forms.CharField(
-        label=_("Other platform"),
-        required=False,
-        max_length=100,
-        help_text=_("Only if the platform is not in the list."),
     )
     content_urls = forms.CharField(
         label=_("Content URLs"),
@@ -191,7 +196,7 @@ class SignalForm(AccessibleForm):
             raise ValidationError(_("Enter at least one URL."), code="required")
         if len(urls) > MAX_URLS_PER_SIGNAL:
             raise ValidationError(_("At most %(n)d URLs per signal.") % {"n": MAX_URLS_PER_SIGNAL})
-        bad = [url for url in urls if not _is_content_url(url)]
+        bad = [url for url in urls if not is_valid_url(url)]
         if bad:
             raise ValidationError(
                 [
@@ -257,24 +262,9 @@ class SignalForm(AccessibleForm):
         )
 
 
-def _is_content_url(url: str) -> bool:
-    try:
-        normalise_url(url)
-    except InvalidUrl:
-        return False
-    return True
-
-
-class CitizenForm(AccessibleForm):
+class CitizenForm(PlatformFields):
     """A citizen on the phone: only the platform (and perhaps a date); nothing personal."""
 
-    platform = forms.ChoiceField(label=_("Platform"), required=False, choices=platform_choices)
-    platform_other = forms.CharField(
-        label=_("Other platform"),
-        required=False,
-        max_length=100,
-        help_text=_("Only if the platform is not in the list."),
-    )
     day = forms.DateField(
         label=_("Date of the message (optional)"),
         required=False,
