@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "flagdesk.platforms",
     "flagdesk.intake",
     "flagdesk.assessments",
+    "flagdesk.notices",
+    "flagdesk.mailarchive",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +176,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON;",
     }
+    # A file, not memory, so that tests can run a real `flagdesk worker` process on it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -275,7 +279,102 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "notices", "mail"],
+    }
+}
+
+# Mail: notices go out through SMTP, replies come in through IMAP. With no SMTP URL, notices are
+# written as .eml files to the local outbox so that `make run` works without a mail server.
+SMTP_URL = env_secret(
+    "FLAGDESK_SMTP_URL",
+    help="Outgoing mail server for notices: smtp://user:pass@host:port (plain, loopback only), "
+    "smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465. Unset: notices are written "
+    "to the local outbox folder and not sent.",
+    group="Mail",
+)
+FROM_EMAIL = env_str(
+    "FLAGDESK_FROM_EMAIL",
+    "flagdesk@localhost",
+    help="Sender address of notices; the team mailbox that FLAGDESK_IMAP_URL watches for replies.",
+    group="Mail",
+)
+ARCHIVE_BCC = env_str(
+    "FLAGDESK_ARCHIVE_BCC",
+    "",
+    help="Optional team archive address that receives a blind copy of every notice. When it is "
+    "the watched mailbox, the copy also proves delivery if the worker crashed mid-send.",
+    group="Mail",
+)
+OUTBOX_DIR = DATA_DIR / "outbox"
+IMAP_URL = env_secret(
+    "FLAGDESK_IMAP_URL",
+    help="Team mailbox the worker watches for acknowledgments and replies: "
+    "imap://user:pass@host:port/INBOX (plain, loopback only), imap+starttls://... or imaps://...",
+    group="Mail",
+)
+SMTP_TIMEOUT = env_int(
+    "FLAGDESK_SMTP_TIMEOUT",
+    30,
+    help="Seconds to wait for the SMTP server before an attempt counts as a temporary failure.",
+    group="Mail",
+)
+SEND_MAX_ATTEMPTS = env_int(
+    "FLAGDESK_SEND_MAX_ATTEMPTS",
+    8,
+    help="Attempts per notice before a temporary failure becomes final (backoff doubles from 30 s).",
+    group="Mail",
+)
+SEND_RETRY_SECONDS = env_int(
+    "FLAGDESK_SEND_RETRY_SECONDS",
+    30,
+    help="Wait before the second attempt after a temporary failure; doubles after each attempt.",
+    group="Mail",
+)
+ACK_REMINDER_MINUTES = env_int(
+    "FLAGDESK_ACK_REMINDER_MINUTES",
+    60,
+    help="Minutes without an acknowledgment after which the case owner is reminded to follow up "
+    "another way.",
+    group="Mail",
+)
+ACK_REMINDER_MINUTES_ELECTION_DAY = env_int(
+    "FLAGDESK_ACK_REMINDER_MINUTES_ELECTION_DAY",
+    15,
+    help="The same reminder on the election's own day, when every minute counts.",
+    group="Mail",
+)
+MAIL_MAX_PART_MB = env_int(
+    "FLAGDESK_MAIL_MAX_PART_MB",
+    25,
+    help="Largest attachment of an incoming mail that is kept; larger parts are recorded by "
+    "name, size and hash only.",
+    group="Mail",
+)
+WORKER_INTERVAL = float(
+    env_str(
+        "FLAGDESK_WORKER_INTERVAL",
+        "0.2",
+        help="Seconds the worker waits between looks at the task queue when it is idle.",
+        group="Worker",
+    )
+)
+WORKER_STALE_SECONDS = env_int(
+    "FLAGDESK_WORKER_STALE_SECONDS",
+    30,
+    help="A worker that has not reported for this many seconds counts as dead; its interrupted "
+    "sends are recovered by another worker.",
+    group="Worker",
+)
+FAILPOINT = env_str(
+    "FLAGDESK_FAILPOINT",
+    "",
+    help="Testing only: name of a point in the send path where the worker kills itself (SIGKILL), "
+    "to prove crash safety. Never set in production.",
+    group="Worker",
+)
 
 LOG_LEVEL = env_str(
     "FLAGDESK_LOG_LEVEL",

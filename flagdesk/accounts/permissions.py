@@ -17,6 +17,7 @@ class Action(StrEnum):
     ASSESS = "assess"
     DECIDE = "decide"
     APPROVE = "approve"
+    SEND_NOTICE = "send_notice"
     ADMINISTER = "administer"
     SUBMIT_SIGNAL_AS_PARTNER = "submit_signal_as_partner"
 
@@ -27,6 +28,8 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.ASSESS: frozenset({Role.ASSESSOR}),
     Action.DECIDE: frozenset({Role.ASSESSOR}),
     Action.APPROVE: frozenset({Role.APPROVER}),
+    # The assessor who owns the case sends (and follows up on) its notice.
+    Action.SEND_NOTICE: frozenset({Role.ASSESSOR}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.SUBMIT_SIGNAL_AS_PARTNER: frozenset({Role.PARTNER}),
 }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.assessments.models import Assessment, Decision, DecisionStatus, Outcome
+from flagdesk.assessments.signals import decision_approved
 from flagdesk.assessments.rules import (
     HARMS,
     RULES_VERSION,
@@ -184,6 +185,8 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
         intake.set_case_state(
             decision.case, CaseState.DECIDED if approve else CaseState.ASSESSING, actor
         )
+        if approve:
+            decision_approved.send(sender=Decision, decision=decision, actor=actor)
     return decision
 
 

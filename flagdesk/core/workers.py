@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Who is working: each ``flagdesk worker`` reports here, so others can tell dead from busy.
+
+A worker is dead when it stopped, when it has not reported for FLAGDESK_WORKER_STALE_SECONDS,
+or when it ran on this host and its process is gone (that last check lets a restarted
+worker recover a killed one at once instead of waiting for the timeout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import uuid
+
+from django.conf import settings
+from django.utils import timezone
+
+from flagdesk.core.models import WorkerHeartbeat
+
+_current_worker_id: str | None = None
+
+
+def current_worker_id() -> str:
+    """The id of this process's worker; code run outside a worker gets a per-process id."""
+    global _current_worker_id
+    if _current_worker_id is None:
+        _current_worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return _current_worker_id
+
+
+def register() -> WorkerHeartbeat:
+    now = timezone.now()
+    beat, _ = WorkerHeartbeat.objects.update_or_create(
+        worker_id=current_worker_id(),
+        defaults={
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": now,
+            "last_seen": now,
+            "stopped_at": None,
+        },
+    )
+    return beat
+
+
+def beat() -> None:
+    updated = WorkerHeartbeat.objects.filter(worker_id=current_worker_id()).update(
+        last_seen=timezone.now()
+    )
+    if not updated:
+        register()
+
+
+def stopped() -> None:
+    WorkerHeartbeat.objects.filter(worker_id=current_worker_id()).update(stopped_at=timezone.now())
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_alive(worker_id: str, now: dt.datetime | None = None) -> bool:
+    if worker_id == current_worker_id():
+        return True
+    beat = WorkerHeartbeat.objects.filter(worker_id=worker_id).first()
+    if beat is None or beat.stopped_at is not None:
+        return False
+    now = now or timezone.now()
+    if beat.last_seen < now - dt.timedelta(seconds=settings.WORKER_STALE_SECONDS):
+        return False
+    if beat.hostname == socket.gethostname():
+        return _process_exists(beat.pid)
+    return True
+
+
+def live_workers() -> list[WorkerHeartbeat]:
+    limit = timezone.now() - dt.timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    return list(WorkerHeartbeat.objects.filter(stopped_at__isnull=True, last_seen__gte=limit))

@@ -1,0 +1,312 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Public API of the mail archive: import a raw message, watch the mailbox, attach by hand.
+
+Import is idempotent (the SHA-256 of the raw bytes is unique), so the IMAP watcher may
+deliver a message twice after a crash without it being archived twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from flagdesk.accounts.permissions import Action, require
+from flagdesk.audit import service as audit
+from flagdesk.intake.models import Case
+from flagdesk.mailarchive.classify import classify
+from flagdesk.mailarchive.matching import case_references
+from flagdesk.mailarchive.models import (
+    Kind,
+    MailAttachment,
+    MailboxCursor,
+    MailMessage,
+    MatchMethod,
+)
+from flagdesk.mailarchive.parsing import ParsedMail, parse_message
+from flagdesk.notices import service as notices
+from flagdesk.notices.models import Notice
+
+logger = logging.getLogger("flagdesk.mailarchive")
+
+MIB = 1024 * 1024
+
+
+class ArchiveError(Exception):
+    """Shown to the user."""
+
+
+# -------------------------------------------------------------- storage
+
+
+def archive_root() -> Path:
+    return Path(settings.DATA_DIR) / "mail"
+
+
+def _content_path(digest: str, suffix: str) -> Path:
+    return archive_root() / digest[:2] / digest[2:4] / f"{digest}{suffix}"
+
+
+def store_bytes(data: bytes, suffix: str) -> str:
+    """Write once, under the hash of the content; returns the path relative to the archive."""
+    digest = hashlib.sha256(data).hexdigest()
+    path = _content_path(digest, suffix)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o444)
+        os.replace(temporary, path)
+    return str(path.relative_to(archive_root()))
+
+
+def read_raw(message: MailMessage) -> bytes:
+    return (archive_root() / message.raw_path).read_bytes()
+
+
+def read_attachment(attachment: MailAttachment) -> bytes:
+    if not attachment.path:
+        raise ArchiveError(_("This attachment was too large to keep."))
+    return (archive_root() / attachment.path).read_bytes()
+
+
+# --------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class Match:
+    notice: Notice | None
+    case: Case | None
+    method: str
+
+
+def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> MailMessage:
+    """Archive one message (idempotent) and let it act: acknowledgment, bounce, evidence."""
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = MailMessage.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    parsed = parse_message(raw, max_part_bytes=settings.MAIL_MAX_PART_MB * MIB)
+    raw_path = store_bytes(raw, ".eml")
+    attachment_paths = [
+        store_bytes(part.payload, ".bin") if part.payload is not None else ""
+        for part in parsed.attachments
+    ]
+    try:
+        with transaction.atomic():
+            return _archive(parsed, digest, len(raw), raw_path, attachment_paths, mailbox, uid)
+    except IntegrityError:
+        # Another worker archived the same bytes a moment ago.
+        return MailMessage.objects.get(sha256=digest)
+
+
+def _archive(
+    parsed: ParsedMail,
+    digest: str,
+    size: int,
+    raw_path: str,
+    attachment_paths: list[str],
+    mailbox: str,
+    uid: int | None,
+) -> MailMessage:
+    now = timezone.now()
+    match = match_message(parsed)
+    own_copy = match.method == MatchMethod.OWN_MESSAGE_ID
+    if own_copy:
+        kind, reasons, report = Kind.OWN_COPY, ["own_message_id"], None
+    else:
+        acked = bool(match.notice and match.notice.acknowledged_at)
+        report = classify(parsed, ack_already_recorded=acked)
+        kind, reasons = Kind(str(report.kind)), [str(r) for r in report.reasons]
+    message = MailMessage.objects.create(
+        sha256=digest,
+        size=size,
+        raw_path=raw_path,
+        mailbox=mailbox[:300],
+        uid=uid,
+        message_id=parsed.message_id[:998],
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        subject=parsed.subject,
+        from_address=parsed.from_address[:320],
+        from_name=parsed.from_name[:300],
+        to=", ".join(parsed.to),
+        date=parsed.date,
+        archived_at=now,
+        kind=kind,
+        kind_reasons=reasons,
+        text=parsed.text,
+        html=parsed.html,
+        defects=list(parsed.defects),
+        case=match.case,
+        notice=match.notice,
+        match_method=match.method,
+    )
+    MailAttachment.objects.bulk_create(
+        MailAttachment(
+            message=message,
+            filename=part.filename[:255],
+            content_type=part.content_type[:255],
+            size=part.size,
+            sha256=part.sha256,
+            path=path,
+            truncated=part.truncated,
+        )
+        for part, path in zip(parsed.attachments, attachment_paths, strict=True)
+    )
+    audit.log(
+        "mail_archived",
+        message,
+        after={
+            "sha256": digest,
+            "kind": kind,
+            "case": match.case.reference if match.case else None,
+            "match": match.method,
+        },
+    )
+    if match.notice is not None:
+        _act_on_notice(message, match.notice, report)
+    return message
+
+
+def _act_on_notice(message: MailMessage, notice: Notice, report: Any) -> None:
+    source = f"mail {message.message_id or message.sha256[:12]}"
+    if message.kind == Kind.OWN_COPY:
+        notices.record_delivery_evidence(notice, _("archive copy received"))
+    elif message.kind == Kind.BOUNCE:
+        notices.record_bounce(
+            notice, permanent=bool(report and report.permanent), detail=message.text[:2000]
+        )
+    elif message.kind == Kind.ACKNOWLEDGMENT:
+        notices.record_acknowledgment(notice, acknowledged_at(message, notice), source)
+    else:
+        # A read receipt, an out-of-office or a reply: the notice arrived, nothing more.
+        notices.record_delivery_evidence(notice, source)
+
+
+def acknowledged_at(message: MailMessage, notice: Notice) -> dt.datetime:
+    """The Date the platform put on its answer, unless implausible (before our notice was
+    frozen, or after we archived it); then the time we archived it."""
+    date = message.date
+    lower = notice.frozen_at or notice.created_at
+    if (
+        date is None
+        or lower is None
+        or not (lower - dt.timedelta(minutes=2) <= date <= message.archived_at)
+    ):
+        return message.archived_at
+    return max(date, lower)
+
+
+def match_message(parsed: ParsedMail) -> Match:
+    """Our own Message-ID, then the thread headers, then the report's original, then the
+    case reference in the subject; else the unmatched queue."""
+    own = notices.by_message_id(parsed.message_id) if parsed.message_id else None
+    if own is not None:
+        return Match(own, own.case, MatchMethod.OWN_MESSAGE_ID)
+    for candidate in [parsed.in_reply_to, *reversed(parsed.references)]:
+        notice = notices.by_message_id(candidate) if candidate else None
+        if notice is not None:
+            return Match(notice, notice.case, MatchMethod.THREAD)
+    for candidate in parsed.report_original_ids:
+        notice = notices.by_message_id(candidate)
+        if notice is not None:
+            return Match(notice, notice.case, MatchMethod.REPORT)
+    for reference in case_references(parsed.subject):
+        sent = notices.sent_notices_for_case_reference(reference)
+        if sent:
+            return Match(sent[0], sent[0].case, MatchMethod.CASE_REFERENCE)
+        case = Case.objects.filter(reference=reference).first()
+        if case is not None:
+            return Match(None, case, MatchMethod.CASE_REFERENCE)
+    return Match(None, None, MatchMethod.UNMATCHED)
+
+
+def proves_delivery(notice: Notice) -> bool:
+    """Evidence in the archive that the platform's server got the notice: our own copy (the
+    archive BCC) or anything the platform sent back about it."""
+    return MailMessage.objects.filter(Q(notice=notice) & ~Q(kind=Kind.BOUNCE)).exists()
+
+
+# ------------------------------------------------------------- by hand
+
+
+def unmatched() -> QuerySet[MailMessage]:
+    return MailMessage.objects.filter(match_method=MatchMethod.UNMATCHED)
+
+
+def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
+    """A person links an unmatched message to a case (and to its latest sent notice)."""
+    require(actor, Action.SEND_NOTICE)
+    with transaction.atomic():
+        message = MailMessage.objects.select_for_update().get(pk=message.pk)
+        if message.match_method != MatchMethod.UNMATCHED:
+            raise ArchiveError(_("This message is already linked to a case."))
+        sent = notices.sent_notices_for_case_reference(case.reference)
+        message.case = case
+        message.notice = sent[0] if sent else None
+        message.match_method = MatchMethod.MANUAL
+        message.save(update_fields=["case", "notice", "match_method"])
+        audit.log(
+            "mail_attached",
+            message,
+            actor=actor,
+            after={"case": case.reference, "notice": message.notice_id},
+        )
+        if message.notice is not None:
+            _act_on_notice(message, message.notice, None)
+    return message
+
+
+def messages_for_case(case: Case) -> list[MailMessage]:
+    return list(
+        MailMessage.objects.filter(case=case)
+        .exclude(kind=Kind.OWN_COPY)
+        .order_by("archived_at", "pk")
+    )
+
+
+# -------------------------------------------------------------- mailbox
+
+
+class DatabaseCursor:
+    """The watcher's place in a mailbox, kept in the database."""
+
+    def __init__(self, mailbox: str) -> None:
+        self.mailbox = mailbox
+
+    def load(self) -> tuple[int | None, int]:
+        row = MailboxCursor.objects.filter(mailbox=self.mailbox).first()
+        return (row.uidvalidity, row.last_uid) if row else (None, 0)
+
+    def save(self, uidvalidity: int, last_uid: int) -> None:
+        MailboxCursor.objects.update_or_create(
+            mailbox=self.mailbox, defaults={"uidvalidity": uidvalidity, "last_uid": last_uid}
+        )
+
+
+def watch_mailbox(url: str, stop: threading.Event) -> None:
+    """Archive what arrives in the team mailbox until ``stop`` is set (IDLE, else polling)."""
+    from flagdesk.mailarchive.imap import MailboxWatcher, parse_imap_url
+
+    config = parse_imap_url(url)
+    key = f"{config.user}@{config.host}:{config.port}/{config.folder}"  # no password
+
+    def deliver(raw: bytes, uidvalidity: int, uid: int) -> None:
+        import_raw(raw, mailbox=key, uid=uid)
+
+    MailboxWatcher(config, DatabaseCursor(key), deliver).run_forever(stop)

@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Archiving mail and what it does to notices: acknowledgment, bounce, evidence, unmatched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from flagdesk.accounts.models import User
+from flagdesk.audit import service as audit
+from flagdesk.mailarchive import service
+from flagdesk.mailarchive.models import Kind, MailMessage, MatchMethod
+from flagdesk.notices import service as notices
+from flagdesk.notices.models import Delivery, DeliveryState, Notice
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _archive_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+
+
+def reply(
+    notice: Notice | None,
+    text: str = "Thanks a lot, our Trust & Safety teams will look into it.",
+    *,
+    subject: str | None = None,
+    date: dt.datetime | None = None,
+    thread: bool = True,
+    **headers: str,
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Trust and Safety <escalations@x.example>"
+    message["To"] = "trustedflagger@minbzk.example"
+    message["Subject"] = (
+        subject if subject is not None else f"Re: {notice.subject if notice else 'hello'}"
+    )
+    message["Date"] = format_datetime(date or timezone.now())
+    message["Message-ID"] = make_msgid(domain="x.example")
+    if notice is not None and thread:
+        message["In-Reply-To"] = notice.message_id
+        message["References"] = notice.message_id
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(text)
+    return message.as_bytes()
+
+
+@pytest.fixture
+def sent(draft: Notice, alice: User) -> Notice:
+    delivery = notices.send(draft, alice)
+    accepted_at = (timezone.now() - dt.timedelta(minutes=5)).replace(microsecond=0)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.ACCEPTED, accepted_at=accepted_at
+    )
+    Notice.objects.filter(pk=draft.pk).update(frozen_at=accepted_at)
+    return Notice.objects.get(pk=draft.pk)
+
+
+def test_the_platforms_answer_is_archived_raw_and_acknowledges(sent: Notice) -> None:
+    when = sent.delivery.accepted_at + dt.timedelta(minutes=2, seconds=59)
+    raw = reply(sent, date=when)
+    message = service.import_raw(raw, mailbox="team@imap", uid=7)
+    assert service.read_raw(message) == raw  # stored byte for byte
+    assert message.kind == Kind.ACKNOWLEDGMENT
+    assert (message.notice, message.case, message.match_method) == (
+        sent,
+        sent.case,
+        MatchMethod.THREAD,
+    )
+    sent.refresh_from_db()
+    assert sent.acknowledged_at == when.replace(microsecond=0)
+    assert notices.time_to_acknowledgment(sent) == dt.timedelta(minutes=2, seconds=59)
+    assert audit.verify() == []
+    # Importing the same bytes again changes nothing.
+    assert service.import_raw(raw) == message
+    assert MailMessage.objects.count() == 1
+
+
+def test_raw_files_are_content_addressed_and_read_only(sent: Notice, settings: Any) -> None:
+    raw = reply(sent)
+    message = service.import_raw(raw)
+    path = Path(settings.DATA_DIR) / "mail" / message.raw_path
+    assert path.name == f"{message.sha256}.eml"
+    assert path.stat().st_mode & 0o222 == 0
+
+
+def test_a_later_answer_is_a_reply_not_a_second_acknowledgment(sent: Notice) -> None:
+    first = service.import_raw(reply(sent))
+    second = service.import_raw(reply(sent, "We removed nothing yet; do you have more examples?"))
+    assert (first.kind, second.kind) == (Kind.ACKNOWLEDGMENT, Kind.REPLY)
+
+
+def test_an_implausible_date_falls_back_to_arrival(sent: Notice) -> None:
+    message = service.import_raw(reply(sent, date=dt.datetime(2001, 1, 1, tzinfo=dt.UTC)))
+    sent.refresh_from_db()
+    assert sent.acknowledged_at == message.archived_at
+
+
+def test_an_out_of_office_is_not_an_acknowledgment(sent: Notice) -> None:
+    message = service.import_raw(
+        reply(
+            sent,
+            "I am out of the office until Monday.",
+            subject="Automatic reply: out of office",
+            Auto_Submitted="auto-replied",
+        )
+    )
+    assert message.kind == Kind.AUTO_REPLY
+    sent.refresh_from_db()
+    assert sent.acknowledged_at is None
+
+
+def test_a_bounce_marks_the_delivery_bounced(sent: Notice) -> None:
+    raw = (SAMPLES / "postfix_dsn_failed.eml").read_bytes()
+    # Point the sample's returned message at our notice.
+    raw = raw.replace(b"Message-ID: <", f"Message-ID: {sent.message_id}\nX-Old: <".encode(), 1)
+    message = service.import_raw(raw)
+    if message.notice is None:  # the sample's original headers carry another id
+        pytest.fail(f"bounce not matched: {message.match_method} {message.kind_reasons}")
+    assert message.kind == Kind.BOUNCE and message.match_method == MatchMethod.REPORT
+    assert Delivery.objects.get(notice=sent).state == DeliveryState.BOUNCED
+
+
+def test_our_own_archive_copy_settles_an_unknown_outcome(sent: Notice) -> None:
+    Delivery.objects.filter(notice=sent).update(state=DeliveryState.UNKNOWN)
+    message = service.import_raw(bytes(sent.raw))
+    assert (message.kind, message.match_method) == (Kind.OWN_COPY, MatchMethod.OWN_MESSAGE_ID)
+    assert Delivery.objects.get(notice=sent).state == DeliveryState.ACCEPTED
+    assert service.proves_delivery(sent)
+    assert service.messages_for_case(sent.case) == []  # our copy is no correspondence
+
+
+def test_the_case_reference_in_the_subject_matches(sent: Notice) -> None:
+    raw = reply(sent, thread=False, subject=f"Your report [{sent.case.reference}] was received")
+    message = service.import_raw(raw)
+    assert message.match_method == MatchMethod.CASE_REFERENCE
+    assert message.notice == sent
+
+
+def test_unmatched_mail_waits_until_someone_attaches_it(
+    sent: Notice, alice: User, bob: User
+) -> None:
+    message = service.import_raw(reply(None, "About that post you sent", subject="Hello"))
+    assert message.match_method == MatchMethod.UNMATCHED
+    assert list(service.unmatched()) == [message]
+    with pytest.raises(PermissionDenied):
+        service.attach_to_case(message, sent.case, bob)
+    service.attach_to_case(message, sent.case, alice)
+    message.refresh_from_db()
+    assert (message.case, message.notice, message.match_method) == (
+        sent.case,
+        sent,
+        MatchMethod.MANUAL,
+    )
+    assert list(service.unmatched()) == []
+    with pytest.raises(service.ArchiveError):
+        service.attach_to_case(message, sent.case, alice)
+
+
+def test_hostile_html_is_stored_sanitised(sent: Notice) -> None:
+    message = service.import_raw((SAMPLES / "hostile_html.eml").read_bytes())
+    assert "<script" not in message.html.lower()
+    assert "onerror" not in message.html.lower()
+    assert "http://" not in message.html or "img" not in message.html.lower()
+
+
+def test_attachments_are_kept_with_their_hash(sent: Notice) -> None:
+    message = EmailMessage()
+    message["From"] = "escalations@x.example"
+    message["Subject"] = f"Re: [{sent.case.reference}]"
+    message["Message-ID"] = make_msgid()
+    message.set_content("See the attached confirmation.")
+    message.add_attachment(
+        b"%PDF-1.7 confirmation",
+        maintype="application",
+        subtype="pdf",
+        filename="../../etc/passwd.pdf",
+    )
+    archived = service.import_raw(message.as_bytes())
+    [attachment] = archived.attachments.all()
+    assert "/" not in attachment.filename
+    assert service.read_attachment(attachment) == b"%PDF-1.7 confirmation"

@@ -1,0 +1,488 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Public API of the notices app: draft, edit, send and follow a notice to a platform.
+
+Other apps call only these functions. The mail archive reports acknowledgments, bounces and
+evidence of delivery here; nothing about what the platform did with the content is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from statistics import median
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from flagdesk.accounts.permissions import Action, require
+from flagdesk.assessments.models import Decision, DecisionStatus, Outcome
+from flagdesk.audit import service as audit
+from flagdesk.intake.models import Case
+from flagdesk.notices import compose, dispatch
+from flagdesk.notices.models import (
+    DELIVERED_STATES,
+    PROBLEM_STATES,
+    Delivery,
+    DeliveryState,
+    Notice,
+    NoticeStatus,
+)
+
+
+class NoticeError(Exception):
+    """The action is not possible for this notice now (shown to the user)."""
+
+
+# ---------------------------------------------------------------- composing
+
+
+def sender_of(user: Any) -> tuple[str, str]:
+    name = (user.get_full_name() or user.get_username()) if user else settings.ORGANISATION_NAME
+    email = (getattr(user, "email", "") or settings.FROM_EMAIL) if user else settings.FROM_EMAIL
+    return name, email
+
+
+def facts_for(case: Case, decision: Decision, sender: tuple[str, str]) -> compose.NoticeFacts:
+    assessment = getattr(case, "assessment", None)
+    first = case.first_signal
+    return compose.NoticeFacts(
+        reference=case.reference,
+        platform_name=case.platform.name,
+        platform_slug=case.platform.slug,
+        policy_name=case.platform.policy_name,
+        policy_url=case.platform.policy_url,
+        election_name=case.election.name,
+        election_day=formats.date_format(case.election.election_day, "j F Y", use_l10n=False),
+        urls=list(case.urls.order_by("pk").values_list("url", flat=True)),
+        what_is_false=(assessment.misleading_reasoning if assessment else "")
+        or (first.explanation if first else ""),
+        why_it_matters=assessment.election_process_risk_reasoning if assessment else "",
+        harms=(assessment.harms or []) if assessment else [],
+        signal_explanation=first.explanation if first else "",
+        organisation=settings.ORGANISATION_NAME,
+        sender_name=sender[0],
+        sender_email=sender[1],
+        earlier_notifications=earlier_notifications(case),
+    )
+
+
+def earlier_notifications(case: Case) -> list[str]:
+    """Hook for the narratives issue: sentences about the same narrative notified before."""
+    return []
+
+
+def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:
+    """The first notice of an approved deploy decision, as a draft for the assessor."""
+    if decision.outcome != Outcome.DEPLOY or decision.status != DecisionStatus.APPROVED:
+        return None
+    existing = Notice.objects.filter(decision=decision, follows__isnull=True).first()
+    if existing:
+        return existing
+    case = decision.case
+    platform = case.platform
+    # The assessor who decided owns the case and signs the notice.
+    sender = sender_of(decision.decided_by)
+    facts = facts_for(case, decision, sender)
+    language = platform.channel_language or "en"
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            case=case,
+            decision=decision,
+            platform=platform,
+            channel_kind=platform.channel_kind,
+            recipient=platform.channel_address,
+            language=language,
+            subject=compose.subject_for(facts),
+            body=compose.body_for(facts, language),
+            message_id=compose.new_message_id(settings.FROM_EMAIL),
+            sender_name=sender[0],
+            sender_email=sender[1],
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.log("notice_drafted", notice, actor=actor, after=_snapshot(notice))
+    return notice
+
+
+def follow_up(notice: Notice, actor: Any) -> Notice:
+    """A new draft that continues the thread (In-Reply-To/References to the earlier notice)."""
+    require(actor, Action.SEND_NOTICE)
+    if notice.status != NoticeStatus.FROZEN:
+        raise NoticeError(_("Send the notice before following up on it."))
+    references = " ".join(filter(None, [notice.references, notice.message_id]))
+    sender = sender_of(actor)
+    subject = notice.subject if notice.subject.startswith("Re: ") else f"Re: {notice.subject}"
+    with transaction.atomic():
+        draft = Notice.objects.create(
+            case=notice.case,
+            decision=notice.decision,
+            platform=notice.platform,
+            follows=notice,
+            channel_kind=notice.channel_kind,
+            recipient=notice.recipient,
+            language=notice.language,
+            subject=subject,
+            body=_("Following up on our notification {reference}.\n").format(
+                reference=notice.case.reference
+            ),
+            message_id=compose.new_message_id(settings.FROM_EMAIL),
+            in_reply_to=notice.message_id,
+            references=references,
+            sender_name=sender[0],
+            sender_email=sender[1],
+            created_by=actor,
+        )
+        audit.log("notice_drafted", draft, actor=actor, after=_snapshot(draft))
+    return draft
+
+
+def update_draft(notice: Notice, subject: str, body: str, actor: Any) -> Notice:
+    require(actor, Action.SEND_NOTICE)
+    subject = " ".join(subject.split())  # no line breaks can reach a header
+    if not subject or not body.strip():
+        raise NoticeError(_("A notice needs a subject and a text."))
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.status != NoticeStatus.DRAFT:
+            raise NoticeError(_("This notice was sent and can no longer be changed."))
+        before = _snapshot(notice)
+        notice.subject = subject[:300]
+        notice.body = body.replace("\r\n", "\n")
+        notice.save(update_fields=["subject", "body"])
+        audit.log_changes(
+            "notice_edited", notice, actor=actor, before=before, after=_snapshot(notice)
+        )
+    return notice
+
+
+def send(notice: Notice, actor: Any) -> Delivery:
+    """Freeze the notice (the exact bytes are stored) and hand it to the worker.
+
+    The task row is written in the same transaction, so a notice is queued if and only if
+    its task exists.
+    """
+    require(actor, Action.SEND_NOTICE)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().select_related("platform").get(pk=notice.pk)
+        if notice.status != NoticeStatus.DRAFT:
+            raise NoticeError(_("This notice was already sent."))
+        if not notice.recipient:
+            raise NoticeError(
+                _("The platform has no channel address; set it on the platform first.")
+            )
+        now = timezone.now()
+        notice.raw = compose.build_message(
+            compose.Envelope(
+                from_email=settings.FROM_EMAIL,
+                from_name=f"{notice.sender_name} ({settings.ORGANISATION_NAME})",
+                to=notice.recipient,
+                subject=notice.subject,
+                body=notice.body,
+                message_id=notice.message_id,
+                in_reply_to=notice.in_reply_to,
+                references=notice.references,
+            )
+        )
+        notice.raw_sha256 = compose.sha256(bytes(notice.raw))
+        notice.status = NoticeStatus.FROZEN
+        notice.frozen_by = actor
+        notice.frozen_at = now
+        notice.save()
+        delivery = Delivery.objects.create(notice=notice, next_attempt_at=now)
+        audit.log(
+            "notice_queued",
+            notice,
+            actor=actor,
+            after={
+                "to": notice.recipient,
+                "sha256": notice.raw_sha256,
+                "channel": notice.channel_kind,
+            },
+        )
+        if notice.channel_kind == "email":
+            dispatch._enqueue(delivery.pk)
+    return delivery
+
+
+# ------------------------------------------------------------- afterwards
+
+
+def record_portal_submission(
+    notice: Notice,
+    actor: Any,
+    *,
+    submitted_at: dt.datetime,
+    reference: str = "",
+    confirmation: UploadedFile | None = None,
+) -> Notice:
+    """The operator submitted the text in the platform's portal; that counts as acknowledged."""
+    require(actor, Action.SEND_NOTICE)
+    if submitted_at > timezone.now() + dt.timedelta(minutes=5):
+        raise NoticeError(_("The submission time lies in the future."))
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        delivery = Delivery.objects.select_for_update().get(notice=notice)
+        if notice.channel_kind != "portal" or delivery.state != DeliveryState.QUEUED:
+            raise NoticeError(_("Only a sent portal notice awaiting submission can be recorded."))
+        notice.portal_reference = reference.strip()[:200]
+        if confirmation is not None:
+            notice.portal_confirmation.save(
+                confirmation.name or "confirmation", confirmation, save=False
+            )
+        notice.acknowledged_at = submitted_at
+        notice.acknowledgment_source = "portal"
+        notice.save()
+        delivery.state = DeliveryState.SUBMITTED
+        delivery.accepted_at = submitted_at
+        delivery.server_reply = _("Submitted in the portal, reference {reference}").format(
+            reference=notice.portal_reference or "-"
+        )
+        delivery.save()
+        audit.log(
+            "notice_submitted",
+            notice,
+            actor=actor,
+            after={"submitted_at": submitted_at.isoformat(), "reference": notice.portal_reference},
+        )
+    return notice
+
+
+def record_acknowledgment(notice: Notice, at: dt.datetime, source: str) -> bool:
+    """The platform confirmed receipt. The first acknowledgment counts; it also proves delivery."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        _record_delivery_evidence(notice, source)
+        if notice.acknowledged_at is not None:
+            return False
+        notice.acknowledged_at = at
+        notice.acknowledgment_source = source[:200]
+        notice.save(update_fields=["acknowledged_at", "acknowledgment_source"])
+        audit.log("notice_acknowledged", notice, after={"at": at.isoformat(), "source": source})
+    return True
+
+
+def record_delivery_evidence(notice: Notice, source: str) -> None:
+    """Proof that the platform got the notice (our archive copy, a reply): settles 'unknown'."""
+    with transaction.atomic():
+        _record_delivery_evidence(Notice.objects.select_for_update().get(pk=notice.pk), source)
+
+
+def _record_delivery_evidence(notice: Notice, source: str) -> None:
+    delivery = Delivery.objects.select_for_update().filter(notice=notice).first()
+    if delivery is None or delivery.state not in (DeliveryState.UNKNOWN, DeliveryState.SENDING):
+        return
+    before = {"state": delivery.state}
+    delivery.state = DeliveryState.ACCEPTED
+    delivery.accepted_at = delivery.accepted_at or timezone.now()
+    delivery.evidence = {**delivery.evidence, "settled_by": source}
+    delivery.save()
+    audit.log(
+        "notice_accepted", notice, before=before, after={"state": "accepted", "evidence": source}
+    )
+
+
+def record_bounce(notice: Notice, *, permanent: bool, detail: str) -> None:
+    """A delivery status notification came back for this notice."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(notice=notice).first()
+        if delivery is None:
+            return
+        if not permanent:
+            delivery.last_error = detail[:2000]
+            delivery.save(update_fields=["last_error", "updated_at"])
+            audit.log("notice_delayed", notice, after={"detail": detail[:500]})
+            return
+        before = {"state": delivery.state}
+        delivery.state = DeliveryState.BOUNCED
+        delivery.last_error = detail[:2000]
+        delivery.save()
+        audit.log(
+            "notice_bounced",
+            notice,
+            before=before,
+            after={"state": "bounced", "detail": detail[:500]},
+        )
+
+
+def resolve_unknown(notice: Notice, actor: Any, *, delivered: bool, note: str) -> Delivery:
+    """A person settles an unknown outcome: it arrived (no resend) or send it again."""
+    require(actor, Action.SEND_NOTICE)
+    if not note.strip():
+        raise NoticeError(_("Say what you based this on."))
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(notice=notice)
+        if delivery.state != DeliveryState.UNKNOWN:
+            raise NoticeError(_("Only an unknown outcome can be settled."))
+        before = {"state": delivery.state}
+        if delivered:
+            delivery.state = DeliveryState.ACCEPTED
+            delivery.accepted_at = delivery.accepted_at or timezone.now()
+        else:
+            delivery.state = DeliveryState.RETRYING
+            delivery.next_attempt_at = timezone.now()
+        delivery.evidence = {**delivery.evidence, "settled_by": actor.get_username(), "note": note}
+        delivery.save()
+        audit.log(
+            "notice_outcome_settled",
+            notice,
+            actor=actor,
+            before=before,
+            after={"state": delivery.state, "note": note},
+        )
+        if not delivered:
+            dispatch._enqueue(delivery.pk)
+    return delivery
+
+
+def send_again(notice: Notice, actor: Any) -> Delivery:
+    """After a failure or bounce was fixed (e.g. the server is back): the same bytes again."""
+    require(actor, Action.SEND_NOTICE)
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(notice=notice)
+        if delivery.state not in (DeliveryState.FAILED, DeliveryState.BOUNCED):
+            raise NoticeError(_("Only a failed or bounced notice can be sent again."))
+        before = {"state": delivery.state}
+        delivery.state = DeliveryState.RETRYING
+        delivery.next_attempt_at = timezone.now()
+        delivery.save()
+        audit.log(
+            "notice_requeued", notice, actor=actor, before=before, after={"state": "retrying"}
+        )
+        dispatch._enqueue(delivery.pk)
+    return delivery
+
+
+def remind_unacknowledged(now: dt.datetime | None = None) -> list[Notice]:
+    """Mark notices that waited too long for an acknowledgment; their owners see a reminder."""
+    now = now or timezone.now()
+    waiting = Notice.objects.filter(
+        acknowledged_at__isnull=True,
+        reminded_at__isnull=True,
+        delivery__state=DeliveryState.ACCEPTED,
+    ).select_related("delivery", "case__election")
+    reminded = []
+    for notice in waiting:
+        if notice.delivery.accepted_at and now - notice.delivery.accepted_at >= reminder_after(
+            notice, now
+        ):
+            updated = Notice.objects.filter(pk=notice.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+            if updated:
+                audit.log(
+                    "notice_reminder",
+                    notice,
+                    after={"waited_minutes": _minutes(now - notice.delivery.accepted_at)},
+                )
+                reminded.append(notice)
+    return reminded
+
+
+def reminder_after(notice: Notice, now: dt.datetime) -> dt.timedelta:
+    election_day = notice.case.election.election_day
+    if timezone.localdate(now) == election_day:
+        return dt.timedelta(minutes=settings.ACK_REMINDER_MINUTES_ELECTION_DAY)
+    return dt.timedelta(minutes=settings.ACK_REMINDER_MINUTES)
+
+
+def _minutes(delta: dt.timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def notices_for_case(case: Case) -> list[Notice]:
+    return list(
+        Notice.objects.filter(case=case)
+        .select_related("delivery", "platform")
+        .order_by("created_at", "pk")
+    )
+
+
+def by_message_id(message_id: str) -> Notice | None:
+    return Notice.objects.filter(message_id=message_id.strip()).first()
+
+
+def sent_notices_for_case_reference(reference: str) -> list[Notice]:
+    return list(
+        Notice.objects.filter(case__reference=reference, status=NoticeStatus.FROZEN).order_by(
+            "-frozen_at"
+        )
+    )
+
+
+def problems() -> QuerySet[Delivery]:
+    """Deliveries that need a person now: failed, bounced, outcome unknown."""
+    return (
+        Delivery.objects.filter(state__in=PROBLEM_STATES)
+        .select_related("notice__case", "notice__platform")
+        .order_by("-updated_at")
+    )
+
+
+def reminders_for(user: Any) -> list[Notice]:
+    return list(
+        Notice.objects.filter(
+            reminded_at__isnull=False, acknowledged_at__isnull=True, decision__decided_by=user
+        ).select_related("case", "platform")
+    )
+
+
+def time_to_acknowledgment(notice: Notice) -> dt.timedelta | None:
+    delivery = getattr(notice, "delivery", None)
+    if notice.acknowledged_at is None or delivery is None or delivery.accepted_at is None:
+        return None
+    return max(notice.acknowledged_at - delivery.accepted_at, dt.timedelta(0))
+
+
+@dataclass(frozen=True)
+class AckStats:
+    platform: str
+    notices: int
+    acknowledged: int
+    median_seconds: float | None
+    max_seconds: float | None
+
+
+def acknowledgment_stats(election: Any = None) -> list[AckStats]:
+    """Time to acknowledgment per platform (first notices only), for the dashboard and report."""
+    query = Notice.objects.filter(
+        follows__isnull=True, delivery__state__in=DELIVERED_STATES
+    ).select_related("delivery", "platform")
+    if election is not None:
+        query = query.filter(case__election=election)
+    per_platform: dict[str, list[float | None]] = defaultdict(list)
+    for notice in query:
+        waited = time_to_acknowledgment(notice)
+        per_platform[notice.platform.name].append(waited.total_seconds() if waited else None)
+    stats = []
+    for name, values in sorted(per_platform.items()):
+        known = [v for v in values if v is not None]
+        stats.append(
+            AckStats(
+                platform=name,
+                notices=len(values),
+                acknowledged=len(known),
+                median_seconds=median(known) if known else None,
+                max_seconds=max(known) if known else None,
+            )
+        )
+    return stats
+
+
+def _snapshot(notice: Notice) -> dict[str, Any]:
+    return {
+        "case": notice.case.reference,
+        "to": notice.recipient,
+        "channel": notice.channel_kind,
+        "subject": notice.subject,
+        "body": notice.body,
+        "message_id": notice.message_id,
+        "in_reply_to": notice.in_reply_to,
+    }
