@@ -19,8 +19,11 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 run: install
 	$(BIN)/flagdesk migrate --no-input
 	$(BIN)/flagdesk demo
-	@echo "FlagDesk: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/flagdesk runserver $(HOST):$(PORT) --insecure
+	@echo "FlagDesk: http://$(HOST):$(PORT)/  (stop with Ctrl-C); notices go to var/outbox/"
+	@# The worker (notices, mailbox, upkeep) runs beside the web server and stops with it.
+	$(BIN)/flagdesk worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flagdesk runserver $(HOST):$(PORT) --insecure
 
 test: install lint test-sqlite test-postgres
 
@@ -46,6 +49,7 @@ apilint: install
 
 bench: install
 	$(BIN)/python benchmarks/intake.py
+	$(BIN)/python benchmarks/mail.py
 
 clean:
 	rm -rf $(VENV) var

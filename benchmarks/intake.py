@@ -13,8 +13,11 @@ Per database the script
    API token and a staff member with an API token and a confirmed TOTP device;
 2. fills it with ``--signals`` signals and their cases straight through the ORM
    (``bulk_create``, not the API: the point is a realistic table size, not the intake path);
-3. starts gunicorn (sync workers) with ``benchmarks.bench_settings``, which adds the bare
-   JSON endpoint ``bench/bare`` to the product URLs, on a free loopback port;
+3. starts gunicorn (``--workers``, default 2 sync workers: one per core of the 2-core
+   machine the results in docs/benchmarks.md come from; on SQLite more writers only queue
+   on the write lock) with ``benchmarks.bench_settings``, which adds the bare JSON endpoint
+   ``bench/bare`` to the product URLs, on a free loopback port. The load generator runs on
+   the same machine and competes for the same cores, for the bare endpoint as for intake;
 4. runs the load: the bare endpoint, the intake API with a new URL per request, the intake
    API with half of the requests repeating an earlier URL (joining its case), the staff case
    list through the API and the HTML case list.
@@ -257,8 +260,11 @@ def database_env(db: str, data_dir: Path) -> dict[str, str]:
         {
             "FLAGDESK_DATA_DIR": str(data_dir),
             "FLAGDESK_SECRET_KEY": "benchmark-only-" + "x" * 40,
-            # Throttling would measure the rate limit, not the code.
-            "FLAGDESK_PARTNER_RATE": "100000000/min",
+            # High enough never to refuse, while the limiter still runs. Per second, not per
+            # minute: DRF keeps one timestamp per request in the window and copies the list
+            # on every request, and a minute at benchmark rates is ten thousand of them
+            # (production's 600/min keeps at most 600).
+            "FLAGDESK_PARTNER_RATE": "100000000/s",
             "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
         }

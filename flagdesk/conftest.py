@@ -55,6 +55,15 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _mail_in_tmp(settings: Any, tmp_path: Any) -> None:
+    # The mail archive and the outbox write files; keep tests out of the real data directory.
+    settings.DATA_DIR = tmp_path
+    settings.OUTBOX_DIR = tmp_path / "outbox"
+    settings.SMTP_URL = None
+    settings.IMAP_URL = None
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # Rate-limit counters live in the cache, keyed by token id; ids repeat across tests.
     from django.core.cache import cache

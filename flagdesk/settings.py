@@ -7,6 +7,7 @@ PostgreSQL. Every variable is documented in docs/configuration.md (tested).
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -167,7 +168,9 @@ DATABASE_URL = env_str(
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Keep connections: closing the last one makes SQLite checkpoint the WAL into the
+    # database file, which more than doubled the cost of a write request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE makes every transaction take the write lock at its start, so web and
         # worker processes queue on the busy timeout instead of failing mid-transaction.
@@ -176,8 +179,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON;",
     }
-    # A file, not memory, so that tests can run a real `flagdesk worker` process on it.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # A file, not memory, so that tests can run a real `flagdesk worker` process on it; one
+    # per test process, so that two test runs in one checkout don't share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -290,7 +294,7 @@ TASKS = {
 # written as .eml files to the local outbox so that `make run` works without a mail server.
 SMTP_URL = env_secret(
     "FLAGDESK_SMTP_URL",
-    help="Outgoing mail server for notices: smtp://user:pass@host:port (plain, loopback only), "
+    help="Outgoing mail server for notices: smtp://user:pass@host:port (plain: loopback or a trusted internal relay only), "
     "smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465. Unset: notices are written "
     "to the local outbox folder and not sent.",
     group="Mail",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,16 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, sort_keys=True))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to append with :func:`log_many`; the fields mean what they mean in :func:`log`."""
+
+    action: str
+    obj: models.Model | tuple[str, Any]
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
 def log(
     action: str,
     obj: models.Model | tuple[str, Any],
@@ -38,32 +48,62 @@ def log(
     :param obj: the model instance changed, or ``(type, id)``.
     :param actor: the user who did it; ``None`` for the system.
     """
-    if isinstance(obj, tuple):
-        object_type, object_id = obj
-    else:
-        object_type, object_id = obj._meta.label_lower, obj.pk
+    return log_many([Entry(action, obj, before, after)], actor=actor)[0]
+
+
+def log_many(entries: Sequence[Entry], *, actor: Any = None) -> list[AuditEvent]:
+    """Append several events by one actor, in this order, inside the caller's transaction.
+
+    The chain is the same as from one :func:`log` call per entry (consecutive ``seq``, each
+    event linked to the one before), but the head is locked, read and moved once and the
+    events go in with one INSERT: a change that writes two events pays for one.
+    """
+    if not entries:
+        return []
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = user.get_username() if user is not None else (str(actor) if actor else "system")
-    # No savepoint: the event belongs to the caller's transaction and fails with it.
+    # No savepoint: the events belong to the caller's transaction and fail with it.
     with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+        events = _chain(entries, user, label, head.seq, head.hash)
+        AuditEvent.objects.bulk_create(events)
+        ChainHead.objects.filter(id=1).update(seq=events[-1].seq, hash=events[-1].hash)
+    for event in events:
+        logger.info("%s %s:%s by %s", event.action, event.object_type, event.object_id, label)
+    return events
+
+
+def _chain(
+    entries: Sequence[Entry], user: Any, label: str, seq: int, prev_hash: str
+) -> list[AuditEvent]:
+    """The events for ``entries``, numbered and linked after the head ``(seq, prev_hash)``."""
+    now = timezone.now()
+    events = []
+    for entry in entries:
+        object_type, object_id = _object_ref(entry.obj)
+        seq += 1
         event = AuditEvent(
-            seq=head.seq + 1,
-            at=timezone.now(),
+            seq=seq,
+            at=now,
             actor=user,
             actor_label=label,
-            action=action,
-            object_type=str(object_type),
-            object_id=str(object_id),
-            before=_jsonable(before),
-            after=_jsonable(after),
-            prev_hash=head.hash,
+            action=entry.action,
+            object_type=object_type,
+            object_id=object_id,
+            before=_jsonable(entry.before),
+            after=_jsonable(entry.after),
+            prev_hash=prev_hash,
         )
-        event.hash = event.compute_hash()
-        event.save()
-        ChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
-    logger.info("%s %s:%s by %s", action, object_type, object_id, label)
-    return event
+        event.hash = prev_hash = event.compute_hash()
+        events.append(event)
+    return events
+
+
+def _object_ref(obj: models.Model | tuple[str, Any]) -> tuple[str, str]:
+    if isinstance(obj, tuple):
+        object_type, object_id = obj
+        return str(object_type), str(object_id)
+    return obj._meta.label_lower, str(obj.pk)
 
 
 def log_changes(

@@ -1,10 +1,22 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Public API of the elections app."""
+"""Public API of the elections app.
+
+The election table is small reference data that changes a few times a year, yet every API
+signal asks for the current election. So each process keeps the list for a short while
+(:data:`CACHE_SECONDS`): a change saved in this process clears it at once, other processes
+see it after at most that long, and an election code that is not in the list is always
+looked up in the database, so a newly added election is never refused.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Sequence
+from typing import Any
 
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from flagdesk.elections.models import Election
@@ -13,23 +25,55 @@ from flagdesk.elections.models import Election
 # most signals are about comes first.
 PRIORITY = ["TK", "EP", "GR", "PS", "WS", "EK", "CN"]
 
+CACHE_SECONDS = 30.0
+
+_cache: dict[str, Any] = {"elections": None, "until": 0.0}
+
 
 def current_election(day: dt.date | None = None) -> Election | None:
     """The election whose attention window holds ``day``, else the next one, else the latest."""
-    day = day or timezone.localdate()
-    active = Election.objects.filter(attention_start__lte=day, attention_end__gte=day)
-    upcoming = Election.objects.filter(election_day__gte=day)
+    return pick_current(_elections(), day or timezone.localdate())
+
+
+def pick_current(elections: Sequence[Election], day: dt.date) -> Election | None:
+    """:func:`current_election` over a given list (pure: no database)."""
+    active = [e for e in elections if e.attention_start <= day <= e.attention_end]
+    upcoming = [e for e in elections if e.election_day >= day]
     for candidates in (active, upcoming):
-        first = candidates.order_by("election_day").first()
-        if first is not None:
-            same_day = candidates.filter(election_day=first.election_day)
-            return min(same_day, key=lambda e: PRIORITY.index(e.type))
-    return Election.objects.first()
+        if candidates:
+            first_day = min(e.election_day for e in candidates)
+            same_day = [e for e in candidates if e.election_day == first_day]
+            return min(same_day, key=lambda e: (PRIORITY.index(e.type), e.code))
+    # The model's ordering: latest election day first.
+    return min(elections, key=lambda e: (-e.election_day.toordinal(), e.code), default=None)
 
 
 def get_election(code: str) -> Election | None:
+    wanted = code.lower()
+    for election in _elections():
+        if election.code.lower() == wanted:
+            return election
     return Election.objects.filter(code__iexact=code).first()
 
 
 def all_elections() -> list[Election]:
     return list(Election.objects.all())
+
+
+def _elections() -> list[Election]:
+    cached = _cache["elections"]
+    if cached is not None and time.monotonic() < _cache["until"]:
+        return list(cached)
+    elections = list(Election.objects.all())
+    # Never keep what an open transaction may still roll back.
+    if not connection.in_atomic_block:
+        _cache.update(elections=elections, until=time.monotonic() + CACHE_SECONDS)
+    return elections
+
+
+def forget_cached_elections(**_kwargs: Any) -> None:
+    _cache.update(elections=None, until=0.0)
+
+
+post_save.connect(forget_cached_elections, sender=Election, dispatch_uid="elections-cache-save")
+post_delete.connect(forget_cached_elections, sender=Election, dispatch_uid="elections-cache-del")

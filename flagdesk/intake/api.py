@@ -81,6 +81,9 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
 
 
 class SignalInputSerializer(serializers.Serializer[dict[str, Any]]):
+    # (original, normalised) per distinct content URL, set when the URLs are validated.
+    url_pairs: list[tuple[str, str]]
+
     election = serializers.CharField(
         required=False, max_length=20, help_text="Election code; default: the current election."
     )
@@ -123,7 +126,8 @@ class SignalInputSerializer(serializers.Serializer[dict[str, Any]]):
 
     def validate_content_urls(self, urls: list[str]) -> list[str]:
         try:
-            intake.normalise_all(urls)
+            # Kept for the service, which would otherwise normalise every URL again.
+            self.url_pairs = intake.normalise_all(urls)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
         return urls
@@ -199,6 +203,7 @@ class SignalList(generics.ListCreateAPIView[Signal]):
         body = SignalInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = _signal_input(body.validated_data, user, partner)
+        data.url_pairs = body.url_pairs
         result = intake.record_signal(data, actor=user)
         if result.signal is None:
             payload = {
@@ -207,8 +212,44 @@ class SignalList(generics.ListCreateAPIView[Signal]):
                 "referral": result.referral.as_dict() if result.referral else None,
             }
             return Response(payload, status=status.HTTP_200_OK)
-        # The signal, its election and case are in memory already; only its URLs are read back.
-        return Response(SignalSerializer(result.signal).data, status=status.HTTP_201_CREATED)
+        # Everything the answer shows is in memory: nothing is read back.
+        urls = [url for url, _norm in data.url_pairs]
+        return Response(new_signal_answer(result.signal, urls), status=status.HTTP_201_CREATED)
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def new_signal_answer(signal: Signal, urls: list[str]) -> dict[str, Any]:
+    """What :class:`SignalSerializer` gives for a signal just recorded with these URLs.
+
+    Built by hand: the serializer introspects the model on every call, which cost more than
+    the rest of the answer (a test keeps the two equal).
+    """
+    own_contact_last_at = signal.own_contact_last_at
+    return {
+        "id": signal.pk,
+        "election": signal.election.code,
+        "received_at": _DATETIME.to_representation(signal.received_at),
+        "received_via": str(signal.received_via),
+        "source_organisation": signal.source_organisation_name,
+        "source_type": str(signal.source_type),
+        "category": str(signal.category),
+        "platform": signal.platform_name,
+        "content_urls": urls,
+        "explanation": signal.explanation,
+        "contact_name": signal.contact_name,
+        "contact_email": signal.contact_email,
+        "contact_phone": signal.contact_phone,
+        "own_contact_attempts": signal.own_contact_attempts,
+        "own_contact_last_at": _DATETIME.to_representation(own_contact_last_at)
+        if own_contact_last_at
+        else None,
+        "own_contact_result": signal.own_contact_result,
+        "intake_outcome": str(signal.intake_outcome),
+        "reasons": [str(r) for r in signal.intake_reasons],
+        "state": signal.case.state if signal.case else None,
+    }
 
 
 def _signal_input(values: dict[str, Any], user: Any, partner: bool) -> intake.SignalInput:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from flagdesk.intake.models import (
 from flagdesk.intake.uploads import check_upload
 from flagdesk.intake.urlnorm import InvalidUrl, normalise_url
 from flagdesk.platforms import service as platforms
+from flagdesk.platforms.models import Platform
 
 __all__ = ["InvalidUrl", "normalise_url", "record_signal", "url_hash"]
 
@@ -69,6 +70,8 @@ class SignalInput:
     own_contact_result: str = ""
     good_faith: bool = True
     attachments: Sequence[UploadedFile] = field(default_factory=list)
+    # ``normalise_all(content_urls)`` when the caller validated the URLs with it already.
+    url_pairs: Sequence[tuple[str, str]] | None = None
 
 
 @dataclass
@@ -153,21 +156,31 @@ def record_signal(data: SignalInput, actor: Any = None) -> IntakeResult:
         raise PermissionDenied(
             "recording a signal needs the intake or assessor role, or a partner token"
         )
-    pairs = normalise_all(data.content_urls) if data.source_type in ACCEPTED_SOURCES else []
+    pairs = _url_pairs(data) if data.source_type in ACCEPTED_SOURCES else []
     for upload in data.attachments:
         check_upload(upload)
     for _attempt in range(3):
+        # Read before the transaction: on SQLite that holds the write lock, which every
+        # other intake waits for, so it should hold only what must be atomic.
+        platform = platforms.resolve(data.platform_name)
         try:
             with transaction.atomic():
-                return _record(data, pairs, actor)
+                return _record(data, pairs, platform, actor)
         except IntegrityError:
             # Another process opened a case for the same URL at the same moment: join it.
             continue
     raise RuntimeError("could not record the signal after three attempts")
 
 
-def _record(data: SignalInput, pairs: list[tuple[str, str]], actor: Any) -> IntakeResult:
-    platform = platforms.resolve(data.platform_name)
+def _url_pairs(data: SignalInput) -> list[tuple[str, str]]:
+    if data.url_pairs is not None:
+        return list(data.url_pairs)
+    return normalise_all(data.content_urls)
+
+
+def _record(
+    data: SignalInput, pairs: list[tuple[str, str]], platform: Platform | None, actor: Any
+) -> IntakeResult:
     facts = SignalFacts(
         source_type=data.source_type,
         category=data.category,
@@ -185,6 +198,8 @@ def _record(data: SignalInput, pairs: list[tuple[str, str]], actor: Any) -> Inta
         return IntakeResult("not_stored", reasons, referral=referral)
 
     case = None
+    # The case's event (if one is opened) and the signal's go into the chain together.
+    events: list[audit.Entry] = []
     if Reason.NO_CHANNEL in reasons:
         outcome = IntakeOutcome.REFUSED
     else:
@@ -192,9 +207,11 @@ def _record(data: SignalInput, pairs: list[tuple[str, str]], actor: Any) -> Inta
         case = _first_case(held)
         outcome = IntakeOutcome.JOINED_CASE if case else IntakeOutcome.NEW_CASE
         if case is None:
-            case = _open_case(data.election, platform, data.category, actor)
+            case = _open_case(data.election, platform, data.category)
+            events.append(_case_opened(case))
         _add_urls(case, pairs, taken={row.url_hash for row in held})
-    signal = _create_signal(data, platform, pairs, case, outcome, reasons, actor)
+    signal, recorded = _create_signal(data, platform, pairs, case, outcome, reasons, actor)
+    audit.log_many([*events, recorded], actor=actor)
     return IntakeResult(outcome, reasons, signal=signal, case=case)
 
 
@@ -206,7 +223,7 @@ def _create_signal(
     outcome: str,
     reasons: tuple[Reason, ...],
     actor: Any,
-) -> Signal:
+) -> tuple[Signal, audit.Entry]:
     organisation = data.source_organisation
     signal = Signal.objects.create(
         election=data.election,
@@ -250,8 +267,8 @@ def _create_signal(
         "case": case.reference if case else None,
         "reasons": [str(r) for r in reasons],
     }
-    audit.log("signal_recorded", signal, actor=actor, after=snapshot)
-    return signal
+    # Returned, not logged: the caller writes it together with the case's event, if any.
+    return signal, audit.Entry("signal_recorded", signal, after=snapshot)
 
 
 def _store_attachment(signal: Signal, upload: UploadedFile) -> Attachment:
@@ -303,26 +320,24 @@ def _first_case(held: list[CaseUrl]) -> Case | None:
     return held[0].case if held else None
 
 
-def _open_case(election: Election, platform: Any, category: str, actor: Any) -> Case:
-    case = Case.objects.create(
+def _open_case(election: Election, platform: Any, category: str) -> Case:
+    return Case.objects.create(
         reference=_next_reference(election),
         election=election,
         platform=platform,
         category=category,
         state=CaseState.NEW,
     )
-    audit.log(
-        "case_opened",
-        case,
-        actor=actor,
-        after={
-            "reference": case.reference,
-            "category": case.category,
-            "platform": case.platform.slug,
-            "election": election.code,
-        },
-    )
-    return case
+
+
+def _case_opened(case: Case) -> audit.Entry:
+    after = {
+        "reference": case.reference,
+        "category": case.category,
+        "platform": case.platform.slug,
+        "election": case.election.code,
+    }
+    return audit.Entry("case_opened", case, after=after)
 
 
 def _add_urls(case: Case, pairs: list[tuple[str, str]], taken: set[str]) -> None:
@@ -337,10 +352,29 @@ def _add_urls(case: Case, pairs: list[tuple[str, str]], taken: set[str]) -> None
 
 def _next_reference(election: Election) -> str:
     year = election.election_day.year
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"FD-{year}-{counter.last:04d}"
+    last = _increment_counter(year)
+    if last is None:
+        counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        last = counter.last
+    return f"FD-{year}-{last:04d}"
+
+
+def _increment_counter(year: int) -> int | None:
+    """Count the year's counter up and return it, in one statement that locks the row
+    (``None`` when the year has no counter yet, or the database cannot return the value)."""
+    if not connection.features.can_return_columns_from_insert:
+        return None  # SQLite before 3.35 has no RETURNING.
+    quote = connection.ops.quote_name
+    # The model's fields have no db_column: their names are the columns.
+    table, last, year_column = quote(CaseCounter._meta.db_table), quote("last"), quote("year")
+    # Identifiers only (quoted, from the model); the year goes in as a parameter.
+    sql = f"UPDATE {table} SET {last} = {last} + 1 WHERE {year_column} = %s RETURNING {last}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def set_case_state(case: Case, state: str, actor: Any) -> None:

@@ -159,3 +159,24 @@ def test_deleting_a_user_who_acted_keeps_the_chain_intact(db: Any) -> None:
     audit.log("thing_done", ("test.thing", 1), actor=user)
     user.delete()
     assert audit.verify() == []
+
+
+def test_log_many_chains_like_one_log_per_event(db: Any, alice: Any) -> None:
+    start = ChainHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+    first, second = audit.log_many(
+        [
+            audit.Entry("thing_opened", ("test.thing", 1), after={"n": 1}),
+            audit.Entry("thing_noted", ("test.thing", 2), before={"n": 1}, after={"n": 2}),
+        ],
+        actor=alice,
+    )
+    assert [first.seq, second.seq] == [start + 1, start + 2]
+    assert second.prev_hash == first.hash
+    stored = list(AuditEvent.objects.filter(seq__gt=start).order_by("seq"))
+    assert [(e.action, e.actor_label, e.hash) for e in stored] == [
+        ("thing_opened", "alice", first.hash),
+        ("thing_noted", "alice", second.hash),
+    ]
+    assert ChainHead.objects.get(id=1).hash == second.hash
+    assert audit.log_many([]) == []
+    assert audit.verify() == []

@@ -187,3 +187,20 @@ def test_elections_and_platforms_are_readable_by_partners(nos_token: str, tk2023
     platforms = bearer(nos_token).get("/api/v1/platforms")
     assert "x" in [p["key"] for p in platforms.json()]
     assert "channel_address" not in platforms.json()[0]
+
+
+def test_the_201_answer_equals_the_signal_as_read_back(nos_token: str, tk2023: Election) -> None:
+    # The answer to a POST is built from memory; it must say what a later GET says.
+    body = signal_body(
+        content_urls=[SEED_URL, " https://www.tiktok.com/@Someone/video/123 ", SEED_URL + "?s=1"],
+        own_contact_attempts=2,
+        own_contact_last_at="2023-11-01T10:15:00+01:00",
+        own_contact_result="No answer.",
+        received_at="2023-11-02T09:00:00Z",
+    )
+    response = post(bearer(nos_token), body)
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert answer["content_urls"] == [SEED_URL, "https://www.tiktok.com/@Someone/video/123"]
+    read_back = bearer(nos_token).get(f"/api/v1/signalen/{answer['id']}").json()
+    assert answer == read_back

@@ -134,6 +134,7 @@ class Command(BaseCommand):
             users["demo-assessor"],
         )
         assessments.review_decision(decision, True, users["demo-approver"], "Akkoord.")
+        self._seed_notice(seed.case, users["demo-assessor"])
 
         current = elections.current_election() or tk2023
         intake.record_signal(
@@ -179,3 +180,75 @@ class Command(BaseCommand):
             ),
             actor=users["demo-intake"],
         )
+
+    def _seed_notice(self, case: Any, assessor: User) -> None:
+        """The seed's notice as it happened: sent 14:43, acknowledged by X at 14:45:59.
+
+        It goes to the local outbox only (never to a real server, whatever the settings say);
+        its times are set back to 22 November 2023 so the case reads like the report.
+        """
+        from django.test.utils import override_settings
+
+        from flagdesk.mailarchive import service as mailarchive
+        from flagdesk.notices import dispatch
+        from flagdesk.notices import service as notices
+        from flagdesk.notices.models import Attempt, Delivery, Notice
+
+        notice = Notice.objects.filter(case=case).first()
+        if notice is None:
+            return
+        notices.update_draft(
+            notice, notice.subject, SEED_NOTICE_TEXT.format(url=SEED_POST), assessor
+        )
+        delivery = notices.send(notice, assessor)
+        with override_settings(SMTP_URL=None, ARCHIVE_BCC=""):
+            dispatch.attempt_delivery(delivery.pk)
+        sent = dt.datetime(2023, 11, 22, 14, 43, tzinfo=AMS)
+        Notice.objects.filter(pk=notice.pk).update(frozen_at=sent - dt.timedelta(seconds=40))
+        Delivery.objects.filter(pk=delivery.pk).update(accepted_at=sent)
+        Attempt.objects.filter(delivery=delivery).update(
+            started_at=sent - dt.timedelta(seconds=2), finished_at=sent
+        )
+        notice.refresh_from_db()
+        mailarchive.import_raw(seed_acknowledgment(notice), mailbox="demo")
+
+
+SEED_NOTICE_TEXT = """Dear people at X,
+
+The Dutch ministry of the Interior would like to point you to a specific message being spread on X.
+
+It concerns a message that states that people who want to vote for the GroenLinks/PvdA party in the Parliamentary Elections today, should check two boxes on the ballot: one for a GroenLinks candidate and one for a PvdA candidate. GroenLinks/PvdA is a combined list. Checking two boxes would lead to a vote being invalid. The message might be meant as a joke, but since every vote matters, it is important nobody actually falls for this.
+
+This narrative of crossing two boxes instead of one is one we have notified your platform about during previous elections as well. These misleading claims about the voting process might lead to invalid votes.
+
+Can you look at this message and related messages and check whether they are a violation of X's civic integrity policy? See {url}
+
+Please acknowledge receipt of this notification by replying to this e-mail.
+
+We submit this notice in good faith: to the best of our knowledge the information in it is accurate and complete.
+
+Kind regards,
+
+Demo Assessor
+Democracy and Governance Division
+Ministry of the Interior and Kingdom Relations
+"""
+
+
+def seed_acknowledgment(notice: Any) -> bytes:
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    message = EmailMessage()
+    message["From"] = "X Trust & Safety <escalations@x.example>"
+    message["To"] = notice.sender_email
+    message["Subject"] = f"Re: {notice.subject}"
+    message["Date"] = format_datetime(dt.datetime(2023, 11, 22, 14, 45, 59, tzinfo=AMS))
+    message["Message-ID"] = make_msgid(domain="x.example")
+    message["In-Reply-To"] = notice.message_id
+    message["References"] = notice.message_id
+    message.set_content(
+        "Dear Demo Assessor,\n\nThanks a lot, our Trust & Safety teams will look into it.\n\n"
+        "Kind regards,\n\nX Trust & Safety\n"
+    )
+    return message.as_bytes()
