@@ -120,3 +120,22 @@ def gemeente(db: Any) -> PartnerOrganisation:
 def nos_token(nos: PartnerOrganisation) -> str:
     _, raw = accounts.issue_token(name="test", organisation=nos)
     return raw
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and bool(marker.kwargs.get("transaction"))
+    return transactional or item.get_closest_marker("browser") is not None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that end with a flush last in their process (worker processes, live
+    server, browser).
+
+    A transactional test ends by emptying the tables, the migrations' seed rows included;
+    serialized rollback restores them only when the next transactional test starts. Tests
+    that request ``db`` through ``getfixturevalue`` are not recognised by pytest-django's
+    own ordering and could otherwise run on the emptied tables.
+    """
+    items.sort(key=_flushes_the_database)

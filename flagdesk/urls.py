@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("flagdesk.intake.urls")),
     path("", include("flagdesk.assessments.urls")),
     path("", include("flagdesk.platforms.urls")),
+    path("", include("flagdesk.notices.urls")),
+    path("", include("flagdesk.mailarchive.urls")),
     path("api/v1/", include("flagdesk.core.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.assessments.models import Assessment, Decision, DecisionStatus, Outcome
-from flagdesk.assessments.signals import decision_approved
 from flagdesk.assessments.rules import (
     HARMS,
     RULES_VERSION,
@@ -21,6 +20,7 @@ from flagdesk.assessments.rules import (
     History,
     evaluate,
 )
+from flagdesk.assessments.signals import decision_approved
 from flagdesk.audit import service as audit
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState

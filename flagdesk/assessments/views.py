@@ -38,6 +38,22 @@ ACTION_TEXT = {
     "decision_proposed": gettext_lazy("Decision proposed"),
     "decision_approved": gettext_lazy("Decision approved"),
     "decision_rejected": gettext_lazy("Decision sent back"),
+    "notice_drafted": gettext_lazy("Notice drafted"),
+    "notice_edited": gettext_lazy("Notice edited"),
+    "notice_queued": gettext_lazy("Notice made final and queued"),
+    "notice_accepted": gettext_lazy("Notice accepted by the platform's server"),
+    "notice_retrying": gettext_lazy("Notice delivery failed for now; trying again"),
+    "notice_failed": gettext_lazy("Notice delivery failed"),
+    "notice_unknown": gettext_lazy("Notice delivery outcome unknown"),
+    "notice_bounced": gettext_lazy("Notice bounced"),
+    "notice_delayed": gettext_lazy("Notice delivery delayed"),
+    "notice_submitted": gettext_lazy("Notice submitted in the platform's portal"),
+    "notice_acknowledged": gettext_lazy("Notice acknowledged by the platform"),
+    "notice_reminder": gettext_lazy("Reminder: no acknowledgment yet"),
+    "notice_outcome_settled": gettext_lazy("Unknown delivery outcome settled"),
+    "notice_requeued": gettext_lazy("Notice queued to go out again"),
+    "mail_archived": gettext_lazy("Message archived"),
+    "mail_attached": gettext_lazy("Message linked to this case"),
 }
 
 
@@ -56,6 +72,11 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
     refs: list[tuple[str, Any]] = [("intake.case", case.pk)]
     refs += [("intake.signal", pk) for pk in case.signals.values_list("pk", flat=True)]
     refs += [("assessments.decision", pk) for pk in case.decisions.values_list("pk", flat=True)]
+    # Through the reverse relations, so this app needs no import of notices or mailarchive.
+    refs += [("notices.notice", pk) for pk in case.notices.values_list("pk", flat=True)]
+    refs += [
+        ("mailarchive.mailmessage", pk) for pk in case.mail_messages.values_list("pk", flat=True)
+    ]
     return [_timeline_entry(event) for event in audit.timeline(refs)]
 
 

@@ -18,9 +18,11 @@ from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import CaseState, IntakeOutcome
+from flagdesk.notices import service as notices
 
 WAITING_LIMIT = 25
 RECENT_SIGNALS = 10
+PROBLEMS_LIMIT = 25
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,32 @@ def _statistics(election: Election) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class AckBar:
+    """One platform's median time to acknowledgment, with its bar length in percent."""
+
+    stats: notices.AckStats
+    percent: int
+
+
+def ack_bars(stats: list[notices.AckStats]) -> list[AckBar]:
+    top = max((s.median_seconds or 0 for s in stats), default=0)
+    # As for the platform chart: the bar length is an SVG attribute, CSP forbids styles.
+    return [
+        AckBar(s, round(100 * s.median_seconds / top) if top and s.median_seconds else 0)
+        for s in stats
+    ]
+
+
+def _attention(user: Any) -> dict[str, Any]:
+    """Deliveries that went wrong (for everyone: a notice may not have arrived) and the
+    user's own notices still waiting for an acknowledgment."""
+    return {
+        "problems": list(notices.problems()[:PROBLEMS_LIMIT]),
+        "reminders": notices.reminders_for(user),
+    }
+
+
 def _waiting(user: Any, election: Election) -> dict[str, Any]:
     waiting: dict[str, Any] = {}
     if can(user, Action.ASSESS):
@@ -104,8 +132,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     election = _chosen_election(request)
     context: dict[str, Any] = {"election": election, "elections": elections.all_elections()}
+    context |= _attention(request.user)
     if election is not None:
         context |= _statistics(election) | _waiting(request.user, election)
+        context["ack_bars"] = ack_bars(notices.acknowledgment_stats(election))
     return render(request, "core/dashboard.html", context)
 
 

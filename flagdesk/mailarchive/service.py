@@ -294,6 +294,12 @@ class DatabaseCursor:
         return (row.uidvalidity, row.last_uid) if row else (None, 0)
 
     def save(self, uidvalidity: int, last_uid: int) -> None:
+        # Called after every message: one UPDATE, not update_or_create's locked read and write.
+        updated = MailboxCursor.objects.filter(mailbox=self.mailbox).update(
+            uidvalidity=uidvalidity, last_uid=last_uid, updated_at=timezone.now()
+        )
+        if updated:
+            return
         MailboxCursor.objects.update_or_create(
             mailbox=self.mailbox, defaults={"uidvalidity": uidvalidity, "last_uid": last_uid}
         )

@@ -108,3 +108,54 @@ def test_main_pages_have_no_wcag_violations(axe_tab: Page, site: str) -> None:
 def test_the_checker_itself_finds_a_missing_label(axe_tab: Page) -> None:
     axe_tab.set_content('<html lang="en"><body><main><input type="text"></main></body></html>')
     assert any(problem.startswith("label") for problem in _violations(axe_tab))
+
+
+def test_correspondence_pages_have_no_wcag_violations(axe_tab: Page, site: str) -> None:
+    """A draft notice, a sent and acknowledged one, a received message and the unmatched queue."""
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    from flagdesk.mailarchive import service as mailarchive
+    from flagdesk.notices import dispatch
+    from flagdesk.notices import service as notices
+    from flagdesk.notices.models import Notice
+    from flagdesk.notices.tests.conftest import PLATFORM_ADDRESS, approved_case
+    from flagdesk.platforms.models import Platform
+
+    Platform.objects.filter(slug="x").update(channel_address=PLATFORM_ADDRESS)
+    election = Election.objects.get(code="TK2023")
+    assessor = make_user("axe-assessor", Role.ASSESSOR)
+    approver = make_user("axe-approver", Role.APPROVER)
+    draft_case = approved_case(election, assessor, approver)
+    sent_case = approved_case(election, assessor, approver, url="https://x.com/b/status/2")
+    notice = Notice.objects.get(case=sent_case)
+    dispatch.attempt_delivery(notices.send(notice, assessor).pk)  # to the local outbox
+    notice.refresh_from_db()
+    reply = EmailMessage()
+    reply["From"] = "escalations@x.example"
+    reply["Subject"] = f"Re: {notice.subject}"
+    reply["Message-ID"] = make_msgid()
+    reply["In-Reply-To"] = notice.message_id
+    reply.set_content("Thanks, we will look into it.")
+    message = mailarchive.import_raw(reply.as_bytes())
+    stray = EmailMessage()
+    stray["From"] = "someone@example.org"
+    stray["Subject"] = "Question"
+    stray["Message-ID"] = make_msgid()
+    stray.set_content("Hello?")
+    mailarchive.import_raw(stray.as_bytes())
+
+    log_in(axe_tab, site, assessor, with_authenticator(assessor))
+    found = {}
+    for path in [
+        f"/cases/{draft_case.reference}",
+        f"/cases/{sent_case.reference}",
+        f"/mail/{message.pk}",
+        "/mail/unmatched",
+        "/",
+    ]:
+        axe_tab.goto(f"{site}{path}")
+        problems = _violations(axe_tab)
+        if problems:
+            found[path] = problems
+    assert found == {}

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Forms of the correspondence section: edit a draft, record a portal submission, settle an
+unknown outcome.
+
+They only turn HTML input into the plain values the service expects; every rule (states,
+roles, what may be sent again) is the service's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# What <input type="datetime-local"> sends and expects, in the user's local time.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DraftForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}))
+
+    def __init__(self, *args: Any, prefix_pk: int | None = None, **kwargs: Any) -> None:
+        # One form per notice on the page: ids must be unique.
+        kwargs["auto_id"] = f"id_notice{prefix_pk}_%s"
+        super().__init__(*args, **kwargs)
+
+
+class PortalSubmissionForm(forms.Form):
+    submitted_at = forms.DateTimeField(
+        label=_("Submitted at"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    reference = forms.CharField(
+        label=_("The platform's reference"),
+        max_length=200,
+        required=False,
+        help_text=_("The case or ticket number the portal showed after submitting."),
+    )
+    confirmation = forms.FileField(
+        label=_("Confirmation (optional)"),
+        required=False,
+        help_text=_("A screenshot or the confirmation page, saved as a file."),
+    )
+
+    def __init__(self, *args: Any, prefix_pk: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {"submitted_at": timezone.localtime().replace(second=0, microsecond=0)}
+        )
+        kwargs["auto_id"] = f"id_portal{prefix_pk}_%s"
+        super().__init__(*args, **kwargs)
+
+
+class ResolveUnknownForm(forms.Form):
+    ARRIVED, RESEND = "arrived", "resend"
+
+    note = forms.CharField(
+        label=_("What do you base this on?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: the platform confirmed by phone that it has (or has not) got it."
+        ),
+    )
+
+    def __init__(self, *args: Any, prefix_pk: int | None = None, **kwargs: Any) -> None:
+        kwargs["auto_id"] = f"id_unknown{prefix_pk}_%s"
+        super().__init__(*args, **kwargs)
