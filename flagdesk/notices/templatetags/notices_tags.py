@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms, template
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, can
@@ -125,6 +126,9 @@ def correspondence(context: template.Context, case: Case) -> dict[str, Any]:
         "notices": [notice_view(n, may_send) for n in service.notices_for_case(case)],
         "mail": mailarchive.messages_for_case(case),
         "may_send": may_send,
+        # Without a mail server notices only reach the local outbox: say so where people send.
+        "outbox_only": not settings.SMTP_URL,
+        "no_mailbox": not settings.IMAP_URL,
     }
 
 

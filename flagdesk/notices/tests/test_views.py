@@ -406,3 +406,18 @@ def test_the_dashboard_charts_time_to_acknowledgment(
     assert "2 min 0 s" in chart and "3 min 0 s" in chart and "2 of 2" in chart
     assert '<rect class="bar" x="0" y="0" width="100"' in chart
     assert 'aria-hidden="true"' in chart and "style=" not in html
+
+
+def test_the_case_page_says_when_notices_only_reach_the_outbox(
+    draft: Notice, alice: User, settings: Any
+) -> None:
+    page = in_english(verified_client(alice)).get(f"/cases/{draft.case.reference}")
+    assert 'id="outbox-only"' in page.content.decode()
+    settings.SMTP_URL = "smtp+starttls://relay.example:587"
+    page = in_english(verified_client(alice)).get(f"/cases/{draft.case.reference}")
+    html = page.content.decode()
+    assert 'id="outbox-only"' not in html
+    assert 'id="no-mailbox"' in html  # replies can't arrive without a mailbox either
+    settings.IMAP_URL = "imaps://team:pw@imap.example/INBOX"
+    html = in_english(verified_client(alice)).get(f"/cases/{draft.case.reference}").content.decode()
+    assert 'id="no-mailbox"' not in html
