@@ -75,9 +75,21 @@ def claim(delivery_id: int) -> Attempt | None:
             return None
 
 
+class AttemptTakenOver(Exception):
+    """Recovery settled this attempt while it was still running: stop before sending."""
+
+
 def _set_stage(attempt: Attempt, stage: str) -> None:
-    Attempt.objects.filter(pk=attempt.pk).update(stage=stage)
+    # Conditional, so that an attempt recovery gave up on can never reach the final ".".
+    if not Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(stage=stage):
+        raise AttemptTakenOver(f"attempt {attempt.pk} was settled by recovery")
     attempt.stage = stage
+
+
+def stuck_after() -> dt.timedelta:
+    """An attempt this old is given up even if its worker lives (a bug, a lost exception):
+    ten times the SMTP timeout covers every step of one dialogue."""
+    return dt.timedelta(seconds=settings.SMTP_TIMEOUT * 10)
 
 
 def attempt_delivery(delivery_id: int) -> str:
@@ -203,8 +215,9 @@ def recover_interrupted(delivered_elsewhere: Any = None) -> list[tuple[int, str]
     open_attempts = Attempt.objects.filter(finished_at__isnull=True).select_related(
         "delivery__notice"
     )
+    stuck = timezone.now() - stuck_after()
     for attempt in open_attempts:
-        if workers.is_alive(attempt.worker_id):
+        if workers.is_alive(attempt.worker_id) and attempt.started_at > stuck:
             continue
         settled.append((attempt.delivery_id, _settle(attempt, delivered_elsewhere)))
     return settled

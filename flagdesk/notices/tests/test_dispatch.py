@@ -214,3 +214,19 @@ def test_smtp_urls(url: str, security: str, port: int, user: str, password: str)
 def test_bad_smtp_urls(url: str) -> None:
     with pytest.raises(ValueError, match="SMTP URL"):
         parse_smtp_url(url)
+
+
+def test_a_stuck_attempt_is_taken_over_and_can_no_longer_send(
+    draft: Notice, alice: User, smtp_server: SmtpServer
+) -> None:
+    delivery = service.send(draft, alice)
+    stuck = dispatch.claim(delivery.pk)
+    assert stuck is not None
+    assert dispatch.recover_interrupted() == []  # its worker (this process) lives: busy, not dead
+    Attempt.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
+    assert dispatch.recover_interrupted() == [(delivery.pk, "retrying")]
+    # Should the stuck attempt wake up, it stops before the point of no return.
+    with pytest.raises(dispatch.AttemptTakenOver):
+        dispatch._set_stage(stuck, "transmitting")
+    assert dispatch.attempt_delivery(delivery.pk) == "accepted"
+    assert len(smtp_server.messages) == 1
