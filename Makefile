@@ -50,6 +50,8 @@ apilint: install
 bench: install
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/mail.py
+	$(BIN)/python benchmarks/redaction.py
+	$(BIN)/python benchmarks/reports.py
 
 clean:
 	rm -rf $(VENV) var

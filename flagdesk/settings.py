@@ -97,6 +97,37 @@ ORGANISATION_NAME = env_str(
     "used in notices and reports).",
     group="Organisation",
 )
+ORGANISATION_DOMAINS = env_list(
+    "FLAGDESK_ORGANISATION_DOMAINS",
+    ["minbzk.nl", "rijksoverheid.nl"],
+    help="The organisation's own mail domains: in reports only the personal part before the @ "
+    "is redacted.",
+    group="Organisation",
+)
+ORGANISATION_ADDRESS = env_list(
+    "FLAGDESK_ORGANISATION_ADDRESS",
+    ["Turfmarkt 147", "2511 DP Den Haag", "Postbus 20011", "2500 EA Den Haag"],
+    help="The organisation's own office address lines (comma-separated); never redacted.",
+    group="Organisation",
+)
+PUBLIC_HANDLES = env_list(
+    "FLAGDESK_PUBLIC_HANDLES",
+    ["@minbzk", "@Kiesraad", "@rijksoverheid"],
+    help="Public organisational social-media handles that are not personal data.",
+    group="Organisation",
+)
+REDACTION_ALLOW = env_list(
+    "FLAGDESK_REDACTION_ALLOW",
+    [],
+    help="Comma-separated terms the redaction engine must never redact (allow-list).",
+    group="Organisation",
+)
+REDACTION_DENY = env_list(
+    "FLAGDESK_REDACTION_DENY",
+    [],
+    help="Comma-separated terms the redaction engine must always redact (deny-list).",
+    group="Organisation",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -121,6 +152,8 @@ INSTALLED_APPS = [
     "flagdesk.assessments",
     "flagdesk.notices",
     "flagdesk.mailarchive",
+    "flagdesk.redaction",
+    "flagdesk.reports",
 ]
 
 MIDDLEWARE = [

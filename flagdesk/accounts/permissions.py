@@ -18,6 +18,7 @@ class Action(StrEnum):
     DECIDE = "decide"
     APPROVE = "approve"
     SEND_NOTICE = "send_notice"
+    REVIEW_REDACTIONS = "review_redactions"
     ADMINISTER = "administer"
     SUBMIT_SIGNAL_AS_PARTNER = "submit_signal_as_partner"
 
@@ -30,6 +31,8 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.APPROVE: frozenset({Role.APPROVER}),
     # The assessor who owns the case sends (and follows up on) its notice.
     Action.SEND_NOTICE: frozenset({Role.ASSESSOR}),
+    # Redactions are reviewed by assessors and approvers; an approver signs the report off.
+    Action.REVIEW_REDACTIONS: frozenset({Role.ASSESSOR, Role.APPROVER}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.SUBMIT_SIGNAL_AS_PARTNER: frozenset({Role.PARTNER}),
 }

@@ -30,6 +30,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -162,6 +163,7 @@ class MailboxWatcher:
         backoff_initial: float = 1.0,
         backoff_max: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
+        batch_scope: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -178,6 +180,7 @@ class MailboxWatcher:
         self.backoff_max = backoff_max
         # imaplib's own default context does not verify certificates; this one does.
         self.ssl_context = ssl_context or ssl.create_default_context()
+        self.batch_scope = batch_scope
         self._mailbox: BaseMailBox | None = None
         self._server_has_idle = False
 
@@ -278,13 +281,17 @@ class MailboxWatcher:
         last_uid = self._resume_point(uidvalidity)
         delivered = 0
         for batch in _batches(_uids_after(mailbox, last_uid), self.batch_size):
-            for uid, raw in _fetch_raw(mailbox, batch):
-                if uid <= last_uid:  # a confused server must not make us deliver twice
-                    continue
-                self.deliver(raw, uidvalidity, uid)
-                self.cursor.save(uidvalidity, uid)
-                last_uid = uid
-                delivered += 1
+            fetched = _fetch_raw(mailbox, batch)
+            # One scope per batch (a database transaction for the archive): the messages and
+            # the cursor commit together, once, instead of twice per message.
+            with self.batch_scope():
+                for uid, raw in fetched:
+                    if uid <= last_uid:  # a confused server must not make us deliver twice
+                        continue
+                    self.deliver(raw, uidvalidity, uid)
+                    self.cursor.save(uidvalidity, uid)
+                    last_uid = uid
+                    delivered += 1
         return delivered
 
     def _examine(self, mailbox: BaseMailBox) -> int:

@@ -7,17 +7,19 @@ deliver a message twice after a crash without it being archived twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,10 +70,28 @@ def store_bytes(data: bytes, suffix: str) -> str:
         with open(temporary, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            batch = _batch_state()
+            if batch is None:
+                os.fsync(handle.fileno())
+            else:
+                batch.unsynced = True  # one sync for the batch, before its commit
         os.chmod(temporary, 0o444)
         os.replace(temporary, path)
     return str(path.relative_to(archive_root()))
+
+
+@dataclass
+class _BatchState:
+    unsynced: bool = False
+    cursor: tuple[DatabaseCursor, int, int] | None = None
+
+
+_batch = threading.local()
+
+
+def _batch_state() -> _BatchState | None:
+    state: _BatchState | None = getattr(_batch, "state", None)
+    return state
 
 
 def read_raw(message: MailMessage) -> bytes:
@@ -97,7 +117,7 @@ class Match:
 def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> MailMessage:
     """Archive one message (idempotent) and let it act: acknowledgment, bounce, evidence."""
     digest = hashlib.sha256(raw).hexdigest()
-    existing = MailMessage.objects.filter(sha256=digest).first()
+    existing = next(iter(MailMessage.objects.filter(sha256=digest).order_by()[:1]), None)
     if existing is not None:
         return existing
     parsed = parse_message(raw, max_part_bytes=settings.MAIL_MAX_PART_MB * MIB)
@@ -106,10 +126,15 @@ def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> Mail
         store_bytes(part.payload, ".bin") if part.payload is not None else ""
         for part in parsed.attachments
     ]
+    in_batch = connection.in_atomic_block
     try:
-        with transaction.atomic():
+        # No savepoint inside an import batch: it would cost two statements per message, and
+        # a failing message fails its whole batch anyway (which is then read again).
+        with transaction.atomic(savepoint=False):
             return _archive(parsed, digest, len(raw), raw_path, attachment_paths, mailbox, uid)
     except IntegrityError:
+        if in_batch:
+            raise
         # Another worker archived the same bytes a moment ago.
         return MailMessage.objects.get(sha256=digest)
 
@@ -129,7 +154,9 @@ def _archive(
     if own_copy:
         kind, reasons, report = Kind.OWN_COPY, ["own_message_id"], None
     else:
-        acked = bool(match.notice and match.notice.acknowledged_at)
+        # Without a notice there is nothing to acknowledge: only receipt wording makes an
+        # acknowledgment then, not "the first answer".
+        acked = match.notice is None or match.notice.acknowledged_at is not None
         report = classify(parsed, ack_already_recorded=acked)
         kind, reasons = Kind(str(report.kind)), [str(r) for r in report.reasons]
     message = MailMessage.objects.create(
@@ -215,17 +242,17 @@ def acknowledged_at(message: MailMessage, notice: Notice) -> dt.datetime:
 def match_message(parsed: ParsedMail) -> Match:
     """Our own Message-ID, then the thread headers, then the report's original, then the
     case reference in the subject; else the unmatched queue."""
-    own = notices.by_message_id(parsed.message_id) if parsed.message_id else None
+    thread = [parsed.in_reply_to, *reversed(parsed.references)]
+    reported = list(parsed.report_original_ids)
+    known = notices.by_message_ids([parsed.message_id, *thread, *reported])
+    own = known.get(parsed.message_id.strip()) if parsed.message_id else None
     if own is not None:
         return Match(own, own.case, MatchMethod.OWN_MESSAGE_ID)
-    for candidate in [parsed.in_reply_to, *reversed(parsed.references)]:
-        notice = notices.by_message_id(candidate) if candidate else None
-        if notice is not None:
-            return Match(notice, notice.case, MatchMethod.THREAD)
-    for candidate in parsed.report_original_ids:
-        notice = notices.by_message_id(candidate)
-        if notice is not None:
-            return Match(notice, notice.case, MatchMethod.REPORT)
+    for method, candidates in ((MatchMethod.THREAD, thread), (MatchMethod.REPORT, reported)):
+        for candidate in candidates:
+            notice = known.get(candidate.strip()) if candidate else None
+            if notice is not None:
+                return Match(notice, notice.case, method)
     for reference in case_references(parsed.subject):
         sent = notices.sent_notices_for_case_reference(reference)
         if sent:
@@ -260,7 +287,18 @@ def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
         message.case = case
         message.notice = sent[0] if sent else None
         message.match_method = MatchMethod.MANUAL
-        message.save(update_fields=["case", "notice", "match_method"])
+        report = None
+        if message.notice is not None and message.kind != Kind.OWN_COPY:
+            # Now that it answers a notice, the first answer may be the acknowledgment.
+            parsed = parse_message(
+                read_raw(message), max_part_bytes=settings.MAIL_MAX_PART_MB * MIB
+            )
+            report = classify(
+                parsed, ack_already_recorded=message.notice.acknowledged_at is not None
+            )
+            message.kind = Kind(str(report.kind))
+            message.kind_reasons = [str(r) for r in report.reasons]
+        message.save(update_fields=["case", "notice", "match_method", "kind", "kind_reasons"])
         audit.log(
             "mail_attached",
             message,
@@ -268,7 +306,7 @@ def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
             after={"case": case.reference, "notice": message.notice_id},
         )
         if message.notice is not None:
-            _act_on_notice(message, message.notice, None)
+            _act_on_notice(message, message.notice, report)
     return message
 
 
@@ -294,7 +332,14 @@ class DatabaseCursor:
         return (row.uidvalidity, row.last_uid) if row else (None, 0)
 
     def save(self, uidvalidity: int, last_uid: int) -> None:
-        # Called after every message: one UPDATE, not update_or_create's locked read and write.
+        state = _batch_state()
+        if state is not None:
+            state.cursor = (self, uidvalidity, last_uid)  # written once, with the batch
+            return
+        self.write(uidvalidity, last_uid)
+
+    def write(self, uidvalidity: int, last_uid: int) -> None:
+        # One UPDATE, not update_or_create's locked read and write.
         updated = MailboxCursor.objects.filter(mailbox=self.mailbox).update(
             uidvalidity=uidvalidity, last_uid=last_uid, updated_at=timezone.now()
         )
@@ -315,4 +360,27 @@ def watch_mailbox(url: str, stop: threading.Event) -> None:
     def deliver(raw: bytes, uidvalidity: int, uid: int) -> None:
         import_raw(raw, mailbox=key, uid=uid)
 
-    MailboxWatcher(config, DatabaseCursor(key), deliver).run_forever(stop)
+    MailboxWatcher(config, DatabaseCursor(key), deliver, **WATCHER_OPTIONS).run_forever(stop)
+
+
+# Messages fetched, archived and committed together with the cursor: fewer commits, and
+# short enough that SQLite's write lock is not held long (about 0.3 s per batch).
+@contextlib.contextmanager
+def import_batch() -> Iterator[None]:
+    """One transaction per batch of messages: their audit events appended together, their
+    files synced to disk once, and the mailbox cursor moved once — all before the commit, so
+    no row ever points at a file that a power cut could lose."""
+    _batch.state = state = _BatchState()
+    try:
+        with transaction.atomic(), audit.batched():
+            yield
+            if state.cursor is not None:
+                cursor, uidvalidity, last_uid = state.cursor
+                cursor.write(uidvalidity, last_uid)
+            if state.unsynced:
+                os.sync()
+    finally:
+        _batch.state = None
+
+
+WATCHER_OPTIONS: dict[str, Any] = {"batch_size": 50, "batch_scope": import_batch}

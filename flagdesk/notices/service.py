@@ -254,7 +254,9 @@ def record_portal_submission(
 
 def record_acknowledgment(notice: Notice, at: dt.datetime, source: str) -> bool:
     """The platform confirmed receipt. The first acknowledgment counts; it also proves delivery."""
-    with transaction.atomic():
+    if notice.acknowledged_at is not None and not _awaits_evidence(notice):
+        return False  # the usual case for later mail: nothing to change, nothing to lock
+    with transaction.atomic(savepoint=False):
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         _record_delivery_evidence(notice, source)
         if notice.acknowledged_at is not None:
@@ -266,9 +268,16 @@ def record_acknowledgment(notice: Notice, at: dt.datetime, source: str) -> bool:
     return True
 
 
+def _awaits_evidence(notice: Notice) -> bool:
+    delivery = getattr(notice, "delivery", None)
+    return delivery is None or delivery.state in (DeliveryState.UNKNOWN, DeliveryState.SENDING)
+
+
 def record_delivery_evidence(notice: Notice, source: str) -> None:
     """Proof that the platform got the notice (our archive copy, a reply): settles 'unknown'."""
-    with transaction.atomic():
+    if not _awaits_evidence(notice):
+        return
+    with transaction.atomic(savepoint=False):
         _record_delivery_evidence(Notice.objects.select_for_update().get(pk=notice.pk), source)
 
 
@@ -288,7 +297,7 @@ def _record_delivery_evidence(notice: Notice, source: str) -> None:
 
 def record_bounce(notice: Notice, *, permanent: bool, detail: str) -> None:
     """A delivery status notification came back for this notice."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         delivery = Delivery.objects.select_for_update().filter(notice=notice).first()
         if delivery is None:
             return
@@ -406,7 +415,21 @@ def notices_for_case(case: Case) -> list[Notice]:
 
 
 def by_message_id(message_id: str) -> Notice | None:
-    return Notice.objects.filter(message_id=message_id.strip()).first()
+    return Notice.objects.filter(message_id=message_id.strip()).select_related("case").first()
+
+
+def by_message_ids(message_ids: list[str]) -> dict[str, Notice]:
+    """Our notices among these Message-IDs, in one query (a reply names several)."""
+    wanted = [m.strip() for m in message_ids if m and m.strip()]
+    if not wanted:
+        return {}
+    wanted = [m for m in wanted if ".flagdesk@" in m]  # ours all are (new_message_id)
+    if not wanted:
+        return {}
+    found = (
+        Notice.objects.filter(message_id__in=wanted).select_related("case", "delivery").order_by()
+    )
+    return {notice.message_id: notice for notice in found}
 
 
 def sent_notices_for_case_reference(reference: str) -> list[Notice]:

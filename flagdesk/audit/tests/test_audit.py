@@ -180,3 +180,32 @@ def test_log_many_chains_like_one_log_per_event(db: Any, alice: Any) -> None:
     assert ChainHead.objects.get(id=1).hash == second.hash
     assert audit.log_many([]) == []
     assert audit.verify() == []
+
+
+def test_batched_events_are_written_together_and_chain_as_usual(db: Any) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(), audit.batched():
+        audit.log("first", ("thing", 1))
+        audit.log("second", ("thing", 2), after={"x": 1})
+        assert AuditEvent.objects.count() == 0  # not yet: at the end of the batch
+    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
+        "first",
+        "second",
+    ]
+    assert audit.verify() == []
+
+
+def test_a_failed_batch_writes_no_events(db: Any) -> None:
+    from django.db import transaction
+
+    def failing_batch() -> None:
+        with transaction.atomic(), audit.batched():
+            audit.log("lost", ("thing", 1))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_batch()
+    assert not AuditEvent.objects.filter(action="lost").exists()
+    audit.log("after", ("thing", 2))  # batching is over: written at once
+    assert AuditEvent.objects.filter(action="after").exists()

@@ -151,6 +151,7 @@ def test_unmatched_mail_waits_until_someone_attaches_it(
 ) -> None:
     message = service.import_raw(reply(None, "About that post you sent", subject="Hello"))
     assert message.match_method == MatchMethod.UNMATCHED
+    assert message.kind == Kind.REPLY  # nothing to acknowledge until it is linked
     assert list(service.unmatched()) == [message]
     with pytest.raises(PermissionDenied):
         service.attach_to_case(message, sent.case, bob)
@@ -161,6 +162,9 @@ def test_unmatched_mail_waits_until_someone_attaches_it(
         sent,
         MatchMethod.MANUAL,
     )
+    assert message.kind == Kind.ACKNOWLEDGMENT  # the first answer to the notice
+    sent.refresh_from_db()
+    assert sent.acknowledged_at is not None
     assert list(service.unmatched()) == []
     with pytest.raises(service.ArchiveError):
         service.attach_to_case(message, sent.case, alice)
@@ -189,3 +193,32 @@ def test_attachments_are_kept_with_their_hash(sent: Notice) -> None:
     [attachment] = archived.attachments.all()
     assert "/" not in attachment.filename
     assert service.read_attachment(attachment) == b"%PDF-1.7 confirmation"
+
+
+def test_a_batch_commits_with_its_cursor_or_not_at_all(dovecot: Any, db: Any) -> None:
+    from flagdesk.mailarchive.imap import MailboxWatcher, parse_imap_url
+    from flagdesk.testing.dovecot import DEFAULT_USER
+
+    for n in range(5):
+        dovecot.append(DEFAULT_USER, reply(None, f"message {n}", subject=f"Hello {n}"))
+    config = parse_imap_url(dovecot.url())
+    cursor = service.DatabaseCursor("team")
+    seen: list[int] = []
+
+    def failing_on_the_third(raw: bytes, uidvalidity: int, uid: int) -> None:
+        seen.append(uid)
+        if len(seen) == 3:
+            raise RuntimeError("disk full")
+        service.import_raw(raw, mailbox="team", uid=uid)
+
+    watcher = MailboxWatcher(config, cursor, failing_on_the_third, **service.WATCHER_OPTIONS)
+    with pytest.raises(RuntimeError):
+        watcher.run_once()
+    # Nothing of the batch stayed: no half-archived batch with a cursor that skips messages.
+    assert MailMessage.objects.count() == 0
+    assert cursor.load()[1] == 0
+    watcher.deliver = lambda raw, uidvalidity, uid: service.import_raw(raw, mailbox="team", uid=uid)
+    assert watcher.run_once() == 5
+    assert MailMessage.objects.count() == 5
+    assert cursor.load()[1] == max(MailMessage.objects.values_list("uid", flat=True))
+    watcher.close()

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: EUPL-1.2
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "flagdesk.reports"
+    label = "reports"

@@ -1,0 +1,963 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The report to parliament for one election, as plain data that every renderer shares.
+
+:func:`build_report` reads the organisation's platforms, the election's signals, decisions,
+notices and correspondence and returns a :class:`Report` of frozen dataclasses — no Django
+objects. Its form follows the ministry's report on the 22 November 2023 election:
+Achtergrond, Werkwijze (Signalering, Beoordeling), Toepassing rondom de verkiezing,
+footnotes, figures and appendices with the correspondence.
+
+Two rules hold for everything in here:
+
+- The method section is generated from :mod:`flagdesk.assessments.rules` (accepted sources,
+  criteria, reason texts), so the text cannot say something the engine does not do.
+- Personal data never enters the report: every stored free text goes through a
+  :class:`~flagdesk.reports.redactions.RedactionSource`, and a withheld span is kept only as
+  its ground and length (:class:`Redacted`).
+
+The report's language is Dutch, whatever the UI language: it is a Dutch parliamentary
+document, so its sentences are data here, not gettext messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from flagdesk.assessments import rules
+from flagdesk.mailarchive import service as mailarchive
+from flagdesk.mailarchive.models import Kind
+from flagdesk.notices import service as notices
+from flagdesk.notices.models import NoticeStatus
+from flagdesk.platforms import service as platforms
+from flagdesk.reports import figures as figure_data
+from flagdesk.reports.redactions import RedactionSource
+
+# ----------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    emphasis: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+GROUND_LABELS = {
+    "5.1.1a": "Eenheid van de Kroon",
+    "5.1.1b": "Veiligheid van de Staat",
+    "5.1.1c": "Vertrouwelijk verstrekte bedrijfs- en fabricagegegevens",
+    "5.1.1d": "Bijzondere persoonsgegevens",
+    "5.1.1e": "Identificatienummers",
+    "5.1.2a": "Internationale betrekkingen",
+    "5.1.2b": "Economische of financiële belangen van de Staat",
+    "5.1.2c": "Opsporing en vervolging van strafbare feiten",
+    "5.1.2d": "Inspectie, controle en toezicht",
+    "5.1.2e": "Persoonlijke levenssfeer",
+    "5.1.2f": "Concurrentiegevoelige bedrijfs- en fabricagegegevens",
+    "5.1.2g": "Bescherming van het milieu",
+    "5.1.2h": "Beveiliging van personen en bedrijven",
+    "5.1.2i": "Goed functioneren van de Staat",
+    "5.1.5": "Voorkomen van onevenredige benadeling",
+    "5.2": "Persoonlijke beleidsopvattingen",
+}
+# A label is set smaller than the text it replaces: this many label characters fit in the
+# width of one character of text.
+LABEL_CHARS_PER_TEXT_CHAR = 1.8
+
+
+def ground_code(ground: str) -> str:
+    """``5.1.2e`` is printed ``5.1.2 e``, as on Woo documents."""
+    if ground[-1:].isalpha():
+        return f"{ground[:-1]} {ground[-1]}"
+    return ground
+
+
+def ground_label(ground: str) -> str:
+    """``5.1.2 e Persoonlijke levenssfeer``."""
+    name = GROUND_LABELS.get(ground)
+    return f"{ground_code(ground)} {name}" if name else ground_code(ground)
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """Withheld text: its Woo ground and the number of characters it replaces, nothing more."""
+
+    ground: str
+    width: int
+
+    @property
+    def label(self) -> str:
+        return ground_label(self.ground)
+
+    @property
+    def clipped_label(self) -> str:
+        """The label cut to the width of the text it replaces, but never below the code."""
+        fits = round(self.width * LABEL_CHARS_PER_TEXT_CHAR)
+        return self.label[: max(fits, len(ground_code(self.ground)))].rstrip()
+
+    @property
+    def box_width(self) -> int:
+        """Width of the box in characters of the surrounding text (room for the code)."""
+        return max(self.width, round(len(ground_code(self.ground)) / LABEL_CHARS_PER_TEXT_CHAR))
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    number: int
+
+
+Inline = Text | Link | Redacted | FootnoteRef
+Line = tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: Line
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[Line, ...]
+
+
+Block = Paragraph | BulletList
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...] = ()
+    subsections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    inlines: Line
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A table, and a bar chart of one of its columns where a picture helps."""
+
+    number: int
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    chart: tuple[Bar, ...] = ()
+    chart_unit: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One piece of correspondence, redacted, as it appears in an appendix."""
+
+    number: int
+    title: str
+    date: str
+    day: str
+    headers: tuple[tuple[str, Line], ...]
+    body: tuple[Paragraph, ...]
+    grounds: tuple[str, ...]
+
+    @property
+    def judgement(self) -> str:
+        return PARTLY_PUBLIC if self.grounds else PUBLIC
+
+
+PUBLIC = "Openbaarmaking"
+PARTLY_PUBLIC = "Gedeeltelijk openbaar"
+
+
+@dataclass(frozen=True)
+class Appendix:
+    number: int
+    title: str
+    documents: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class InventoryEntry:
+    number: int
+    title: str
+    date: str
+    judgement: str
+    grounds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    organisation: str
+    organisation_short: str
+    title: str
+    subtitle: str
+    date: dt.date
+    election_code: str
+    rules_version: str
+    sections: tuple[Section, ...]
+    figures: tuple[Figure, ...]
+    footnotes: tuple[Footnote, ...]
+    appendices: tuple[Appendix, ...]
+    inventory: tuple[InventoryEntry, ...]
+    deployments: int
+
+    @property
+    def date_text(self) -> str:
+        return dutch_date(self.date)
+
+
+# ------------------------------------------------------------------------ Dutch wording
+
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+TIMES = {1: "eenmaal", 2: "tweemaal", 3: "driemaal", 4: "viermaal", 5: "vijfmaal"}
+
+ELECTION_TITLES = {
+    "TK": "Tweede Kamerverkiezing",
+    "EK": "Eerste Kamerverkiezing",
+    "EP": "Europees Parlementsverkiezing",
+    "PS": "Provinciale Statenverkiezing",
+    "WS": "Waterschapsverkiezing",
+    "GR": "Gemeenteraadsverkiezing",
+    "CN": "Eilandsraadsverkiezing",
+}
+# How the report names each source type the rules accept; a test checks every accepted
+# source has one, so a new source in the rules cannot go undescribed.
+SOURCE_DESCRIPTIONS = {
+    "media": "berichtgeving in de media",
+    "factchecker": "berichten van onafhankelijke factcheckers",
+    "government_monitoring": "meldingen van andere overheidsinstanties met de juiste grondslag "
+    "voor monitoring",
+    "co_government": "meldingen van medeoverheden",
+}
+SOURCE_ORDER = ("media", "factchecker", "government_monitoring", "co_government")
+SOURCE_PHRASES = {
+    "media": "vanuit de media",
+    "factchecker": "van een onafhankelijke factchecker",
+    "government_monitoring": "van een overheidsinstantie met een grondslag voor monitoring",
+    "co_government": "van een medeoverheid",
+}
+SOURCE_NAMES = {
+    "media": "Media",
+    "factchecker": "Factchecker",
+    "government_monitoring": "Overheid (monitoring)",
+    "co_government": "Medeoverheid",
+    "citizen": "Burger",
+    "anonymous": "Anoniem",
+    "own_monitoring": "Eigen monitoring",
+}
+CATEGORY_NAMES = {
+    "misinformation": "Mis- of desinformatie",
+    "hacked_channel": "Gehackt kanaal",
+    "blocked_ad": "Geblokkeerde advertentie",
+    "other": "Overig",
+}
+HARM_PHRASES = {
+    "invalid_vote": "kan leiden tot een ongeldige stem",
+    "wrong_candidate": "kan ertoe leiden dat een ander dan de bedoelde kandidaat wordt aangewezen",
+    "deprived_of_vote": "kan kiezers de mogelijkheid ontnemen om te stemmen",
+}
+# Opening sentence per stage of the engine (rules.CRITERIA), in the order it applies them.
+STAGE_INTROS = {
+    "intake": "Bij binnenkomst wordt een signaal niet in behandeling genomen wanneer:",
+    "scope": "Een signaal valt buiten de inzet van de status wanneer:",
+    "criteria": "Na beoordeling wordt de status niet ingezet wanneer:",
+}
+
+
+def dutch_date(day: dt.date, *, year: bool = True) -> str:
+    text = f"{day.day} {MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def dutch_datetime(moment: dt.datetime) -> str:
+    """``woensdag 22 november 2023 14:45:59``, in the configured time zone."""
+    local = timezone.localtime(moment)
+    return f"{WEEKDAYS[local.weekday()]} {dutch_date(local.date())} {local:%H:%M:%S}"
+
+
+def dutch_duration(seconds: float) -> str:
+    """Rounded the way a reader says it: 179 s is "3 minuten"."""
+    if seconds < 60:
+        whole = round(seconds)
+        return f"{whole} seconde" if whole == 1 else f"{whole} seconden"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} uur en {rest} minuten" if rest else f"{hours} uur"
+
+
+def short_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    whole = round(seconds)
+    minutes, secs = divmod(whole, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} u {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
+def times(count: int) -> str:
+    return TIMES.get(count, f"{count} keer")
+
+
+def enumeration(items: Sequence[str]) -> str:
+    """``a, b en c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
+def short_name(organisation: str) -> str:
+    """``Ministerie van Binnenlandse Zaken en Koninkrijksrelaties`` → ``BZK``."""
+    prefix = "Ministerie van "
+    if not organisation.startswith(prefix):
+        return organisation
+    words = organisation[len(prefix) :].split()
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+# ------------------------------------------------------------------------- the builder
+
+
+class _Notes:
+    """Footnotes, numbered in the order the text refers to them."""
+
+    def __init__(self) -> None:
+        self.notes: list[Footnote] = []
+
+    def add(self, *inlines: Inline) -> FootnoteRef:
+        number = len(self.notes) + 1
+        self.notes.append(Footnote(number, tuple(inlines)))
+        return FootnoteRef(number)
+
+
+@dataclass
+class _Context:
+    election: Any
+    organisation: str
+    short: str
+    redactions: RedactionSource
+    notes: _Notes = field(default_factory=_Notes)
+
+    def redact(self, kind: str, object_id: int, text: str) -> Line:
+        return redact_line(self.redactions, kind, object_id, text)
+
+
+def build_report(
+    election: Any,
+    *,
+    organisation: str | None = None,
+    organisation_short: str | None = None,
+    redactions: RedactionSource,
+    today: dt.date | None = None,
+) -> Report:
+    """The report for ``election`` (an ``Election``); see the module docstring."""
+    organisation = organisation or settings.ORGANISATION_NAME
+    short = organisation_short or short_name(organisation)
+    ctx = _Context(election, organisation, short, redactions)
+    deployed = deployed_cases(election)
+    appendices = _appendices(ctx, deployed)
+    sections = (
+        _background(ctx),
+        _method(ctx),
+        _application(ctx, deployed, appendices),
+    )
+    return Report(
+        organisation=organisation,
+        organisation_short=short,
+        title=f"Rapport - Inzet Trusted Flagger Status {short}",
+        subtitle=election_title(election),
+        date=today or timezone.localdate(),
+        election_code=election.code,
+        rules_version=rules.RULES_VERSION,
+        sections=sections,
+        figures=_figures(election),
+        footnotes=tuple(ctx.notes.notes),
+        appendices=tuple(a for a, _case in appendices),
+        inventory=tuple(_inventory(a for a, _case in appendices)),
+        deployments=len(deployed),
+    )
+
+
+def election_title(election: Any) -> str:
+    kind = ELECTION_TITLES.get(election.type, election.name)
+    return f"{kind} {dutch_date(election.election_day)}"
+
+
+def redact_line(source: RedactionSource, kind: str, object_id: int, text: str) -> Line:
+    """The text as inlines, with each withheld span replaced by its ground and length."""
+    segments = source.segments(kind, object_id, text)
+    if "".join(s.text for s in segments) != text:
+        # A source that loses or adds text could also misplace a redaction: refuse.
+        raise ValueError(f"redaction segments of {kind} {object_id} do not cover the text")
+    return tuple(
+        Redacted(s.ground, len(s.text)) if s.ground else Text(s.text) for s in segments if s.text
+    )
+
+
+# -------------------------------------------------------------------------- Achtergrond
+
+
+def _background(ctx: _Context) -> Section:
+    held = platforms.all_platforms()
+    names = enumeration([p.name for p in held])
+    note = ctx.notes.add(Text(_programmes_text(held)))
+    first = (
+        Text(
+            f"Het {ctx.organisation} ({ctx.short}) heeft de status van «trusted flagger» bij "
+            f"{names}."
+        ),
+        note,
+        Text(
+            " Meldingen van trusted flaggers worden door de genoemde sociale media platformen met "
+            "prioriteit behandeld. De platformen maken hierbij hun eigen onafhankelijke afweging "
+            "of er sprake is van een overtreding van de gebruikersvoorwaarden en dus of "
+            "verwijdering, labelen of een andere actie gerechtvaardigd is. "
+            f"{ctx.short} heeft via deze kanalen geen bevoegdheid bepaalde content te laten "
+            "verwijderen."
+        ),
+    )
+    restraint = Text(
+        f"{ctx.short} zet de trusted flagger status zeer terughoudend in, en alleen wanneer er "
+        "een risico bestaat voor de organisatie, uitvoering en integriteit van het "
+        f"verkiezingsproces. {ctx.short} kijkt niet naar, en doet geen uitspraken over, andere "
+        "onderwerpen gerelateerd aan de verkiezingen, zoals verkiezingsbeloften."
+    )
+    return Section("Achtergrond", (Paragraph(first), Paragraph((restraint,))))
+
+
+def _programmes_text(held: Iterable[Any]) -> str:
+    parts = []
+    for platform in held:
+        programme = platform.programme or "trusted flagger status"
+        since = f", sinds {platform.status_since}" if platform.status_since else ""
+        parts.append(f"{platform.name}: {programme}{since}")
+    return "Per platform: " + "; ".join(parts) + "."
+
+
+# ----------------------------------------------------------------------------- Werkwijze
+
+
+def _method(ctx: _Context) -> Section:
+    return Section(
+        "Werkwijze",
+        subsections=(_signalling(ctx), _assessment(ctx)),
+    )
+
+
+def accepted_sources() -> list[str]:
+    """The accepted source types from the rules, in a stable reading order."""
+    known = [s for s in SOURCE_ORDER if s in rules.ACCEPTED_SOURCES]
+    return known + sorted(rules.ACCEPTED_SOURCES - set(known))
+
+
+def _signalling(ctx: _Context) -> Section:
+    sources = [SOURCE_DESCRIPTIONS.get(s, s) for s in accepted_sources()]
+    basis = Text(
+        f"{ctx.short} heeft geen juridische grondslag voor het verwerken van persoonsgegevens "
+        "door middel van monitoring op des- of misinformatie op sociale mediakanalen, en "
+        f"monitort deze kanalen daarom niet. Daarnaast is het geen primaire taak van overheden "
+        "om te bestempelen wat desinformatie is; dat is een taak voor onafhankelijke media en "
+        "factcheckers. Signalering van mogelijke des- of misinformatie die een risico vormt "
+        "voor de integriteit van het verkiezingsproces volgt daarom uitsluitend op:"
+    )
+    co_government = Text(
+        "Wanneer een medeoverheid rondom de verkiezingen, na herhaaldelijke eigen pogingen "
+        f"(ten minste {rules.MIN_OWN_CONTACT_ATTEMPTS}), geen contact krijgt met een sociaal "
+        "media platform en dit een risico vormt voor de integriteit van het verkiezingsproces, "
+        f"kan {ctx.short} haar trusted flagger status ook inzetten. Voorbeelden zijn een "
+        "communicatiekanaal van een medeoverheid dat vlak voor de verkiezingen is gehackt, "
+        "geblokkeerd of op andere wijze onbruikbaar is geworden, of een advertentie van een "
+        "medeoverheid over de verkiezingen die door een platform als politieke advertentie "
+        "wordt aangemerkt en daarom wordt geblokkeerd."
+    )
+    citizens = Text(
+        f"{ctx.short} behandelt geen individuele meldingen over individuele berichten op "
+        "sociale media platformen en is geen meldpunt voor burgers. Wie een bericht tegenkomt "
+        "dat mogelijk des- of misinformatie bevat, kan dat zelf melden via de kanalen die de "
+        "platformen daarvoor hebben ingesteld; het is de verantwoordelijkheid van de "
+        "platformen om deze meldingen op te pakken. Burgers die zich toch tot "
+        f"{ctx.short} wenden, worden naar het meldkanaal van het platform verwezen; van hen "
+        "wordt niets vastgelegd, alleen het aantal doorverwijzingen."
+    )
+    return Section(
+        "Signalering",
+        (
+            Paragraph((basis,)),
+            BulletList(tuple((Text(s),) for s in sources)),
+            Paragraph((co_government,)),
+            Paragraph((citizens,)),
+        ),
+    )
+
+
+def _assessment(ctx: _Context) -> Section:
+    intro = Text(
+        "Na signalering wordt het bericht beoordeeld op de impact op de integriteit van het "
+        "verkiezingsproces. Bij onjuiste of misleidende informatie gaat het erom of deze kan "
+        "aanzetten tot handelingen waardoor een stem van onwaarde wordt, een ander dan de "
+        "bedoelde persoon wordt aangewezen, of kiezers de mogelijkheid om te stemmen wordt "
+        "ontnomen. De criteria zijn dezelfde regels die het zaaksysteem bij elke beoordeling "
+        "toepast, in deze volgorde:"
+    )
+    version = ctx.notes.add(
+        Text(f"Regels versie {rules.RULES_VERSION}. Eén persoon beoordeelt, een tweede keurt goed.")
+    )
+    blocks: list[Block] = [Paragraph((intro, version))]
+    for stage, reasons in rules.CRITERIA:
+        blocks.append(Paragraph((Text(STAGE_INTROS.get(stage, f"{stage}:")),)))
+        blocks.append(BulletList(tuple((Text(rules.REASON_TEXT_NL[r]),) for r in reasons)))
+    archive = Text(
+        f"Bij het doen van een melding vraagt {ctx.short} waar mogelijk om een "
+        "ontvangstbevestiging van het platform. De ontvangstbevestiging en eventuele aanvullende "
+        f"reacties worden gearchiveerd. {ctx.short} controleert zelf niet op sociale media "
+        "platformen wat het platform met een melding heeft gedaan en houdt hier dan ook geen "
+        "overzicht van bij."
+    )
+    blocks.append(Paragraph((archive,)))
+    return Section("Beoordeling", tuple(blocks))
+
+
+# ------------------------------------------------------------------------- Toepassing
+
+
+@dataclass(frozen=True)
+class _Deployment:
+    case: Any
+    notices: tuple[Any, ...]
+    messages: tuple[Any, ...]
+
+    @property
+    def first_notice(self) -> Any:
+        return self.notices[0] if self.notices else None
+
+
+def deployed_cases(election: Any) -> list[_Deployment]:
+    """Cases of this election with an approved deploy decision, in the order they were sent."""
+    deployments = []
+    for case in figure_data.deployed_cases(election):
+        sent = [n for n in notices.notices_for_case(case) if n.status == NoticeStatus.FROZEN]
+        replies = [m for m in mailarchive.messages_for_case(case) if m.kind in REPLY_KINDS]
+        deployments.append(_Deployment(case, tuple(sent), tuple(replies)))
+    return sorted(deployments, key=_sent_at)
+
+
+REPLY_KINDS = (Kind.ACKNOWLEDGMENT, Kind.REPLY, Kind.AUTO_REPLY)
+
+
+def _sent_at(deployment: _Deployment) -> tuple[dt.datetime, str]:
+    return (
+        _notice_time(deployment.first_notice) or deployment.case.created_at,
+        deployment.case.reference,
+    )
+
+
+def _notice_time(notice: Any) -> dt.datetime | None:
+    if notice is None:
+        return None
+    delivery = getattr(notice, "delivery", None)
+    accepted = delivery.accepted_at if delivery is not None else None
+    result: dt.datetime | None = accepted or notice.frozen_at
+    return result
+
+
+def _application(
+    ctx: _Context, deployed: Sequence[_Deployment], appendices: Sequence[tuple[Appendix, Any]]
+) -> Section:
+    kind = ELECTION_TITLES.get(ctx.election.type, ctx.election.name)
+    title = f"Toepassing rondom de {kind} van {dutch_date(ctx.election.election_day)}"
+    if deployed:
+        count = times(len(deployed))
+        opening = (
+            f"Rondom de verkiezing heeft {ctx.short} haar trusted flagger status {count} ingezet."
+        )
+    else:
+        opening = (
+            f"Rondom de verkiezing heeft {ctx.short} haar trusted flagger status niet ingezet."
+        )
+    blocks: list[Block] = [Paragraph((Text(opening),))]
+    appendix_of = {case.pk: appendix.number for appendix, case in appendices}
+    for deployment in deployed:
+        blocks.append(
+            Paragraph(_case_paragraph(ctx, deployment, appendix_of.get(deployment.case.pk)))
+        )
+    return Section(title, tuple(blocks))
+
+
+def _case_paragraph(ctx: _Context, deployment: _Deployment, appendix: int | None) -> Line:
+    case = deployment.case
+    platform = case.platform
+    parts: list[Inline] = [*_signal_sentence(ctx, case)]
+    parts += _why_it_mattered(ctx, case)
+    parts += narrative_seen_before(case)
+    parts += _request_sentence(ctx, deployment)
+    parts += _acknowledgment_sentence(platform.name, deployment.first_notice, appendix, ctx)
+    return tuple(parts)
+
+
+def _signal_sentence(ctx: _Context, case: Any) -> list[Inline]:
+    signal = case.first_signal
+    received = timezone.localtime(signal.received_at).date() if signal else case.created_at.date()
+    source = SOURCE_PHRASES.get(signal.source_type, "") if signal else ""
+    parts: list[Inline] = [
+        Text(
+            f"Bij {ctx.short} kwam op {dutch_date(received, year=False)} een signaal binnen "
+            f"{source} over een bericht op {case.platform.name}. ".replace("  ", " ")
+        )
+    ]
+    if signal and signal.explanation.strip():
+        parts += ctx.redact("signal.explanation", signal.pk, signal.explanation.strip())
+        parts.append(Text(" "))
+    return parts
+
+
+def _why_it_mattered(ctx: _Context, case: Any) -> list[Inline]:
+    assessment = getattr(case, "assessment", None)
+    if assessment is None:
+        return []
+    parts: list[Inline] = []
+    if assessment.misleading_reasoning.strip():
+        parts += ctx.redact(
+            "assessment.misleading_reasoning",
+            assessment.pk,
+            assessment.misleading_reasoning.strip(),
+        )
+        parts.append(Text(" "))
+    harms = [HARM_PHRASES[h] for h in assessment.harms or () if h in HARM_PHRASES]
+    if harms:
+        parts.append(Text(f"Dit raakt het verkiezingsproces: het bericht {enumeration(harms)}. "))
+    return parts
+
+
+def narrative_seen_before(case: Any) -> list[Inline]:
+    """Hook for the narratives issue: a sentence (with a footnote to the earlier report) when
+    the case's narrative was seen in an earlier election. Nothing until narratives exist."""
+    return []
+
+
+def _request_sentence(ctx: _Context, deployment: _Deployment) -> list[Inline]:
+    platform = deployment.case.platform
+    sent = _notice_time(deployment.first_notice)
+    when = f" op {dutch_date(timezone.localtime(sent).date(), year=False)}" if sent else ""
+    policy = platform.policy_name or "de eigen gebruikersvoorwaarden"
+    parts: list[Inline] = [
+        Text(
+            f"{ctx.short} heeft {platform.name} daarom{when} verzocht het bericht en daaraan "
+            f"gerelateerde berichten te bekijken en te beoordelen op basis van {policy}."
+        )
+    ]
+    if platform.policy_url:
+        parts.append(ctx.notes.add(Link(policy, platform.policy_url)))
+    if platform.programme:
+        parts += [
+            Text(f" {ctx.short} heeft hiervoor gebruik gemaakt van het "),
+            Text(platform.programme, emphasis=True),
+            Text(f" van {platform.name}. "),
+        ]
+    else:
+        parts.append(Text(" "))
+    return parts
+
+
+def _acknowledgment_sentence(
+    name: str, notice: Any, appendix: int | None, ctx: _Context
+) -> list[Inline]:
+    waited = notices.time_to_acknowledgment(notice) if notice is not None else None
+    if waited is None:
+        text = f"Van {name} is geen ontvangstbevestiging ontvangen."
+    else:
+        text = f"{name} heeft na {dutch_duration(waited.total_seconds())} de ontvangst bevestigd."
+    parts: list[Inline] = [Text(text)]
+    if appendix is not None:
+        parts.append(ctx.notes.add(Text(f"Zie bijlage {appendix}.")))
+    return parts
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def _figures(election: Any) -> tuple[Figure, ...]:
+    makers = (
+        _signals_figure,
+        _refusals_figure,
+        _referrals_figure,
+        _decisions_figure,
+        _deployments_figure,
+        _acknowledgment_figure,
+    )
+    return tuple(make(number, election) for number, make in enumerate(makers, start=1))
+
+
+def _signals_figure(number: int, election: Any) -> Figure:
+    counts = figure_data.signals_by_source_and_category(election)
+    categories = [c for c in rules.CATEGORIES if any(k[1] == c for k in counts)]
+    sources = [s for s in SOURCE_NAMES if any(k[0] == s for k in counts)]
+    rows = []
+    for source in sources:
+        cells = [counts.get((source, c), 0) for c in categories]
+        rows.append((SOURCE_NAMES[source], *map(str, cells), str(sum(cells))))
+    total = [sum(counts.get((s, c), 0) for s in sources) for c in categories]
+    rows.append(("Totaal", *map(str, total), str(sum(total))))
+    return Figure(
+        number,
+        "Ontvangen signalen naar brontype en categorie",
+        ("Brontype", *(CATEGORY_NAMES.get(c, c) for c in categories), "Totaal"),
+        tuple(rows),
+        note="Signalen van andere bronnen (zoals burgers) worden niet vastgelegd; zie figuur 2 "
+        "en 3.",
+    )
+
+
+def _refusals_figure(number: int, election: Any) -> Figure:
+    counts = figure_data.intake_refusals(election)
+    order = [r for _stage, reasons in rules.CRITERIA for r in reasons]
+    rows = tuple(
+        (rules.REASON_TEXT_NL[r], str(counts[str(r)])) for r in order if counts.get(str(r))
+    )
+    return Figure(
+        number,
+        "Bij binnenkomst geweigerd, naar reden",
+        ("Reden", "Aantal"),
+        rows or (("Geen", "0"),),
+        note="Een signaal kan om meer dan één reden geweigerd zijn.",
+    )
+
+
+def _referrals_figure(number: int, election: Any) -> Figure:
+    counts = figure_data.citizen_referrals(election)
+    rows = tuple((name, str(n)) for name, n in counts)
+    total = sum(n for _name, n in counts)
+    return Figure(
+        number,
+        "Burgers doorverwezen naar het meldkanaal van het platform",
+        ("Platform", "Aantal"),
+        (*rows, ("Totaal", str(total))),
+        note="Alleen aantallen: van burgers wordt niets vastgelegd.",
+    )
+
+
+OUTCOME_NAMES = {
+    "deploy": "Status ingezet",
+    "no_deploy": "Niet ingezet",
+    "refer": "Doorverwezen",
+}
+
+
+def _decisions_figure(number: int, election: Any) -> Figure:
+    counts, undecided = figure_data.decisions_by_outcome(election)
+    rows = [(OUTCOME_NAMES.get(o, o), str(counts.get(o, 0))) for o in OUTCOME_NAMES]
+    rows.append(("Zaken zonder goedgekeurd besluit", str(undecided)))
+    return Figure(
+        number, "Besluiten (goedgekeurd) naar uitkomst", ("Besluit", "Aantal"), tuple(rows)
+    )
+
+
+def _deployments_figure(number: int, election: Any) -> Figure:
+    counts = figure_data.deployments_per_platform(election)
+    return Figure(
+        number,
+        "Inzet van de status per platform",
+        ("Platform", "Meldingen"),
+        tuple((name, str(n)) for name, n in counts) or (("Geen", "0"),),
+        chart=tuple(Bar(name, n, str(n)) for name, n in counts),
+        chart_unit="meldingen",
+    )
+
+
+def _acknowledgment_figure(number: int, election: Any) -> Figure:
+    stats = notices.acknowledgment_stats(election)
+    rows = tuple(
+        (
+            s.platform,
+            str(s.notices),
+            str(s.acknowledged),
+            short_duration(s.median_seconds),
+            short_duration(s.max_seconds),
+        )
+        for s in stats
+    )
+    bars = tuple(
+        Bar(s.platform, s.median_seconds / 60, short_duration(s.median_seconds))
+        for s in stats
+        if s.median_seconds is not None
+    )
+    return Figure(
+        number,
+        "Tijd tot ontvangstbevestiging per platform",
+        ("Platform", "Meldingen", "Bevestigd", "Mediaan", "Langste"),
+        rows or (("Geen", "0", "0", "–", "–"),),
+        chart=bars,
+        chart_unit="minuten (mediaan)",
+        note="Gemeten van aanname door de mailserver of het portaal tot de ontvangstbevestiging.",
+    )
+
+
+# ------------------------------------------------------------------------- appendices
+
+
+def _appendices(ctx: _Context, deployed: Sequence[_Deployment]) -> list[tuple[Appendix, Any]]:
+    result = []
+    number_of_document = 1
+    for index, deployment in enumerate(deployed, start=1):
+        documents = _documents(ctx, deployment, number_of_document)
+        number_of_document += len(documents)
+        case = deployment.case
+        title = f"Correspondentie met {case.platform.name} ({case.reference})"
+        result.append((Appendix(index, title, tuple(documents)), case))
+    return result
+
+
+def _documents(ctx: _Context, deployment: _Deployment, first_number: int) -> list[Document]:
+    dated: list[tuple[dt.datetime, int, Any]] = []
+    for notice in deployment.notices:
+        dated.append((_notice_time(notice) or notice.created_at, 0, notice))
+    for message in deployment.messages:
+        dated.append((message.date or message.archived_at, 1, message))
+    dated.sort(key=lambda item: (item[0], item[1]))
+    return [
+        _notice_document(ctx, item, number) if kind == 0 else _mail_document(ctx, item, number)
+        for number, (_when, kind, item) in enumerate(dated, start=first_number)
+    ]
+
+
+def _notice_document(ctx: _Context, notice: Any, number: int) -> Document:
+    sent = _notice_time(notice) or notice.created_at
+    headers = (
+        (
+            "Van",
+            ctx.redact("notice.from", notice.pk, f"{notice.sender_name} <{notice.sender_email}>"),
+        ),
+        ("Aan", ctx.redact("notice.to", notice.pk, notice.recipient)),
+        ("Onderwerp", ctx.redact("notice.subject", notice.pk, notice.subject)),
+        ("Datum", (Text(dutch_datetime(sent)),)),
+    )
+    body = paragraphs(ctx.redact("notice.body", notice.pk, notice.body))
+    return _document(number, f"Melding aan {notice.platform.name}", sent, headers, body)
+
+
+KIND_TITLES = {
+    Kind.ACKNOWLEDGMENT: "Ontvangstbevestiging van",
+    Kind.REPLY: "Reactie van",
+    Kind.AUTO_REPLY: "Automatisch antwoord van",
+}
+
+
+def _mail_document(ctx: _Context, message: Any, number: int) -> Document:
+    when = message.date or message.archived_at
+    sender = (
+        f"{message.from_name} <{message.from_address}>"
+        if message.from_name
+        else message.from_address
+    )
+    headers = (
+        ("Van", ctx.redact("mail.from", message.pk, sender)),
+        ("Aan", ctx.redact("mail.to", message.pk, message.to)),
+        ("Onderwerp", ctx.redact("mail.subject", message.pk, message.subject)),
+        ("Datum", (Text(dutch_datetime(when)),)),
+    )
+    body = paragraphs(ctx.redact("mail.text", message.pk, message.text))
+    platform = message.case.platform.name if message.case_id else ""
+    title = f"{KIND_TITLES.get(message.kind, 'Bericht van')} {platform}".strip()
+    return _document(number, title, when, headers, body)
+
+
+def _document(
+    number: int,
+    title: str,
+    when: dt.datetime,
+    headers: tuple[tuple[str, Line], ...],
+    body: tuple[Paragraph, ...],
+) -> Document:
+    lines = [line for _label, line in headers] + [p.inlines for p in body]
+    grounds = sorted({i.ground for line in lines for i in line if isinstance(i, Redacted)})
+    day = dutch_date(timezone.localtime(when).date())
+    return Document(number, title, dutch_datetime(when), day, headers, body, tuple(grounds))
+
+
+def paragraphs(line: Line) -> tuple[Paragraph, ...]:
+    """Split a redacted text into paragraphs at blank lines; single newlines stay in the text."""
+    result: list[list[Inline]] = [[]]
+    for inline in line:
+        if not isinstance(inline, Text):
+            result[-1].append(inline)
+            continue
+        pieces = inline.text.replace("\r\n", "\n").split("\n\n")
+        for index, piece in enumerate(pieces):
+            if index:
+                result.append([])
+                piece = piece.lstrip("\n")
+            if index < len(pieces) - 1:
+                piece = piece.rstrip("\n")
+            if piece:
+                result[-1].append(Text(piece))
+    return tuple(Paragraph(_trimmed(p)) for p in result if _trimmed(p))
+
+
+def _trimmed(inlines: list[Inline]) -> Line:
+    """Without line breaks at the paragraph's start and end."""
+    items = list(inlines)
+    if items and isinstance(items[0], Text):
+        items[0] = Text(items[0].text.lstrip("\n"), items[0].emphasis)
+    if items and isinstance(items[-1], Text):
+        items[-1] = Text(items[-1].text.rstrip("\n"), items[-1].emphasis)
+    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
+
+
+def _inventory(appendices: Iterable[Appendix]) -> list[InventoryEntry]:
+    return [
+        InventoryEntry(
+            d.number,
+            f"{d.title} (bijlage {appendix.number})",
+            d.day,
+            d.judgement,
+            d.grounds,
+        )
+        for appendix in appendices
+        for d in appendix.documents
+    ]
+
+
+def plain_text(line: Line) -> str:
+    """What a reader sees of a line, redactions as their clipped label (for tests and search)."""
+    out = []
+    for inline in line:
+        if isinstance(inline, Text | Link):
+            out.append(inline.text)
+        elif isinstance(inline, Redacted):
+            out.append(inline.clipped_label)
+    return "".join(out)
