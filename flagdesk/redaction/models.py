@@ -14,15 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from flagdesk.elections.models import Election
 
 
-class DocumentKind(models.TextChoices):
-    NOTICE = "notice", _("Notice as sent")
-    MAIL = "mail", _("Received message")
-    TEXT = "text", _("Other text")
-
-
 class RedactedDocument(models.Model):
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    # Which text of which row, as the report asks for it: "notice.body", "mail.text", ...
+    kind = models.CharField(max_length=40)
     object_id = models.PositiveBigIntegerField()
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField()

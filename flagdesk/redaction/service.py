@@ -258,6 +258,11 @@ def judgement(document: RedactedDocument) -> str:
     return "Gedeeltelijk openbaar" if effective(document) else "Openbaarmaking"
 
 
+def report_redactions(election: Election) -> ReviewedRedactions:
+    """The redaction source the reports app uses (found by this name)."""
+    return ReviewedRedactions(election)
+
+
 class ReviewedRedactions:
     """The reports app's redaction source: the decided redactions of each document.
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+# One shape for both apps: a piece of text, plain when ``ground`` is None, else withheld.
+from flagdesk.redaction.service import Segment
 
 DEFAULT_GROUND = "5.1.2e"
 
@@ -37,14 +39,6 @@ TEXT_KINDS = (
     "mail.subject",
     "mail.text",
 )
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A piece of a text: plain when ``ground`` is None, else personal data to withhold."""
-
-    text: str
-    ground: str | None = None
 
 
 class RedactionSource(Protocol):

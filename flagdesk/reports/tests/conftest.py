@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from flagdesk.reports.redactions import TermRedactions
 # The assessor's name (notice signature, X's "Dear …"), username (the notice's sender name)
 # and the local part of the sender's address: all must be withheld in every format.
 SENDER_EMAIL = "demo.assessor@minbzk.example"
-PERSONAL = ("Demo Assessor", "demo-assessor", "demo.assessor")
+PERSONAL = ("Anna de Vries", "anna.devries", "demo.assessor", "Anna")
 
 
 @pytest.fixture
@@ -40,6 +41,7 @@ def report(demo: Election, redactions: TermRedactions) -> Report:
 
 
 def assert_no_personal_data(text: str) -> None:
-    lowered = text.lower()
     for secret in PERSONAL:
-        assert secret.lower() not in lowered, f"{secret!r} leaked"
+        # Whole words: "Anna" must not be found in "aanname".
+        pattern = rf"(?<![\w.]){re.escape(secret)}(?![\w])"
+        assert not re.search(pattern, text, re.IGNORECASE), f"{secret!r} leaked"

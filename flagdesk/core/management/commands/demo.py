@@ -34,6 +34,14 @@ STAFF = [
     ("demo-assessor", [Role.ASSESSOR]),
     ("demo-approver", [Role.APPROVER]),
 ]
+# Invented people: the notice is signed with the assessor's name, as in the seed, so the
+# report's redaction has real-looking names to withhold.
+NAMES = {
+    "demo-admin": ("Dirk", "Smit", "d.smit@minbzk.example"),
+    "demo-intake": ("Iris", "Jansen", "i.jansen@minbzk.example"),
+    "demo-assessor": ("Anna", "de Vries", "anna.devries@minbzk.example"),
+    "demo-approver": ("Bram", "Bakker", "b.bakker@minbzk.example"),
+}
 SEED_POST = "https://twitter.com/voorbeeld_account/status/1727305000000000000?s=20&t=demo"
 
 
@@ -78,7 +86,10 @@ class Command(BaseCommand):
         for username, roles in STAFF:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user, password = accounts.create_staff_user(username, roles)
+                first, last, email = NAMES[username]
+                user, password = accounts.create_staff_user(username, roles, email=email)
+                User.objects.filter(pk=user.pk).update(first_name=first, last_name=last)
+                user.refresh_from_db()
             elif reset:
                 password = secrets.token_urlsafe(12)
                 user.set_password(password)
@@ -197,9 +208,10 @@ class Command(BaseCommand):
         notice = Notice.objects.filter(case=case).first()
         if notice is None:
             return
-        notices.update_draft(
-            notice, notice.subject, SEED_NOTICE_TEXT.format(url=SEED_POST), assessor
+        text = SEED_NOTICE_TEXT.format(
+            url=SEED_POST, name=assessor.get_full_name(), email=assessor.email
         )
+        notices.update_draft(notice, notice.subject, text, assessor)
         delivery = notices.send(notice, assessor)
         with override_settings(SMTP_URL=None, ARCHIVE_BCC=""):
             dispatch.attempt_delivery(delivery.pk)
@@ -229,9 +241,11 @@ We submit this notice in good faith: to the best of our knowledge the informatio
 
 Kind regards,
 
-Demo Assessor
+{name}
 Democracy and Governance Division
 Ministry of the Interior and Kingdom Relations
+Turfmarkt 147 | 2511 DP Den Haag | Postbus 20011 2500 EA Den Haag
+E {email}
 """
 
 
@@ -248,7 +262,7 @@ def seed_acknowledgment(notice: Any) -> bytes:
     message["In-Reply-To"] = notice.message_id
     message["References"] = notice.message_id
     message.set_content(
-        "Dear Demo Assessor,\n\nThanks a lot, our Trust & Safety teams will look into it.\n\n"
+        f"Dear {notice.sender_name.split()[0]},\n\nThanks a lot, our Trust & Safety teams will look into it.\n\n"
         "Kind regards,\n\nX Trust & Safety\n"
     )
     return message.as_bytes()

@@ -43,7 +43,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--final",
             action="store_true",
-            help="No draft watermark. Needs reviewed redactions.",
+            help="Write the latest signed-off final version (stored at sign-off, its hash "
+            "checked) instead of a draft. An approver signs off in the web UI.",
         )
         parser.add_argument(
             "--redact",
@@ -58,13 +59,34 @@ class Command(BaseCommand):
         if election is None:
             raise CommandError(f"no election with code {options['election']!r}")
         fmt = options["format"] or _format_from(options["out"])
-        source = self._redactions(election, options["redact"], final=options["final"])
+        if options["final"]:
+            self._write(options["out"], self._final(election, fmt))
+            return
+        source = self._redactions(election, options["redact"], final=False)
         report = self._stage(
             f"building the {election.code} report",
             lambda: build_report(election, redactions=source),
         )
-        data = self._render(report, fmt, final=options["final"])
+        data = self._render(report, fmt, final=False)
         self._write(options["out"], data)
+
+    def _final(self, election: Any, fmt: str) -> bytes:
+        from flagdesk.reports import service
+
+        final = service.latest_final(election)
+        if final is None:
+            raise CommandError(
+                f"{election.code} has no signed-off report yet: an approver signs it off in "
+                "the web UI once every redaction was reviewed"
+            )
+        self._progress(
+            f"final version {final.version}, signed off by {final.signed_off_by} "
+            f"on {final.signed_off_at:%Y-%m-%d %H:%M}, sha256 {final.files[fmt]['sha256']}"
+        )
+        try:
+            return service.final_file(final, fmt)
+        except service.ReportError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _redactions(self, election: Any, extra: list[str], *, final: bool) -> RedactionSource:
         source = default_redactions(election)
