@@ -99,3 +99,23 @@ class MailboxCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailbox} {self.uidvalidity}:{self.last_uid}"
+
+
+class PlatformReference(models.Model):
+    """A platform's own ticket number seen on mail about a notice ("Case #0123456789"), so
+    that a later mail quoting only that number still finds its notice."""
+
+    platform = models.CharField(max_length=30)
+    reference = models.CharField(max_length=100, db_index=True)
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(MailMessage, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "reference", "notice"], name="one_reference_per_notice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.reference}"

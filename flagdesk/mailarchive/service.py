@@ -28,13 +28,14 @@ from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive.classify import classify
-from flagdesk.mailarchive.matching import case_references
+from flagdesk.mailarchive.matching import case_references, platform_references
 from flagdesk.mailarchive.models import (
     Kind,
     MailAttachment,
     MailboxCursor,
     MailMessage,
     MatchMethod,
+    PlatformReference,
 )
 from flagdesk.mailarchive.parsing import ParsedMail, parse_message
 from flagdesk.notices import service as notices
@@ -206,6 +207,7 @@ def _archive(
         },
     )
     if match.notice is not None:
+        _remember_platform_references(message, parsed)
         _act_on_notice(message, match.notice, report)
     return message
 
@@ -260,7 +262,44 @@ def match_message(parsed: ParsedMail) -> Match:
         case = Case.objects.filter(reference=reference).first()
         if case is not None:
             return Match(None, case, MatchMethod.CASE_REFERENCE)
+    known_reference = _by_platform_reference(parsed)
+    if known_reference is not None:
+        return Match(known_reference, known_reference.case, MatchMethod.PLATFORM_REFERENCE)
     return Match(None, None, MatchMethod.UNMATCHED)
+
+
+def _platform_references(parsed: ParsedMail) -> list[tuple[str, str]]:
+    return platform_references(f"{parsed.subject}\n{parsed.text[:20_000]}")
+
+
+def _by_platform_reference(parsed: ParsedMail) -> Notice | None:
+    """The notice an earlier mail with the same platform ticket number belonged to, or a
+    portal notice the operator recorded with that reference."""
+    found = _platform_references(parsed)
+    if not found:
+        return None
+    numbers = [reference for _, reference in found]
+    earlier = (
+        PlatformReference.objects.filter(reference__in=numbers)
+        .select_related("notice__case")
+        .order_by("-pk")
+        .first()
+    )
+    if earlier is not None:
+        return earlier.notice
+    return notices.by_portal_reference(numbers)
+
+
+def _remember_platform_references(message: MailMessage, parsed: ParsedMail) -> None:
+    if message.notice_id is None or message.kind == Kind.OWN_COPY:
+        return
+    for platform, reference in _platform_references(parsed):
+        PlatformReference.objects.get_or_create(
+            platform=platform,
+            reference=reference[:100],
+            notice_id=message.notice_id,
+            defaults={"message": message},
+        )
 
 
 def proves_delivery(notice: Notice) -> bool:

@@ -432,6 +432,18 @@ def by_message_ids(message_ids: list[str]) -> dict[str, Notice]:
     return {notice.message_id: notice for notice in found}
 
 
+def by_portal_reference(references: list[str]) -> Notice | None:
+    """A portal notice the operator recorded with one of these platform references."""
+    if not references:
+        return None
+    return (
+        Notice.objects.filter(portal_reference__in=references)
+        .select_related("case")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def sent_notices_for_case_reference(reference: str) -> list[Notice]:
     return list(
         Notice.objects.filter(case__reference=reference, status=NoticeStatus.FROZEN).order_by(

@@ -222,3 +222,37 @@ def test_a_batch_commits_with_its_cursor_or_not_at_all(dovecot: Any, db: Any) ->
     assert MailMessage.objects.count() == 5
     assert cursor.load()[1] == max(MailMessage.objects.values_list("uid", flat=True))
     watcher.close()
+
+
+def test_the_platforms_own_ticket_number_links_later_mail(sent: Notice) -> None:
+    first = service.import_raw(
+        reply(sent, "Thanks, we opened Case #0123456789 and will look into it.")
+    )
+    assert first.match_method == MatchMethod.THREAD
+    later = service.import_raw(
+        reply(
+            None,
+            "An update on your report: Case #0123456789 is being reviewed.",
+            subject="Update on Case #0123456789",
+        )
+    )
+    assert (later.match_method, later.notice) == (MatchMethod.PLATFORM_REFERENCE, sent)
+    assert later.kind == Kind.REPLY  # the first answer was the acknowledgment
+
+
+def test_a_portal_reference_links_the_platforms_mail(
+    draft: Notice, alice: User, x_channel: Any
+) -> None:
+    x_channel.channel_kind = "portal"
+    x_channel.channel_address = "https://help.x.example/forms"
+    x_channel.save()
+    Notice.objects.filter(pk=draft.pk).update(channel_kind="portal")
+    draft.refresh_from_db()
+    notices.send(draft, alice)
+    notices.record_portal_submission(
+        draft, alice, submitted_at=timezone.now(), reference="0987654321"
+    )
+    message = service.import_raw(
+        reply(None, "About Case #0987654321: we need more information.", subject="Your report")
+    )
+    assert (message.match_method, message.notice) == (MatchMethod.PLATFORM_REFERENCE, draft)
