@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("flagdesk.platforms.urls")),
     path("", include("flagdesk.notices.urls")),
     path("", include("flagdesk.mailarchive.urls")),
+    path("", include("flagdesk.reports.urls")),
+    path("", include("flagdesk.redaction.urls")),
     path("api/v1/", include("flagdesk.core.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -159,3 +159,53 @@ def test_correspondence_pages_have_no_wcag_violations(axe_tab: Page, site: str) 
         if problems:
             found[path] = problems
     assert found == {}
+
+
+def test_report_and_redaction_pages_have_no_wcag_violations(axe_tab: Page, site: str) -> None:
+    """The reports list, one election's report with a final version, the review list and a
+    document with accepted, rejected and open redactions."""
+    from flagdesk.notices import dispatch
+    from flagdesk.notices import service as notices
+    from flagdesk.notices.models import Notice
+    from flagdesk.notices.tests.conftest import PLATFORM_ADDRESS, approved_case
+    from flagdesk.platforms.models import Platform
+    from flagdesk.redaction import service as redaction
+    from flagdesk.redaction.models import RedactedDocument, Status
+    from flagdesk.reports import service as reports
+
+    Platform.objects.filter(slug="x").update(channel_address=PLATFORM_ADDRESS)
+    election = Election.objects.get(code="TK2023")
+    assessor = make_user("axe-assessor", Role.ASSESSOR)
+    approver = make_user("axe-approver", Role.APPROVER, Role.ASSESSOR)
+    assessor.first_name, assessor.last_name = "Jan", "de Vries"
+    assessor.save()
+    notice = Notice.objects.get(case=approved_case(election, assessor, approver))
+    dispatch.attempt_delivery(notices.send(notice, assessor).pk)  # to the local outbox
+    reports.build(election)
+    for document in redaction.documents_for_election(election):
+        redaction.accept_all_proposed(document, approver)
+        for open_one in document.redactions.filter(status=Status.PROPOSED):
+            redaction.decide(open_one, False, approver)
+    reports.sign_off(election, approver, "Eerste versie.")
+    body = RedactedDocument.objects.get(kind="notice.body")
+    rejected = body.redactions.first()
+    assert rejected is not None
+    redaction.decide(rejected, False, approver)
+    extra = redaction.document_for(
+        election, "mail.text", 1, "Groet,\nJan de Vries\nT 06-12345678\n", "Reply from X"
+    )
+
+    log_in(axe_tab, site, approver, with_authenticator(approver))
+    found = {}
+    for path in [
+        "/reports",
+        "/reports/TK2023",
+        "/reports/TK2023/redactions",
+        f"/redactions/documents/{body.pk}",
+        f"/redactions/documents/{extra.pk}",
+    ]:
+        axe_tab.goto(f"{site}{path}")
+        problems = _violations(axe_tab)
+        if problems:
+            found[path] = problems
+    assert found == {}
