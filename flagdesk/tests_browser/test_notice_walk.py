@@ -10,12 +10,9 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from flagdesk.accounts.constants import Role
@@ -25,6 +22,7 @@ from flagdesk.notices.models import Notice
 from flagdesk.notices.tests.conftest import PLATFORM_ADDRESS, approved_case
 from flagdesk.platforms.models import Platform
 from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
+from flagdesk.testing.mail import platform_answer
 from flagdesk.testing.smtp import SmtpServer
 from flagdesk.testing.worker import start_worker, worker_env
 from flagdesk.tests_browser.conftest import log_in, with_authenticator
@@ -71,19 +69,6 @@ def reload_until(tab: Page, selector: str, text: str, timeout: float = 60) -> No
     expect(tab.locator(selector).first).to_contain_text(text)
 
 
-def acknowledgment_from_x(notice: Notice) -> bytes:
-    message = EmailMessage()
-    message["From"] = "X Trust & Safety <escalations@x.example>"
-    message["To"] = TEAM
-    message["Subject"] = f"Re: {notice.subject}"
-    message["Date"] = format_datetime(timezone.now())
-    message["Message-ID"] = make_msgid(domain="x.example")
-    message["In-Reply-To"] = notice.message_id
-    message["References"] = notice.message_id
-    message.set_content("Thanks a lot, our Trust & Safety teams will look into it.")
-    return message.as_bytes()
-
-
 def test_send_a_notice_and_see_the_acknowledgment(
     tab: Page,
     site: str,
@@ -124,7 +109,7 @@ def test_send_a_notice_and_see_the_acknowledgment(
 
     # X answers; the mail reaches the team mailbox that the worker watches with IDLE.
     notice.refresh_from_db()
-    dovecot.append(DEFAULT_USER, acknowledgment_from_x(notice))
+    dovecot.append(DEFAULT_USER, platform_answer(notice, TEAM))
     reload_until(tab, f"#notice-{notice.pk} .notice-ack", "acknowledged after")
     expect(tab.locator("#correspondence")).to_contain_text("escalations@x.example")
     assert worker.poll() is None

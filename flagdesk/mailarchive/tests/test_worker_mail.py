@@ -8,18 +8,16 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from flagdesk.accounts.models import User
 from flagdesk.mailarchive.models import Kind, MailMessage
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
 from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
+from flagdesk.testing.mail import platform_answer
 from flagdesk.testing.smtp import Received, SmtpServer
 from flagdesk.testing.worker import run_worker, start_worker, worker_env
 
@@ -67,19 +65,6 @@ def worker(
                 process.kill()
 
 
-def acknowledgment(notice: Notice) -> bytes:
-    message = EmailMessage()
-    message["From"] = "X Trust and Safety <escalations@x.example>"
-    message["To"] = TEAM
-    message["Subject"] = f"Re: {notice.subject}"
-    message["Date"] = format_datetime(timezone.now())
-    message["Message-ID"] = make_msgid(domain="x.example")
-    message["In-Reply-To"] = notice.message_id
-    message["References"] = notice.message_id
-    message.set_content("Thanks a lot, our Trust & Safety teams will look into it.")
-    return message.as_bytes()
-
-
 def test_send_then_the_acknowledgment_arrives_by_idle(
     draft: Notice, alice: User, dovecot: DovecotServer, worker: Callable[..., subprocess.Popen[str]]
 ) -> None:
@@ -94,7 +79,7 @@ def test_send_then_the_acknowledgment_arrives_by_idle(
         draft.refresh_from_db()
         assert received.data == bytes(draft.raw)
         # The platform answers; its mail lands in the team mailbox the worker is IDLE on.
-        dovecot.append(DEFAULT_USER, acknowledgment(draft))
+        dovecot.append(DEFAULT_USER, platform_answer(draft, TEAM))
         eventually(
             lambda: Notice.objects.get(pk=draft.pk).acknowledged_at is not None, "acknowledged"
         )
