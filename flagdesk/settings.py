@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "flagdesk.mailarchive",
     "flagdesk.redaction",
     "flagdesk.reports",
+    "flagdesk.narratives",
 ]
 
 MIDDLEWARE = [

@@ -73,8 +73,10 @@ def facts_for(case: Case, decision: Decision, sender: tuple[str, str]) -> compos
 
 
 def earlier_notifications(case: Case) -> list[str]:
-    """Hook for the narratives issue: sentences about the same narrative notified before."""
-    return []
+    """Sentences about a confirmed narrative this platform was notified about before."""
+    from flagdesk.narratives import service as narratives
+
+    return narratives.earlier_notifications(case)
 
 
 def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The registry, suggestions and decisions, and the notice's sentence about earlier
+notifications — only when a notice about the narrative really went to that platform."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from flagdesk.accounts.models import User
+from flagdesk.assessments import service as assessments
+from flagdesk.audit.models import AuditEvent
+from flagdesk.elections.models import Election
+from flagdesk.intake import service as intake
+from flagdesk.intake.models import Case
+from flagdesk.narratives import service
+from flagdesk.narratives.models import LinkStatus, Narrative
+from flagdesk.notices import dispatch
+from flagdesk.notices import service as notices
+from flagdesk.notices.models import Notice
+from flagdesk.notices.tests.conftest import ELIGIBLE
+from flagdesk.platforms.models import Platform
+
+TWO_BOXES = (
+    "In dit bericht op X wordt gezegd dat je bij GroenLinks/PvdA twee vakjes rood moet maken, "
+    "één voor een GroenLinks-kandidaat en één voor een PvdA-kandidaat."
+)
+
+
+def new_case(election: Election, platform: str, url: str, text: str = TWO_BOXES) -> Case:
+    result = intake.record_signal(
+        intake.SignalInput(
+            election=election,
+            source_type="media",
+            category="misinformation",
+            platform_name=platform,
+            content_urls=[url],
+            explanation=text,
+            received_via="email",
+            source_organisation_name="NOS",
+        )
+    )
+    assert result.case is not None
+    return result.case
+
+
+def test_the_registry_is_seeded_with_the_recurring_narratives(db: None) -> None:
+    slugs = set(Narrative.objects.values_list("slug", flat=True))
+    assert {"two-boxes", "colour-not-red", "writing-on-the-ballot", "wrong-date-or-hours",
+            "online-voting", "id-and-proxy", "vote-counts-half"} <= slugs  # fmt: skip
+    two = Narrative.objects.get(slug="two-boxes")
+    assert "Kieswet" in two.rule_source and two.claim_en and two.claim_nl
+
+
+def test_a_two_boxes_signal_suggests_that_narrative_first(tk2023: Election) -> None:
+    case = new_case(tk2023, "x", "https://x.com/a/status/11")
+    links = service.suggest(case)
+    assert links and links[0].narrative.slug == "two-boxes"
+    assert links[0].status == LinkStatus.SUGGESTED
+    assert AuditEvent.objects.filter(action="narrative_suggested").exists()
+    assert service.confirmed(case) == []  # a suggestion is not a confirmation
+
+
+def test_unrelated_signals_get_no_suggestion(tk2023: Election) -> None:
+    case = new_case(
+        tk2023,
+        "x",
+        "https://x.com/a/status/12",
+        "Een partij belooft in haar verkiezingsprogramma lagere huren en meer woningen.",
+    )
+    assert service.suggest(case) == []
+
+
+def test_only_assessors_confirm_and_it_is_audited(tk2023: Election, alice: User, bob: User) -> None:
+    case = new_case(tk2023, "x", "https://x.com/a/status/13")
+    [link, *_] = service.suggest(case)
+    with pytest.raises(PermissionDenied):
+        service.decide(link, True, bob)
+    service.decide(link, True, alice)
+    assert [n.slug for n in service.confirmed(case)] == ["two-boxes"]
+    assert AuditEvent.objects.filter(action="narrative_confirmed").count() == 1
+
+
+def approve(case: Case, alice: User, bob: User) -> Notice:
+    assessments.save_assessment(case, ELIGIBLE, alice)
+    decision = assessments.propose_decision(case, "deploy", "Invalid votes.", alice)
+    assessments.review_decision(decision, True, bob)
+    return Notice.objects.get(case=case)
+
+
+def test_the_notice_mentions_an_earlier_notification_only_when_true(
+    draft: Notice, alice: User, bob: User, x_channel: Platform
+) -> None:
+    earlier = draft.case  # TK2023, X, the two-boxes post
+    service.link_by_hand(earlier, Narrative.objects.get(slug="two-boxes"), alice)
+    tk2025 = Election.objects.get(code="TK2025")
+
+    # Not yet sent in 2023: nothing to mention.
+    later = new_case(tk2025, "x", "https://x.com/b/status/21")
+    service.link_by_hand(later, Narrative.objects.get(slug="two-boxes"), alice)
+    assert service.earlier_notifications(later) == []
+
+    dispatch.attempt_delivery(notices.send(draft, alice).pk)  # to the local outbox
+    [sentence] = service.earlier_notifications(later)
+    assert "Tweede Kamer 22 november 2023" in sentence
+    assert "notified your platform" in sentence
+    assert sentence in approve(later, alice, bob).body
+
+    # Another platform was never told: no sentence there.
+    tiktok = new_case(tk2025, "tiktok", "https://www.tiktok.com/@a/video/7300000000000000009")
+    service.link_by_hand(tiktok, Narrative.objects.get(slug="two-boxes"), alice)
+    assert service.earlier_notifications(tiktok) == []
+    # A narrative suggested but not confirmed says nothing either.
+    other = new_case(tk2025, "x", "https://x.com/c/status/22")
+    service.suggest(other)
+    assert service.earlier_notifications(other) == []
