@@ -40,6 +40,7 @@ from flagdesk.intake.models import (
     Signal,
     SignalUrl,
 )
+from flagdesk.intake.signals import signal_recorded
 from flagdesk.intake.uploads import check_upload
 from flagdesk.intake.urlnorm import InvalidUrl, normalise_url
 from flagdesk.platforms import service as platforms
@@ -212,6 +213,8 @@ def _record(
         _add_urls(case, pairs, taken={row.url_hash for row in held})
     signal, recorded = _create_signal(data, platform, pairs, case, outcome, reasons, actor)
     audit.log_many([*events, recorded], actor=actor)
+    if case is not None:
+        signal_recorded.send(sender=Signal, recorded=signal, case=case)
     return IntakeResult(outcome, reasons, signal=signal, case=case)
 
 

@@ -114,3 +114,16 @@ def test_the_notice_mentions_an_earlier_notification_only_when_true(
     other = new_case(tk2025, "x", "https://x.com/c/status/22")
     service.suggest(other)
     assert service.earlier_notifications(other) == []
+
+
+def test_intake_queues_the_matching_for_the_worker(tk2023: Election) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from flagdesk.narratives.tasks import suggest_narratives
+
+    case = new_case(tk2023, "x", "https://x.com/a/status/31")
+    [task] = DBTaskResult.objects.filter(task_path__endswith="suggest_narratives")
+    assert task.args_kwargs["args"] == [case.pk]
+    assert service.links_for(case) == []  # not in the partner's request
+    assert suggest_narratives.call(case.pk) == 1
+    assert service.links_for(case)[0].narrative.slug == "two-boxes"

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reactions to other apps' signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def suggest_on_intake(sender: Any, recorded: Any, case: Any, **kwargs: Any) -> None:
+    # In the worker, not in the partner's request: intake stays fast, and the suggestions
+    # are on the case page a moment later. The task row commits with the signal.
+    from flagdesk.narratives.tasks import suggest_narratives
+
+    suggest_narratives.enqueue(case.pk)
