@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
@@ -149,3 +150,77 @@ def earlier_notifications(case: Case) -> list[str]:
                 f"platform about during previous elections as well: {names}."
             )
     return sentences
+
+
+class NarrativeError(Exception):
+    """A registry change that cannot be made; the message is shown to the user."""
+
+
+def retire(narrative: Narrative, actor: Any) -> Narrative:
+    """Take a narrative out of matching and linking; its links and history stay."""
+    require(actor, Action.ASSESS)
+    with transaction.atomic():
+        narrative = Narrative.objects.select_for_update().get(pk=narrative.pk)
+        if narrative.retired:
+            return narrative
+        narrative.retired = True
+        narrative.save(update_fields=["retired", "updated_at"])
+        audit.log(
+            "narrative_retired",
+            narrative,
+            actor=actor,
+            before={"retired": False},
+            after={"retired": True, "narrative": narrative.slug},
+        )
+    return narrative
+
+
+def merge(source: Narrative, target: Narrative, actor: Any) -> Narrative:
+    """Fold ``source`` into ``target``: its links move over (a case already linked to the
+    target keeps that link), and ``source`` is retired, pointing at ``target``."""
+    require(actor, Action.ASSESS)
+    if source.pk == target.pk:
+        raise NarrativeError(_("A narrative cannot be merged into itself."))
+    if target.retired or target.merged_into_id is not None:
+        raise NarrativeError(_("Merge into an active narrative."))
+    with transaction.atomic():
+        source = Narrative.objects.select_for_update().get(pk=source.pk)
+        on_target = NarrativeLink.objects.filter(narrative=target).values_list("case_id")
+        duplicates = NarrativeLink.objects.filter(narrative=source, case_id__in=on_target)
+        skipped = duplicates.count()
+        moved = (
+            NarrativeLink.objects.filter(narrative=source)
+            .exclude(case_id__in=on_target)
+            .update(narrative=target)
+        )
+        source.merged_into = target
+        source.retired = True
+        source.save(update_fields=["merged_into", "retired", "updated_at"])
+        audit.log(
+            "narrative_merged",
+            source,
+            actor=actor,
+            before={"narrative": source.slug},
+            after={"merged_into": target.slug, "links_moved": moved, "duplicates": skipped},
+        )
+    return source
+
+
+def seen_before(case: Case) -> list[tuple[Narrative, list[Any]]]:
+    """For the report: each confirmed narrative of the case with the earlier elections in
+    which it was also confirmed on a case (seen, whether or not a notice went out)."""
+    found = []
+    for narrative in confirmed(case):
+        earlier = (
+            Case.objects.filter(
+                narrative_links__narrative=narrative,
+                narrative_links__status=LinkStatus.CONFIRMED,
+                election__election_day__lt=case.election.election_day,
+            )
+            .select_related("election")
+            .distinct()
+        )
+        elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
+        if elections:
+            found.append((narrative, elections))
+    return found

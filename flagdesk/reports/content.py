@@ -624,7 +624,7 @@ def _case_paragraph(ctx: _Context, deployment: _Deployment, appendix: int | None
     platform = case.platform
     parts: list[Inline] = [*_signal_sentence(ctx, case)]
     parts += _why_it_mattered(ctx, case)
-    parts += narrative_seen_before(case)
+    parts += narrative_seen_before(ctx, case)
     parts += _request_sentence(ctx, deployment)
     parts += _acknowledgment_sentence(platform.name, deployment.first_notice, appendix, ctx)
     return tuple(parts)
@@ -664,10 +664,25 @@ def _why_it_mattered(ctx: _Context, case: Any) -> list[Inline]:
     return parts
 
 
-def narrative_seen_before(case: Any) -> list[Inline]:
-    """Hook for the narratives issue: a sentence (with a footnote to the earlier report) when
-    the case's narrative was seen in an earlier election. Nothing until narratives exist."""
-    return []
+def narrative_seen_before(ctx: _Context, case: Any) -> list[Inline]:
+    """A sentence, with a footnote naming the earlier elections, for each confirmed narrative
+    of the case that the organisation also saw in an earlier election (as in the seed)."""
+    from flagdesk.narratives import service as narratives
+
+    parts: list[Inline] = []
+    for narrative, elections in narratives.seen_before(case):
+        names = enumeration([e.name for e in elections])
+        note = ctx.notes.add(
+            Text(f"Het narratief ‘{narrative.title}’ is eerder waargenomen bij: {names}.")
+        )
+        parts += [
+            Text(
+                f" Dit narratief ({narrative.title.lower()}) heeft {ctx.short} ook tijdens "
+                "vorige verkiezingen waargenomen."
+            ),
+            note,
+        ]
+    return parts
 
 
 def _request_sentence(ctx: _Context, deployment: _Deployment) -> list[Inline]:

@@ -127,3 +127,25 @@ def test_intake_queues_the_matching_for_the_worker(tk2023: Election) -> None:
     assert service.links_for(case) == []  # not in the partner's request
     assert suggest_narratives.call(case.pk) == 1
     assert service.links_for(case)[0].narrative.slug == "two-boxes"
+
+
+def test_the_report_says_a_narrative_was_seen_before(
+    draft: Notice, alice: User, bob: User, x_channel: Platform
+) -> None:
+    from flagdesk.reports import service as reports
+
+    two_boxes = Narrative.objects.get(slug="two-boxes")
+    service.link_by_hand(draft.case, two_boxes, alice)  # TK2023
+    tk2025 = Election.objects.get(code="TK2025")
+    later = new_case(tk2025, "x", "https://x.com/d/status/41")
+    service.link_by_hand(later, two_boxes, alice)
+    approve(later, alice, bob)
+    dispatch.attempt_delivery(notices.send(Notice.objects.get(case=later), alice).pk)
+    assert service.seen_before(later) == [(two_boxes, [draft.case.election])]
+    markdown = reports.draft(tk2025, "md").decode()
+    assert "ook tijdens vorige verkiezingen waargenomen" in markdown
+    assert "Tweede Kamer 22 november 2023" in markdown  # in the footnote
+    assert (
+        "vorige verkiezingen"
+        not in reports.draft(Election.objects.get(code="TK2023"), "md").decode()
+    )
