@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("flagdesk.mailarchive.urls")),
     path("", include("flagdesk.reports.urls")),
     path("", include("flagdesk.redaction.urls")),
+    path("", include("flagdesk.narratives.urls")),
     path("api/v1/", include("flagdesk.core.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

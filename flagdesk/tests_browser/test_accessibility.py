@@ -37,6 +37,10 @@ PAGES = [
     "/platforms/x/edit",
     "/partners",
     "/partners/new",
+    "/narratives",
+    "/narratives/two-boxes",
+    "/reports",
+    "/mail/unmatched",
 ]
 
 
