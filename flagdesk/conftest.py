@@ -64,6 +64,14 @@ def _mail_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_case_index() -> None:
+    # The narratives' per-process index of cases must not outlive a test's database.
+    from flagdesk.narratives import service as narratives
+
+    narratives._case_index = None
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # Rate-limit counters live in the cache, keyed by token id; ids repeat across tests.
     from django.core.cache import cache

@@ -72,3 +72,27 @@ class NarrativeLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} ~ {self.narrative_id} ({self.status})"
+
+
+class SimilarCase(models.Model):
+    """An earlier case (any election) whose signals say much the same as this case's."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="similar_links")
+    earlier = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    status = models.CharField(
+        max_length=10, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "earlier"], name="one_similarity_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.earlier_id} ({self.score:.0f})"

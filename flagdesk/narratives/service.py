@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.intake.models import Case
-from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink
+from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink, SimilarCase
 
 SUGGEST_MIN_SCORE = 60.0
 MAX_SUGGESTIONS = 3
@@ -224,3 +224,93 @@ def seen_before(case: Case) -> list[tuple[Narrative, list[Any]]]:
         if elections:
             found.append((narrative, elections))
     return found
+
+
+# ------------------------------------------------------------ earlier similar signals
+
+MAX_SIMILAR = 5
+
+
+class _CaseIndex:
+    """This process's index of every case's text, brought up to date before each query
+    (cases are only added, so "everything after the last id seen" keeps it current in
+    every worker)."""
+
+    def __init__(self) -> None:
+        from flagdesk.narratives.matching import MatchIndex
+
+        self.index = MatchIndex()
+        self.last_id = 0
+
+    def refresh(self) -> None:
+        new = (
+            Case.objects.filter(pk__gt=self.last_id)
+            .order_by("pk")
+            .prefetch_related("signals", "urls")
+        )
+        batch = []
+        for case in new.iterator(chunk_size=500):
+            batch.append((str(case.pk), case_text(case)))
+            self.last_id = case.pk
+        if batch:
+            self.index.add_many(batch)
+
+
+_case_index: _CaseIndex | None = None
+
+
+def case_index() -> _CaseIndex:
+    global _case_index
+    if _case_index is None:
+        _case_index = _CaseIndex()
+    _case_index.refresh()
+    return _case_index
+
+
+def suggest_similar(case: Case) -> list[SimilarCase]:
+    """Earlier cases, from any election, that the case's signals repeat (scored 0–100)."""
+    matches = case_index().index.query(case_text(case), limit=MAX_SIMILAR + 1)
+    candidates = [int(m.key) for m in matches if int(m.key) < case.pk]
+    existing = set(Case.objects.filter(pk__in=candidates).values_list("pk", flat=True))
+    earlier_ids = [pk for pk in candidates if pk in existing]
+    score_of = {int(m.key): m.score for m in matches}
+    with transaction.atomic():
+        for earlier_id in earlier_ids[:MAX_SIMILAR]:
+            link, created = SimilarCase.objects.get_or_create(
+                case=case, earlier_id=earlier_id, defaults={"score": score_of[earlier_id]}
+            )
+            if created:
+                audit.log(
+                    "similar_case_suggested",
+                    link,
+                    after={"earlier": earlier_id, "score": score_of[earlier_id]},
+                )
+    return similar_for(case)
+
+
+def similar_for(case: Case) -> list[SimilarCase]:
+    return list(
+        SimilarCase.objects.filter(case=case)
+        .exclude(status=LinkStatus.DISMISSED)
+        .select_related("earlier__election", "earlier__platform")
+        .order_by("-score")
+    )
+
+
+def decide_similar(link: SimilarCase, confirm: bool, actor: Any) -> SimilarCase:
+    require(actor, Action.ASSESS)
+    with transaction.atomic():
+        link = SimilarCase.objects.select_for_update().get(pk=link.pk)
+        before = {"status": link.status}
+        link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DISMISSED
+        link.decided_by = actor
+        link.decided_at = timezone.now()
+        link.save()
+        audit.log(
+            "similar_case_confirmed" if confirm else "similar_case_dismissed",
+            link,
+            actor=actor,
+            before=before,
+            after={"status": link.status, "earlier": link.earlier_id},
+        )
+    return link

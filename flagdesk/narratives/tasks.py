@@ -11,6 +11,17 @@ from flagdesk.narratives import service
 
 @task(queue_name="default")
 def suggest_narratives(case_id: int) -> int:
-    """Match a case that got a new signal against the registry; returns the links' count."""
+    """Match a case that got a new signal against the registry and against earlier cases of
+    any election; returns how many suggestions the case has."""
     case = Case.objects.filter(pk=case_id).first()
-    return len(service.suggest(case)) if case is not None else 0
+    if case is None:
+        return 0
+    return len(service.suggest(case)) + len(service.suggest_similar(case))
+
+
+@task(queue_name="default")
+def find_similar_cases(case_id: int) -> int:
+    """Earlier similar signals only (the web page asks for these in the background: the
+    first lookup in a process builds its index of all cases)."""
+    case = Case.objects.filter(pk=case_id).first()
+    return len(service.suggest_similar(case)) if case is not None else 0

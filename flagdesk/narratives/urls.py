@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("narratives/<slug:slug>/retire", views.narrative_retire, name="fd-narrative-retire"),
     path("narratives/<slug:slug>/merge", views.narrative_merge, name="fd-narrative-merge"),
     path("narrative-links/<int:pk>", views.link_decide, name="fd-narrative-link-decide"),
+    path("similar-cases/<int:pk>", views.similar_decide, name="fd-similar-decide"),
     path(
         "cases/<str:reference>/narratives/suggest", views.case_suggest, name="fd-narrative-suggest"
     ),

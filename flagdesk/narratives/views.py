@@ -26,7 +26,8 @@ from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case
 from flagdesk.narratives import service
-from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink
+from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink, SimilarCase
+from flagdesk.narratives.tasks import find_similar_cases
 from flagdesk.notices.models import DELIVERED_STATES
 from flagdesk.platforms.models import Platform
 
@@ -165,6 +166,8 @@ def case_suggest(request: HttpRequest, reference: str) -> HttpResponse:
     require(request.user, Action.ASSESS)
     case = get_object_or_404(Case, reference=reference)
     links = service.suggest(case)
+    # In the worker: the first lookup in a process builds the index of every case.
+    find_similar_cases.enqueue(case.pk)
     open_count = sum(1 for link in links if link.status == LinkStatus.SUGGESTED)
     if open_count:
         messages.success(request, _("Matching narratives found: see the suggestions."))
@@ -199,4 +202,18 @@ def link_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Narrative confirmed for this case."))
     else:
         messages.success(request, _("Narrative dismissed for this case."))
+    return _to_case(link.case)
+
+
+@login_required
+@require_POST
+def similar_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.ASSESS)
+    link = get_object_or_404(SimilarCase.objects.select_related("case"), pk=pk)
+    confirm = request.POST.get("verdict") == "confirm"
+    service.decide_similar(link, confirm, request.user)
+    if confirm:
+        messages.success(request, _("Earlier signal confirmed as similar."))
+    else:
+        messages.success(request, _("Earlier signal dismissed as not similar."))
     return _to_case(link.case)

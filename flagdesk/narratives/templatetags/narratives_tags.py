@@ -27,6 +27,7 @@ def narratives_panel(context: template.Context, case: Case) -> dict[str, Any]:
         "case": case,
         "confirmed": [link for link in links if link.status == LinkStatus.CONFIRMED],
         "suggested": [link for link in links if link.status == LinkStatus.SUGGESTED],
+        "similar": service.similar_for(case),
         "may_assess": can(context.get("user"), Action.ASSESS),
         # Only narratives not linked yet: linking one twice would change nothing.
         "linkable": [n for n in service.active_narratives() if n.pk not in linked],

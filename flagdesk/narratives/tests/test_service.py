@@ -149,3 +149,36 @@ def test_the_report_says_a_narrative_was_seen_before(
         "vorige verkiezingen"
         not in reports.draft(Election.objects.get(code="TK2023"), "md").decode()
     )
+
+
+def test_earlier_similar_signals_from_any_election_are_suggested(
+    tk2023: Election, alice: User, bob: User
+) -> None:
+    from flagdesk.narratives.models import SimilarCase
+
+    earlier = new_case(tk2023, "x", "https://x.com/e/status/51")
+    unrelated = new_case(
+        tk2023,
+        "x",
+        "https://x.com/e/status/52",
+        "Een partij belooft in haar verkiezingsprogramma lagere huren en meer woningen.",
+    )
+    tk2025 = Election.objects.get(code="TK2025")
+    later = new_case(
+        tk2025,
+        "x",
+        "https://x.com/e/status/53",
+        "Bericht op X: bij GroenLinks/PvdA moet je twee vakjes rood maken, een voor een "
+        "GroenLinks-kandidaat en een voor een PvdA-kandidaat.",
+    )
+    [link] = service.suggest_similar(later)
+    assert (link.earlier, link.status) == (earlier, LinkStatus.SUGGESTED)
+    assert link.score >= 52
+    assert unrelated not in [s.earlier for s in service.similar_for(later)]
+    assert service.suggest_similar(earlier) == []  # only earlier cases, never later ones
+    with pytest.raises(PermissionDenied):
+        service.decide_similar(link, True, bob)
+    service.decide_similar(link, False, alice)
+    assert service.similar_for(later) == []
+    assert SimilarCase.objects.get(pk=link.pk).status == LinkStatus.DISMISSED
+    assert AuditEvent.objects.filter(action="similar_case_dismissed").exists()

@@ -165,3 +165,39 @@ def test_the_registry_and_panel_are_dutch_by_default(tk2023: Election, alice: Us
     client = verified_client(alice)
     assert "Narratieven" in client.get("/narratives").content.decode()
     assert "Narratieven" in case_page(client, case)
+
+
+def test_earlier_similar_signals_show_on_the_case_page(
+    tk2023: Election, alice: User, bob: User
+) -> None:
+    from flagdesk.narratives.models import SimilarCase
+
+    earlier = new_case(tk2023, "x", "https://x.com/f/status/61")
+    later = new_case(
+        Election.objects.get(code="TK2025"),
+        "x",
+        "https://x.com/f/status/62",
+        "Op X staat dat je bij GroenLinks/PvdA twee vakjes rood moet maken: een voor een "
+        "GroenLinks-kandidaat en een voor een PvdA-kandidaat.",
+    )
+    client = in_english(verified_client(alice))
+    client.post(f"/cases/{later.reference}/narratives/suggest")
+    from django_tasks_db.models import DBTaskResult
+
+    from flagdesk.narratives.tasks import find_similar_cases
+
+    assert DBTaskResult.objects.filter(task_path__endswith="find_similar_cases").exists()
+    find_similar_cases.call(later.pk)  # what the worker does
+    html = case_page(client, later)
+    assert "Earlier similar signals" in html and earlier.reference in html
+    [link] = SimilarCase.objects.filter(case=later)
+    assert (
+        in_english(verified_client(bob))
+        .post(f"/similar-cases/{link.pk}", {"verdict": "confirm"})
+        .status_code
+        == 403
+    )
+    client.post(f"/similar-cases/{link.pk}", {"verdict": "confirm"})
+    link.refresh_from_db()
+    assert link.status == LinkStatus.CONFIRMED
+    assert AuditEvent.objects.filter(action="similar_case_confirmed").exists()
