@@ -32,3 +32,18 @@ def narratives_panel(context: template.Context, case: Case) -> dict[str, Any]:
         # Only narratives not linked yet: linking one twice would change nothing.
         "linkable": [n for n in service.active_narratives() if n.pk not in linked],
     }
+
+
+@register.inclusion_tag("narratives/_intake_hint.html")
+def narratives_hint(case: Case) -> dict[str, Any]:
+    """Right after intake: which known narratives the case looks like (read-only; the
+    worker records the suggestions on the case a moment later)."""
+    scored = service.scores(service.case_text(case), service.active_narratives())
+    return {
+        "case": case,
+        "hints": [
+            (narrative, score)
+            for narrative, score in scored[: service.MAX_SUGGESTIONS]
+            if score >= service.SUGGEST_MIN_SCORE
+        ],
+    }

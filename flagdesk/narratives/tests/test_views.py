@@ -201,3 +201,14 @@ def test_earlier_similar_signals_show_on_the_case_page(
     link.refresh_from_db()
     assert link.status == LinkStatus.CONFIRMED
     assert AuditEvent.objects.filter(action="similar_case_confirmed").exists()
+
+
+def test_the_intake_page_hints_at_a_known_narrative(tk2023: Election, carol: User) -> None:
+    from flagdesk.intake.models import Signal
+
+    case = new_case(tk2023, "x", "https://x.com/g/status/71")
+    signal = Signal.objects.get(case=case)
+    html = in_english(verified_client(carol)).get(f"/signals/{signal.pk}/recorded").content.decode()
+    assert "Looks like a known narrative" in html
+    assert "Twee vakjes inkleuren" in html
+    assert NarrativeLink.objects.filter(case=case).count() == 0  # the page only reads
