@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -106,8 +107,17 @@ def narrative_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "examples": [line for line in narrative.examples.splitlines() if line.strip()],
             "may_manage": active and can(request.user, Action.ASSESS),
             "merge_targets": [n for n in service.active_narratives() if n.pk != narrative.pk],
+            "case_rows": _with_reports(row),
         },
     )
+
+
+def _with_reports(row: NarrativeRow) -> list[tuple[LinkedCase, Any]]:
+    """Each linked case with its election's signed-off report, if there is one."""
+    from flagdesk.reports import service as reports
+
+    finals = {election.pk: reports.latest_final(election) for election in row.elections}
+    return [(linked, finals.get(linked.case.election_id)) for linked in row.cases]
 
 
 def _act(request: HttpRequest, action: Callable[[], object], done: str) -> bool:

@@ -212,3 +212,17 @@ def test_the_intake_page_hints_at_a_known_narrative(tk2023: Election, carol: Use
     assert "Looks like a known narrative" in html
     assert "Twee vakjes inkleuren" in html
     assert NarrativeLink.objects.filter(case=case).count() == 0  # the page only reads
+
+
+def test_the_registry_links_the_published_report(tk2023: Election, alice: User, bob: User) -> None:
+    from flagdesk.reports.models import FinalReport
+
+    case = new_case(tk2023, "x", "https://x.com/h/status/81")
+    service.link_by_hand(case, two_boxes(), alice)
+    page = in_english(verified_client(alice)).get("/narratives/two-boxes").content.decode()
+    assert "/reports/TK2023" not in page
+    FinalReport.objects.create(
+        election=tk2023, version=1, signed_off_by=bob, signed_off_at=case.created_at, files={}
+    )
+    page = in_english(verified_client(alice)).get("/narratives/two-boxes").content.decode()
+    assert 'href="/reports/TK2023"' in page and "version 1" in page
