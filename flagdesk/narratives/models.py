@@ -50,19 +50,27 @@ class LinkStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
-class NarrativeLink(models.Model):
-    """A case that (the matcher suggests, or an assessor confirmed) repeats a narrative."""
+class Suggestion(models.Model):
+    """What a suggestion has: suggested by the matcher, then confirmed or dismissed by whom."""
 
-    narrative = models.ForeignKey(Narrative, on_delete=models.CASCADE, related_name="links")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="narrative_links")
     status = models.CharField(
         max_length=10, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED, db_index=True
     )
-    score = models.FloatField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class NarrativeLink(Suggestion):
+    """A case that (the matcher suggests, or an assessor confirmed) repeats a narrative."""
+
+    narrative = models.ForeignKey(Narrative, on_delete=models.CASCADE, related_name="links")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="narrative_links")
+    score = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-score"]
@@ -74,19 +82,12 @@ class NarrativeLink(models.Model):
         return f"{self.case_id} ~ {self.narrative_id} ({self.status})"
 
 
-class SimilarCase(models.Model):
+class SimilarCase(Suggestion):
     """An earlier case (any election) whose signals say much the same as this case's."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="similar_links")
     earlier = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
-    status = models.CharField(
-        max_length=10, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED, db_index=True
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-score"]

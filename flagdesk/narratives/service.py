@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.intake.models import Case
-from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink, SimilarCase
+from flagdesk.narratives.models import (
+    LinkStatus,
+    Narrative,
+    NarrativeLink,
+    SimilarCase,
+    Suggestion,
+)
 
 SUGGEST_MIN_SCORE = 60.0
 MAX_SUGGESTIONS = 3
@@ -89,20 +95,32 @@ def links_for(case: Case) -> list[NarrativeLink]:
 
 
 def decide(link: NarrativeLink, confirm: bool, actor: Any) -> NarrativeLink:
+    decided = _decide(link, confirm, actor, "narrative")
+    assert isinstance(decided, NarrativeLink)
+    return decided
+
+
+def _decide(link: Suggestion, confirm: bool, actor: Any, event: str) -> Suggestion:
+    """Confirm or dismiss a suggestion (of a narrative, or of an earlier similar case)."""
     require(actor, Action.ASSESS)
     with transaction.atomic():
-        link = NarrativeLink.objects.select_for_update().get(pk=link.pk)
+        link = type(link)._default_manager.select_for_update().get(pk=link.pk)
         before = {"status": link.status}
         link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DISMISSED
         link.decided_by = actor
         link.decided_at = timezone.now()
         link.save()
+        detail = (
+            {"narrative": link.narrative.slug}
+            if isinstance(link, NarrativeLink)
+            else {"earlier": getattr(link, "earlier_id", None)}
+        )
         audit.log(
-            "narrative_confirmed" if confirm else "narrative_dismissed",
+            f"{event}_{'confirmed' if confirm else 'dismissed'}",
             link,
             actor=actor,
             before=before,
-            after={"status": link.status, "narrative": link.narrative.slug},
+            after={"status": link.status, **detail},
         )
     return link
 
@@ -298,19 +316,6 @@ def similar_for(case: Case) -> list[SimilarCase]:
 
 
 def decide_similar(link: SimilarCase, confirm: bool, actor: Any) -> SimilarCase:
-    require(actor, Action.ASSESS)
-    with transaction.atomic():
-        link = SimilarCase.objects.select_for_update().get(pk=link.pk)
-        before = {"status": link.status}
-        link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DISMISSED
-        link.decided_by = actor
-        link.decided_at = timezone.now()
-        link.save()
-        audit.log(
-            "similar_case_confirmed" if confirm else "similar_case_dismissed",
-            link,
-            actor=actor,
-            before=before,
-            after={"status": link.status, "earlier": link.earlier_id},
-        )
-    return link
+    decided = _decide(link, confirm, actor, "similar_case")
+    assert isinstance(decided, SimilarCase)
+    return decided
