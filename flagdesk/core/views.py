@@ -14,6 +14,7 @@ from django.shortcuts import render
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service as assessments
+from flagdesk.core import workers
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
@@ -109,6 +110,9 @@ def _attention(user: Any) -> dict[str, Any]:
     return {
         "problems": list(notices.problems()[:PROBLEMS_LIMIT]),
         "reminders": notices.reminders_for(user),
+        # Without a worker nothing is sent and no mail is read: say so where people look.
+        "worker_down": not workers.live_workers(),
+        "notices_waiting": notices.waiting_to_send(),
     }
 
 
@@ -140,6 +144,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: the database answers; how many workers report,
+    and how many notices wait for one. "degraded" when notices wait and no worker runs."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    live = len(workers.live_workers())
+    waiting = notices.waiting_to_send()
+    status = "degraded" if waiting and not live else "ok"
+    return JsonResponse(
+        {"status": status, "database": "ok", "workers": live, "notices_waiting": waiting}
+    )

@@ -454,6 +454,14 @@ def sent_notices_for_case_reference(reference: str) -> list[Notice]:
     )
 
 
+def waiting_to_send() -> int:
+    """E-mail notices queued or retrying: what a worker still has to send."""
+    return Delivery.objects.filter(
+        state__in=(DeliveryState.QUEUED, DeliveryState.RETRYING, DeliveryState.SENDING),
+        notice__channel_kind="email",
+    ).count()
+
+
 def problems() -> QuerySet[Delivery]:
     """Deliveries that need a person now: failed, bounced, outcome unknown."""
     return (

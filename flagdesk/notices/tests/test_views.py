@@ -383,8 +383,32 @@ def test_the_dashboard_lists_problems_and_reminders(draft: Notice, alice: User) 
 
 
 def test_the_dashboard_has_no_attention_panel_when_all_is_well(alice: User, tk2023: Any) -> None:
+    from flagdesk.core import workers
+
+    workers.register()  # a worker reports (this process stands in for it)
     html = verified_client(alice).get("/").content.decode()
     assert 'id="h-attention"' not in html
+
+
+def test_the_dashboard_and_health_say_when_no_worker_runs(draft: Notice, alice: User) -> None:
+    from django.test import Client
+
+    from flagdesk.core import workers
+
+    html = in_english(verified_client(alice)).get("/").content.decode()
+    assert 'id="worker-down"' in html and "No background worker is running" in html
+    assert Client().get("/health").json() == {
+        "status": "ok", "database": "ok", "workers": 0, "notices_waiting": 0
+    }  # fmt: skip
+    service.send(draft, alice)
+    html = in_english(verified_client(alice)).get("/").content.decode()
+    assert "1 notice is waiting to be sent" in html
+    assert Client().get("/health").json()["status"] == "degraded"
+    workers.register()
+    assert Client().get("/health").json() == {
+        "status": "ok", "database": "ok", "workers": 1, "notices_waiting": 1
+    }  # fmt: skip
+    assert 'id="worker-down"' not in verified_client(alice).get("/").content.decode()
 
 
 def test_the_dashboard_charts_time_to_acknowledgment(
