@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
+from flagdesk.core.storage import write_once
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive.classify import classify
 from flagdesk.mailarchive.matching import case_references, platform_references
@@ -65,19 +66,9 @@ def store_bytes(data: bytes, suffix: str) -> str:
     """Write once, under the hash of the content; returns the path relative to the archive."""
     digest = hashlib.sha256(data).hexdigest()
     path = _content_path(digest, suffix)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            batch = _batch_state()
-            if batch is None:
-                os.fsync(handle.fileno())
-            else:
-                batch.unsynced = True  # one sync for the batch, before its commit
-        os.chmod(temporary, 0o444)
-        os.replace(temporary, path)
+    batch = _batch_state()
+    if write_once(path, data, sync=batch is None) and batch is not None:
+        batch.unsynced = True  # one sync for the batch, before its commit
     return str(path.relative_to(archive_root()))
 
 

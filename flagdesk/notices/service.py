@@ -416,10 +416,6 @@ def notices_for_case(case: Case) -> list[Notice]:
     )
 
 
-def by_message_id(message_id: str) -> Notice | None:
-    return Notice.objects.filter(message_id=message_id.strip()).select_related("case").first()
-
-
 def by_message_ids(message_ids: list[str]) -> dict[str, Notice]:
     """Our notices among these Message-IDs, in one query (a reply names several)."""
     wanted = [m.strip() for m in message_ids if m and m.strip()]

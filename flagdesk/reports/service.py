@@ -9,7 +9,6 @@ its files are stored read-only under their SHA-256 and listed with their hashes 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
+from flagdesk.core.storage import write_once
 from flagdesk.elections.models import Election
 from flagdesk.redaction import service as redaction
 from flagdesk.reports.content import Report, build_report
@@ -99,15 +99,7 @@ def reports_root() -> Path:
 def _store(data: bytes, fmt: str) -> dict[str, Any]:
     digest = hashlib.sha256(data).hexdigest()
     path = reports_root() / f"{digest}.{fmt}"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o444)
-        os.replace(temporary, path)
+    write_once(path, data)
     return {"path": path.name, "sha256": digest, "size": len(data)}
 
 

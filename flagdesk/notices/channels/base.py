@@ -23,7 +23,6 @@ class SendOutcome:
 
 class Channel(Protocol):
     kind: ClassVar[str]
-    automatic: ClassVar[bool]  # False: a person submits it (portal)
 
     def send(
         self, raw: bytes, sender: str, recipients: Sequence[str], on_stage: StageCallback

@@ -27,7 +27,6 @@ from flagdesk.notices.compose import sha256
 
 class EmailChannel:
     kind: ClassVar[str] = "email"
-    automatic: ClassVar[bool] = True
 
     def send(
         self, raw: bytes, sender: str, recipients: Sequence[str], on_stage: StageCallback

@@ -14,7 +14,6 @@ from flagdesk.notices.channels.base import SendOutcome, StageCallback
 
 class PortalChannel:
     kind: ClassVar[str] = "portal"
-    automatic: ClassVar[bool] = False
 
     def send(
         self, raw: bytes, sender: str, recipients: Sequence[str], on_stage: StageCallback
