@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "flagdesk.redaction",
     "flagdesk.reports",
     "flagdesk.narratives",
+    "flagdesk.records",
 ]
 
 MIDDLEWARE = [
