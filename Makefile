@@ -48,10 +48,12 @@ apilint: install
 	sh scripts/apilint.sh
 
 bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]' -c requirements/constraints.txt
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/mail.py
 	$(BIN)/python benchmarks/redaction.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -59,6 +59,14 @@ def _mail_in_tmp(settings: Any, tmp_path: Any) -> None:
     # The mail archive and the outbox write files; keep tests out of the real data directory.
     settings.DATA_DIR = tmp_path
     settings.OUTBOX_DIR = tmp_path / "outbox"
+    # Uploads (attachments, portal confirmations) too: Django's storage follows STORAGES.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": str(tmp_path / "files"), "base_url": None},
+        },
+    }
     settings.SMTP_URL = None
     settings.IMAP_URL = None
 

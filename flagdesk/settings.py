@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
 from flagdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
+from flagdesk.core.logging import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -90,6 +92,119 @@ REQUIRE_2FA = env_bool(
     group="Security",
 )
 
+# SSO and lockout. Single sign-on (OpenID Connect, flagdesk/accounts/oidc.py) is on only when
+# issuer, client id and client secret are all set; local password + TOTP always works.
+OIDC_ISSUER = env_str(
+    "FLAGDESK_OIDC_ISSUER",
+    "",
+    help="Issuer URL of the organisation's OpenID Connect provider, e.g. "
+    "https://login.example.nl/realms/staff. Its endpoints are read from "
+    "<issuer>/.well-known/openid-configuration unless given below. Unset: no single sign-on.",
+    group="Single sign-on",
+)
+OIDC_CLIENT_ID = env_str(
+    "FLAGDESK_OIDC_CLIENT_ID",
+    "",
+    help="Client id FlagDesk is registered under at the provider (redirect URI: "
+    "https://<host>/oidc/callback/).",
+    group="Single sign-on",
+)
+OIDC_CLIENT_SECRET = (
+    env_secret(
+        "FLAGDESK_OIDC_CLIENT_SECRET",
+        help="Client secret from the provider; keep it in your secret store, never in the "
+        "repository.",
+        group="Single sign-on",
+    )
+    or ""
+)
+OIDC_AUTHORIZATION_ENDPOINT = env_str(
+    "FLAGDESK_OIDC_AUTHORIZATION_ENDPOINT",
+    "",
+    help="Authorization endpoint, when the provider offers no discovery document.",
+    group="Single sign-on",
+)
+OIDC_TOKEN_ENDPOINT = env_str(
+    "FLAGDESK_OIDC_TOKEN_ENDPOINT",
+    "",
+    help="Token endpoint, when the provider offers no discovery document.",
+    group="Single sign-on",
+)
+OIDC_USERINFO_ENDPOINT = env_str(
+    "FLAGDESK_OIDC_USERINFO_ENDPOINT",
+    "",
+    help="UserInfo endpoint, when the provider offers no discovery document.",
+    group="Single sign-on",
+)
+OIDC_JWKS_URI = env_str(
+    "FLAGDESK_OIDC_JWKS_URI",
+    "",
+    help="URL of the provider's signing keys (JWKS), when it offers no discovery document.",
+    group="Single sign-on",
+)
+OIDC_SCOPES = env_str(
+    "FLAGDESK_OIDC_SCOPES",
+    "openid email profile",
+    help="Scopes asked for; must include openid and email (accounts are linked by e-mail).",
+    group="Single sign-on",
+)
+OIDC_SIGN_ALGO = env_str(
+    "FLAGDESK_OIDC_SIGN_ALGO",
+    "RS256",
+    help="Signing algorithm the provider uses for ID tokens (RS256 or ES256; keys from JWKS). "
+    "Tokens signed any other way are refused.",
+    group="Single sign-on",
+)
+OIDC_PROVIDER_NAME = env_str(
+    "FLAGDESK_OIDC_PROVIDER_NAME",
+    "",
+    help='Name on the login button ("Inloggen met <name>"); default: the issuer\'s host name.',
+    group="Single sign-on",
+)
+OIDC_ROLES_CLAIM = env_str(
+    "FLAGDESK_OIDC_ROLES_CLAIM",
+    "",
+    help="Optional: name of a claim holding FlagDesk role names (intake_officer, assessor, "
+    "approver, admin); when set, each SSO login replaces the user's roles with those. Unset "
+    "(the default): roles are only given in FlagDesk.",
+    group="Single sign-on",
+)
+LOGIN_MAX_FAILURES = env_int(
+    "FLAGDESK_LOGIN_MAX_FAILURES",
+    5,
+    help="Failed passwords or TOTP codes for one username from one address before that "
+    "username is locked out from that address.",
+    group="Security",
+)
+LOGIN_LOCKOUT_MINUTES = env_int(
+    "FLAGDESK_LOGIN_LOCKOUT_MINUTES",
+    15,
+    help="Minutes a lockout lasts, counted from the last failure. "
+    "`flagdesk axes_reset_username NAME` lifts it at once.",
+    group="Security",
+)
+LOGIN_PROXY_COUNT = env_int(
+    "FLAGDESK_LOGIN_PROXY_COUNT",
+    0,
+    help="Number of reverse proxies in front of FlagDesk that append to X-Forwarded-For; the "
+    "lockout then counts the client's address they report instead of the proxy's.",
+    group="Security",
+)
+# django-axes: lock a username + address pair; FlagDesk's own views count TOTP failures too.
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Counters are reset only when the whole login (password and second factor) succeeds, so a
+# known password does not buy unlimited TOTP guesses (flagdesk/accounts/lockout.py).
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "flagdesk.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "flagdesk.accounts.lockout.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log; no second record of them
+# Masked in axes' record of a failed attempt (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+
 ORGANISATION_NAME = env_str(
     "FLAGDESK_ORGANISATION_NAME",
     "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
@@ -139,6 +254,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -159,7 +275,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "flagdesk.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may answer early (static files, the second-factor redirect, a
+    # bad Host header), so that every response carries the headers.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "flagdesk.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "flagdesk.core.middleware.ApiVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,8 +291,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "flagdesk.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "flagdesk.core.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "flagdesk.urls"
@@ -220,6 +341,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out username + address before any check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Inert unless FLAGDESK_OIDC_* is set; never offered a username and password.
+    "flagdesk.accounts.oidc.OIDCBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -415,18 +543,76 @@ FAILPOINT = env_str(
     group="Worker",
 )
 
+# Retention: per category, days after its reference date (see flagdesk/records/retention.py);
+# 0 keeps forever. docs/configuration.md explains each default.
+RETENTION_DAYS = {
+    "contacts": env_int(
+        "FLAGDESK_RETENTION_CONTACT_DAYS",
+        180,
+        help="Days after the end of the election's attention window after which a signaller's "
+        "name, e-mail and phone are blanked; the signal and its case stay. 0 keeps them.",
+        group="Retention",
+    ),
+    "refusal_counts": env_int(
+        "FLAGDESK_RETENTION_REFUSAL_COUNT_DAYS",
+        0,
+        help="Days after which the anonymous counts of refused and referred signals are "
+        "deleted. 0 (the default) keeps them: they hold no personal data.",
+        group="Retention",
+    ),
+    "raw_mail": env_int(
+        "FLAGDESK_RETENTION_RAW_MAIL_DAYS",
+        730,
+        help="Days after the end of the case's election's attention window (unmatched mail: "
+        "after archiving) after which archived mail's original file and attachments are "
+        "deleted; the message's row, kind, date and sanitised text stay. 0 keeps them.",
+        group="Retention",
+    ),
+    "attachments": env_int(
+        "FLAGDESK_RETENTION_ATTACHMENT_DAYS",
+        730,
+        help="Days after the end of the election's attention window after which files attached "
+        "to signals and portal confirmations are deleted. 0 keeps them.",
+        group="Retention",
+    ),
+    "audit": env_int(
+        "FLAGDESK_RETENTION_AUDIT_DAYS",
+        0,
+        help="Days after which audit events are pruned (oldest first, leaving a verifiable "
+        "anchor). 0 (the default) keeps the audit log forever.",
+        group="Retention",
+    ),
+}
+RETENTION_REQUIRE_ARCHIVE = env_bool(
+    "FLAGDESK_RETENTION_REQUIRE_ARCHIVE",
+    True,
+    help="Keep an election's original mail, attachments and portal confirmations, whatever "
+    "their age, until `flagdesk archive export` has run for it (the Archiefwet package needs "
+    "them). Turn off only where the archive is kept by other means.",
+    group="Retention",
+)
+RETENTION_HOUR = env_int(
+    "FLAGDESK_RETENTION_HOUR",
+    3,
+    help="Local hour (0-23) from which a worker starts the nightly retention run, once a day; "
+    "-1 turns the nightly run off (`flagdesk retention` still works).",
+    group="Retention",
+)
+
 LOG_LEVEL = env_str(
     "FLAGDESK_LOG_LEVEL",
     "INFO",
     help="Log level for FlagDesk's own loggers (DEBUG, INFO, WARNING, ERROR).",
+    group="Logging",
 )
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "flagdesk": {"handlers": ["console"], "level": LOG_LEVEL},
-        "flagdesk.audit": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-    },
-}
+LOG_FORMAT = env_str(
+    "FLAGDESK_LOG_FORMAT",
+    "console" if DEBUG else "json",
+    help="How log lines look on stderr: json (one JSON object per line, for a log shipper) "
+    "or console (readable). Default: console when FLAGDESK_DEBUG is on, else json.",
+    group="Logging",
+)
+# Every logger renders through structlog (flagdesk/core/logging.py); lines carry the
+# request id (web) or the worker and task ids (worker), never personal data.
+LOGGING_CONFIG = "flagdesk.core.logging.configure"
+LOGGING = logging_settings(LOG_FORMAT, LOG_LEVEL)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("flagdesk.reports.urls")),
     path("", include("flagdesk.redaction.urls")),
     path("", include("flagdesk.narratives.urls")),
+    path("", include("flagdesk.records.urls")),
     path("api/v1/", include("flagdesk.core.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

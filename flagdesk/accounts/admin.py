@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import ApiToken, PartnerOrganisation, User
+from flagdesk.core.admin_audit import AuditedModelAdmin
 
 
 class UserRolesForm(forms.ModelForm):
@@ -23,7 +24,7 @@ class UserRolesForm(forms.ModelForm):
 
 
 @admin.register(User)
-class FlagDeskUserAdmin(UserAdmin):
+class FlagDeskUserAdmin(AuditedModelAdmin, UserAdmin):
     form = UserRolesForm
     list_display = ("username", "email", "roles", "organisation", "is_active")
     fieldsets = (
@@ -33,14 +34,14 @@ class FlagDeskUserAdmin(UserAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(AuditedModelAdmin):
     list_display = ("name", "source_type", "active")
     list_filter = ("source_type", "active")
     search_fields = ("name",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ("name", "prefix", "organisation", "user", "created_at", "revoked_at")
     readonly_fields = ("prefix", "token_hash", "created_at", "last_used_at")
 

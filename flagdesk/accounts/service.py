@@ -132,15 +132,22 @@ def revoke_token(token: ApiToken, actor: Any = None) -> None:
 
 
 def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    token = (
-        ApiToken.objects.select_related("user", "user__organisation", "organisation")
+    # token_hash is unique: no ORDER BY needed. A partner token's organisation is its service
+    # account's, so one join to the user's organisation serves both checks.
+    found = list(
+        ApiToken.objects.select_related("user", "user__organisation")
         .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-        .first()
+        .order_by()[:1]
     )
-    if token is None or not token.user.is_active:
+    if not found or not found[0].user.is_active:
         return None
-    if token.organisation is not None and not token.organisation.active:
-        return None
+    token = found[0]
+    if token.organisation_id is not None:
+        organisation = token.user.organisation
+        if organisation is None or organisation.pk != token.organisation_id:
+            organisation = token.organisation
+        if organisation is None or not organisation.active:
+            return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         # Written at most once a minute, so a busy partner doesn't turn reads into writes.
@@ -159,7 +166,7 @@ def update_partner(
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        org = PartnerOrganisation.objects.select_for_update().get(pk=org.pk)
+        org = PartnerOrganisation.objects.select_for_update(no_key=True).get(pk=org.pk)
         before = {field: getattr(org, field) for field in PARTNER_FIELDS}
         for field, value in data.items():
             setattr(org, field, value)

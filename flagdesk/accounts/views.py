@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Login with password, then a TOTP code; first login changes the one-time password."""
+"""Login with password, then a TOTP code; first login changes the one-time password.
+
+Single sign-on (OpenID Connect) lives in oidc.py, the brute-force lockout in lockout.py.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import io
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -20,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from flagdesk.accounts import lockout, oidc
 from flagdesk.accounts.models import User
 from flagdesk.audit import service as audit
 
@@ -54,9 +59,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         login(request, user)
-        audit.log("user_logged_in", user, actor=user)
+        audit.log("user_logged_in", user, actor=user, after={"method": "password"})
+        if not settings.REQUIRE_2FA:
+            lockout.login_completed(request, user)
         return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "next": _next_url(request)}
+    if oidc.enabled():
+        context["oidc_provider_name"] = oidc.provider_name()
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST
@@ -93,6 +103,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            lockout.login_completed(request, request.user)
             audit.log("second_factor_enrolled", request.user, actor=request.user)
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not right. Check the time on your phone."))
@@ -112,13 +123,19 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_verify_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
+    user = request.user
+    if lockout.is_locked(request, user.get_username()):
+        return lockout.locked_out_at_second_factor(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
+                lockout.login_completed(request, user)
                 return redirect(_next_url(request))
-        audit.log("second_factor_failed", request.user, actor=request.user)
+        audit.log("second_factor_failed", user, actor=user)
+        if lockout.second_factor_failed(request, user):
+            return lockout.locked_out_at_second_factor(request)
         form.add_error("token", _("That code is not right."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 

@@ -85,7 +85,7 @@ def save_assessment(case: Case, data: dict[str, Any], actor: Any) -> Assessment:
     require(actor, Action.ASSESS)
     answers = clean_answers(data)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         if case.state in (CaseState.AWAITING_APPROVAL, CaseState.DECIDED):
             raise WorkflowError(_("The assessment is closed while a decision is pending or made."))
         assessment = Assessment.objects.filter(case=case).first() or Assessment(case=case)
@@ -130,7 +130,7 @@ def propose_decision(
     if not justification.strip():
         raise WorkflowError(_("A decision needs a justification."))
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         if case.state in (CaseState.AWAITING_APPROVAL, CaseState.DECIDED):
             raise WorkflowError(_("This case already has a pending or final decision."))
         if not hasattr(case, "assessment"):
@@ -162,7 +162,11 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
     """Four eyes: a different person with the approver role approves or sends back."""
     require(actor, Action.APPROVE)
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
+        decision = (
+            Decision.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("case")
+            .get(pk=decision.pk)
+        )
         if decision.status != DecisionStatus.PROPOSED:
             raise WorkflowError(_("This decision was already reviewed."))
         if decision.decided_by_id == actor.pk:

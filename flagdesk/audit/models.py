@@ -2,7 +2,9 @@
 """An append-only, hash-chained log of every state change.
 
 Each event stores the hash of the one before it, so changing or deleting any event
-breaks the chain from that point on; ``flagdesk audit verify`` walks it.
+breaks the chain from that point on; ``flagdesk audit verify`` walks it. The one exception
+is retention: ``service.prune`` removes the oldest events and leaves an ``audit_pruned``
+event whose anchor the verification starts from.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import json
 import logging
@@ -12,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from flagdesk.audit.models import AuditEvent, ChainHead
@@ -97,7 +98,7 @@ def log_many(entries: Sequence[Entry], *, actor: Any = None) -> list[AuditEvent]
     label = user.get_username() if user is not None else (str(actor) if actor else "system")
     # No savepoint: the events belong to the caller's transaction and fail with it.
     with transaction.atomic(savepoint=False):
-        head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+        head, _ = ChainHead.objects.select_for_update(no_key=True).get_or_create(id=1)
         events = _chain(entries, user, label, head.seq, head.hash)
         AuditEvent.objects.bulk_create(events)
         ChainHead.objects.filter(id=1).update(seq=events[-1].seq, hash=events[-1].hash)
@@ -162,12 +163,19 @@ class Problem:
 
 
 def verify() -> list[Problem]:
-    """Walk the chain; return every break (an empty list means the log is intact)."""
+    """Walk the chain; return every break (an empty list means the log is intact).
+
+    A chain whose start was pruned under retention (:func:`prune`) starts at the anchor its
+    ``audit_pruned`` event recorded; any other missing start is a break.
+    """
     problems: list[Problem] = []
     expected_prev = "0" * 64
     expected_seq = 1
     last_seq = 0
+    anchors = _prune_anchors()
     for event in _iter_events():
+        if last_seq == 0 and event.seq > 1 and event.seq - 1 in anchors:
+            expected_seq, expected_prev = event.seq, anchors[event.seq - 1]
         if event.seq != expected_seq:
             problems.append(Problem(event.seq, f"events {expected_seq}..{event.seq - 1} missing"))
         if event.prev_hash != expected_prev:
@@ -192,6 +200,93 @@ def verify() -> list[Problem]:
 
 def _iter_events() -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+
+
+PRUNED = "audit_pruned"
+
+
+def _prune_anchors() -> dict[int, str]:
+    """``to_seq`` → hash of that last removed event, from every ``audit_pruned`` event.
+
+    The anchors are read from events that the walk itself checks, so changing one is caught
+    like any other change.
+    """
+    anchors: dict[int, str] = {}
+    for after in AuditEvent.objects.filter(action=PRUNED).values_list("after", flat=True):
+        if isinstance(after, dict) and "to_seq" in after and "anchor_hash" in after:
+            anchors[int(after["to_seq"])] = str(after["anchor_hash"])
+    return anchors
+
+
+def pruned_through() -> int:
+    """The last ``seq`` removed under retention (0 when nothing was ever pruned)."""
+    first = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
+    if first is None or first == 1 or first - 1 not in _prune_anchors():
+        return 0
+    return first - 1
+
+
+def prune(
+    before: dt.datetime, *, dry_run: bool = False, details: dict[str, Any] | None = None
+) -> dict[str, int]:
+    """Remove the oldest events, those before ``before``, keeping the rest verifiable.
+
+    Only a prefix of the chain goes: everything before the first event at or after
+    ``before``. Then one ``audit_pruned`` event records how many, the ``seq`` range and the
+    hash of the last removed event; :func:`verify` starts the remaining chain from that
+    anchor. This is the only place that deletes events (raw SQL past the ORM guard). Call it
+    inside a transaction; the chain head stays locked until it commits.
+
+    :param details: added to the ``audit_pruned`` event (the retention run, the cutoff).
+    :returns: ``{"events": n}``, the number removed (or that would be, with ``dry_run``).
+    """
+    with transaction.atomic(savepoint=False):
+        if not dry_run:
+            ChainHead.objects.select_for_update(no_key=True).get_or_create(id=1)
+        first = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
+        kept = (
+            AuditEvent.objects.filter(at__gte=before)
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
+        if first is None:
+            return {"events": 0}
+        last = (kept - 1) if kept is not None else _last_seq()
+        count = AuditEvent.objects.filter(seq__gte=first, seq__lte=last).count()
+        if count == 0 or dry_run:
+            return {"events": count}
+        anchor = AuditEvent.objects.filter(seq=last).values_list("hash", flat=True).get()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq <= %s",  # noqa: S608
+                [last],
+            )
+        log(
+            PRUNED,
+            ("audit.auditevent", last),
+            after={
+                **(details or {}),
+                "events": count,
+                "from_seq": first,
+                "to_seq": last,
+                "anchor_hash": anchor,
+            },
+        )
+    return {"events": count}
+
+
+def _last_seq() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def objects_with_event(action: str, object_type: str) -> set[str]:
+    """The ids of the objects of ``object_type`` that have at least one ``action`` event."""
+    return set(
+        AuditEvent.objects.filter(action=action, object_type=object_type)
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
 
 
 def timeline(object_refs: list[tuple[str, Any]]) -> list[AuditEvent]:

@@ -14,6 +14,12 @@ class WorkerHeartbeat(models.Model):
     started_at = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    # The mailbox this worker watches (user@host:port/folder, never the password) and how
+    # that went: the last good look, or the error since when it fails.
+    mailbox = models.CharField(max_length=255, blank=True)
+    mailbox_ok_at = models.DateTimeField(null=True, blank=True)
+    mailbox_error = models.CharField(max_length=500, blank=True)
+    mailbox_error_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_seen"]

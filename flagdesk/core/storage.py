@@ -19,11 +19,16 @@ def write_once(path: Path, data: bytes, *, sync: bool = True) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        if sync:
-            os.fsync(handle.fileno())
-    os.chmod(temporary, 0o444)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if sync:
+                os.fsync(handle.fileno())
+        os.chmod(temporary, 0o444)
+        os.replace(temporary, path)
+    except BaseException:
+        # A full disk (ENOSPC) or an I/O error: leave no partial file behind.
+        temporary.unlink(missing_ok=True)
+        raise
     return True

@@ -112,6 +112,7 @@ def _attention(user: Any) -> dict[str, Any]:
         "reminders": notices.reminders_for(user),
         # Without a worker nothing is sent and no mail is read: say so where people look.
         "worker_down": not workers.live_workers(),
+        "mailboxes_failing": [state for state in workers.mailbox_states() if not state.ok],
         "notices_waiting": notices.waiting_to_send(),
     }
 
@@ -145,12 +146,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: the database answers; how many workers report,
-    and how many notices wait for one. "degraded" when notices wait and no worker runs."""
+    how many notices wait for one, and whether the watched mailboxes can be read.
+    "degraded" when notices wait and no worker runs, or a mailbox can't be read."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     live = len(workers.live_workers())
     waiting = notices.waiting_to_send()
-    status = "degraded" if waiting and not live else "ok"
+    mailboxes = workers.mailbox_states()
+    failing = any(not state.ok for state in mailboxes)
+    status = "degraded" if (waiting and not live) or failing else "ok"
     return JsonResponse(
-        {"status": status, "database": "ok", "workers": live, "notices_waiting": waiting}
+        {
+            "status": status,
+            "database": "ok",
+            "workers": live,
+            "notices_waiting": waiting,
+            # The state only, not the error text: /health is public.
+            "mailboxes": [
+                {"ok": state.ok, "since": _iso(state.ok_at if state.ok else state.error_since)}
+                for state in mailboxes
+            ],
+        }
     )
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None

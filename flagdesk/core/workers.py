@@ -9,14 +9,19 @@ worker recover a killed one at once instead of waiting for the timeout).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from flagdesk.core.models import WorkerHeartbeat
+
+logger = logging.getLogger("flagdesk.worker")
 
 _current_worker_id: str | None = None
 
@@ -54,6 +59,61 @@ def beat() -> None:
 
 def stopped() -> None:
     WorkerHeartbeat.objects.filter(worker_id=current_worker_id()).update(stopped_at=timezone.now())
+
+
+def report_mailbox(mailbox: str, error: str | None) -> None:
+    """The mailbox thread's state, for the dashboard and /health: fine (``error`` None) or
+    failing since the first error. Never raises: the database may be what fails."""
+    now = timezone.now()
+    mine = WorkerHeartbeat.objects.filter(worker_id=current_worker_id())
+    try:
+        if error is None:
+            mine.update(
+                mailbox=mailbox, mailbox_ok_at=now, mailbox_error="", mailbox_error_since=None
+            )
+            return
+        mine.filter(mailbox_error_since__isnull=True).update(mailbox_error_since=now)
+        mine.update(mailbox=mailbox, mailbox_error=error[:500])
+    except DatabaseError:
+        logger.warning("could not record the mailbox's state", exc_info=True)
+
+
+@dataclass(frozen=True)
+class MailboxState:
+    mailbox: str
+    ok: bool
+    ok_at: dt.datetime | None
+    error: str
+    error_since: dt.datetime | None
+
+
+def mailbox_states() -> list[MailboxState]:
+    """Each watched mailbox as the live workers see it; failing if every watcher fails."""
+    by_mailbox: dict[str, list[WorkerHeartbeat]] = {}
+    for beat in live_workers():
+        if beat.mailbox:
+            by_mailbox.setdefault(beat.mailbox, []).append(beat)
+    states = []
+    for mailbox, beats in sorted(by_mailbox.items()):
+        good = [b.mailbox_ok_at for b in beats if not b.mailbox_error and b.mailbox_ok_at]
+        failing = [b for b in beats if b.mailbox_error]
+        first_failure = min(
+            failing, key=lambda b: b.mailbox_error_since or b.last_seen, default=None
+        )
+        states.append(
+            MailboxState(
+                mailbox=mailbox,
+                ok=bool(good),
+                ok_at=max(good)
+                if good
+                else max((b.mailbox_ok_at for b in beats if b.mailbox_ok_at), default=None),
+                error="" if good or first_failure is None else first_failure.mailbox_error,
+                error_since=None
+                if good or first_failure is None
+                else first_failure.mailbox_error_since,
+            )
+        )
+    return states
 
 
 def _process_exists(pid: int) -> bool:

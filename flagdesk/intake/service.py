@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,7 +291,7 @@ def _store_attachment(signal: Signal, upload: UploadedFile) -> Attachment:
 
 def _count_refusal(data: SignalInput, facts: SignalFacts, referred: bool, actor: Any) -> None:
     key = facts.platform.key if facts.platform else platforms.canonical_key(data.platform_name)
-    counter, _created = RefusalCount.objects.select_for_update().get_or_create(
+    counter, _created = RefusalCount.objects.select_for_update(no_key=True).get_or_create(
         day=timezone.localdate(),
         election=data.election,
         platform_key=key[:100],
@@ -357,7 +357,9 @@ def _next_reference(election: Election) -> str:
     year = election.election_day.year
     last = _increment_counter(year)
     if last is None:
-        counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
+        counter, _created = CaseCounter.objects.select_for_update(no_key=True).get_or_create(
+            year=year
+        )
         counter.last += 1
         counter.save(update_fields=["last"])
         last = counter.last
@@ -435,3 +437,62 @@ def cases_by_ids(ids: list[int]) -> list[Case]:
     """
     found = Case.objects.select_related("election", "platform").in_bulk(ids)
     return with_signal_counts([found[pk] for pk in ids if pk in found])
+
+
+# ------------------------------------------------------------- retention
+# Called by ``records.service`` inside its transaction, which writes the audit event (counts
+# only); each returns counts and, with ``dry_run``, changes nothing.
+
+
+def anonymise_contacts(before: dt.date, *, dry_run: bool = False) -> dict[str, int]:
+    """Blank the signaller's name, e-mail and phone on signals of elections whose attention
+    window ended before ``before``. The signal, its organisation and its case stay.
+
+    :returns: ``{"signals": n}``, the signals that still had contact details.
+    """
+    signals = Signal.objects.filter(election__attention_end__lt=before).exclude(
+        contact_name="", contact_email="", contact_phone=""
+    )
+    if dry_run:
+        return {"signals": signals.count()}
+    return {"signals": signals.update(contact_name="", contact_email="", contact_phone="")}
+
+
+def delete_refusal_counts(before: dt.date, *, dry_run: bool = False) -> dict[str, int]:
+    """Delete the anonymous refusal counters of days before ``before``.
+
+    :returns: ``{"counters": rows, "refusals": the sum of their counts}``.
+    """
+    rows = RefusalCount.objects.filter(day__lt=before)
+    counters = rows.count()
+    refusals = sum(rows.values_list("count", flat=True))
+    if not dry_run and counters:
+        rows.delete()
+    return {"counters": counters, "refusals": refusals}
+
+
+def delete_attachments(
+    before: dt.date, *, dry_run: bool = False, keep_elections: Collection[int] = ()
+) -> dict[str, int]:
+    """Delete the files signallers attached (and their rows) for elections whose attention
+    window ended before ``before``, except those of ``keep_elections`` (not yet exported to
+    the archive). The signal's audit event keeps each file's SHA-256.
+
+    The files are removed before the caller commits: if the commit then fails, the rows are
+    still due and the next run removes them; no file outlives its row unnoticed.
+
+    :returns: ``{"files": n, "bytes": total size}``.
+    """
+    attachments = Attachment.objects.filter(signal__election__attention_end__lt=before).exclude(
+        signal__election_id__in=list(keep_elections)
+    )
+    found = list(attachments.values_list("pk", "file", "size"))
+    result = {"files": len(found), "bytes": sum(size for _pk, _name, size in found)}
+    if dry_run or not found:
+        return result
+    storage = Attachment._meta.get_field("file").storage
+    Attachment.objects.filter(pk__in=[pk for pk, _name, _size in found]).delete()
+    for _pk, name, _size in found:
+        if name:
+            storage.delete(name)
+    return result

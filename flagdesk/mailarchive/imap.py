@@ -11,9 +11,10 @@ Reading never changes the mailbox: the folder is opened read-only (EXAMINE) and 
 fetched with ``BODY.PEEK[]``, so the team's \\Seen flags stay as they were.
 
 Progress is kept by a :class:`Cursor` (UIDVALIDITY, last delivered UID), saved after every
-message. Delivery is at least once: a crash between ``deliver`` and ``save`` repeats one
-message, which the archive dedupes by content hash. A message covered by the cursor is never
-delivered again. When UIDVALIDITY changes the server has renumbered the folder, so we start
+message and read again at the start of every batch, so that several watchers of one mailbox
+skip what another has delivered. Delivery is at least once: a crash between ``deliver`` and
+``save`` repeats one message, which the archive dedupes by content hash. A message covered
+by the cursor is never delivered again. When UIDVALIDITY changes the server has renumbered the folder, so we start
 again from UID 0 and let the archive dedupe.
 """
 
@@ -133,6 +134,11 @@ class Cursor(Protocol):
 Deliver = Callable[[bytes, int, int], None]
 
 
+class DeliveryError(Exception):
+    """Handing messages over failed with an error that looks like a connection error (an
+    OSError such as ENOSPC from the archive's disk); not retried as a network problem."""
+
+
 class ImapProtocolError(imaplib.IMAP4.error):
     """The server answered something we cannot use (treated like a connection error)."""
 
@@ -164,6 +170,7 @@ class MailboxWatcher:
         backoff_max: float = 30.0,
         ssl_context: ssl.SSLContext | None = None,
         batch_scope: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+        on_state: Callable[[str | None], None] | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -181,6 +188,10 @@ class MailboxWatcher:
         # imaplib's own default context does not verify certificates; this one does.
         self.ssl_context = ssl_context or ssl.create_default_context()
         self.batch_scope = batch_scope
+        # Told ``None`` after a good look at the mailbox, or the error when one fails: on every
+        # change, and while all is well at most once a minute.
+        self.on_state = on_state
+        self._reported: tuple[str | None, float] | None = None
         self._mailbox: BaseMailBox | None = None
         self._server_has_idle = False
 
@@ -202,10 +213,12 @@ class MailboxWatcher:
         while not stop.is_set():
             try:
                 self.run_once()
+                self._report(None)
                 self._wait_for_news(stop)
                 backoff = self.backoff_initial
                 continue
             except CONNECTION_ERRORS as exc:
+                self._report(_describe(exc))
                 logger.warning(
                     "IMAP %s:%s unavailable (%s: %s); retrying in %.1f s",
                     self.config.host,
@@ -214,7 +227,8 @@ class MailboxWatcher:
                     exc,
                     backoff,
                 )
-            except Exception:
+            except Exception as exc:
+                self._report(_describe(exc))
                 # Not the network: most likely the archive. Nothing is lost (the cursor did not
                 # move), so keep the worker alive and try again, loudly.
                 logger.exception("delivering mail failed; retrying in %.1f s", backoff)
@@ -222,6 +236,17 @@ class MailboxWatcher:
             stop.wait(backoff)
             backoff = min(backoff * 2, self.backoff_max)
         self.close()
+
+    def _report(self, error: str | None) -> None:
+        if self.on_state is None:
+            return
+        now = time.monotonic()
+        if self._reported is not None:
+            last_error, last_at = self._reported
+            if last_error == error and (error is not None or now - last_at < 60):
+                return
+        self._reported = (error, now)
+        self.on_state(error)
 
     def close(self) -> None:
         """Log out politely (bounded in time) and forget the connection."""
@@ -284,14 +309,21 @@ class MailboxWatcher:
             fetched = _fetch_raw(mailbox, batch)
             # One scope per batch (a database transaction for the archive): the messages and
             # the cursor commit together, once, instead of twice per message.
-            with self.batch_scope():
-                for uid, raw in fetched:
-                    if uid <= last_uid:  # a confused server must not make us deliver twice
-                        continue
-                    self.deliver(raw, uidvalidity, uid)
-                    self.cursor.save(uidvalidity, uid)
-                    last_uid = uid
-                    delivered += 1
+            try:
+                with self.batch_scope():
+                    # Another watcher of this mailbox may have delivered some of these while
+                    # we fetched (the scope may have waited for it): skip what it covered.
+                    last_uid = self._covered(uidvalidity, last_uid)
+                    for uid, raw in fetched:
+                        if uid <= last_uid:  # a confused server must not make us deliver twice
+                            continue
+                        self.deliver(raw, uidvalidity, uid)
+                        self.cursor.save(uidvalidity, uid)
+                        last_uid = uid
+                        delivered += 1
+            except CONNECTION_ERRORS as exc:
+                # An OSError here is the archive's (a full disk), not the IMAP server's: say so.
+                raise DeliveryError(f"delivering UIDs {batch[0]}-{batch[-1]} failed") from exc
         return delivered
 
     def _examine(self, mailbox: BaseMailBox) -> int:
@@ -301,6 +333,10 @@ class MailboxWatcher:
         if not data or data[0] is None:
             raise ImapProtocolError("server did not report UIDVALIDITY for the folder")
         return int(data[0])
+
+    def _covered(self, uidvalidity: int, last_uid: int) -> int:
+        saved_uidvalidity, saved_uid = self.cursor.load()
+        return max(last_uid, saved_uid) if saved_uidvalidity == uidvalidity else last_uid
 
     def _resume_point(self, uidvalidity: int) -> int:
         saved_uidvalidity, last_uid = self.cursor.load()
@@ -341,6 +377,16 @@ class MailboxWatcher:
 
 
 # --- helpers (no watcher state) --------------------------------------------------------------
+
+
+def _describe(exc: BaseException) -> str:
+    """The error and what caused it ("DeliveryError: … ← OSError: No space left on device")."""
+    parts = []
+    seen: BaseException | None = exc
+    while seen is not None and len(parts) < 3:
+        parts.append(f"{type(seen).__name__}: {seen}")
+        seen = seen.__cause__ or seen.__context__
+    return " ← ".join(parts)
 
 
 def _capabilities(mailbox: BaseMailBox) -> set[str]:

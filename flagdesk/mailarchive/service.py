@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
+from flagdesk.core import workers
 from flagdesk.core.storage import write_once
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive.classify import classify
@@ -86,12 +88,21 @@ def _batch_state() -> _BatchState | None:
     return state
 
 
+def raw_removed(message: MailMessage) -> bool:
+    """Whether the original was removed under retention (the row and its text stay)."""
+    return not message.raw_path
+
+
 def read_raw(message: MailMessage) -> bytes:
+    if raw_removed(message):
+        raise ArchiveError(_("The original message was removed under the retention policy."))
     return (archive_root() / message.raw_path).read_bytes()
 
 
 def read_attachment(attachment: MailAttachment) -> bytes:
     if not attachment.path:
+        if raw_removed(attachment.message):
+            raise ArchiveError(_("This attachment was removed under the retention policy."))
         raise ArchiveError(_("This attachment was too large to keep."))
     return (archive_root() / attachment.path).read_bytes()
 
@@ -310,7 +321,7 @@ def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
     """A person links an unmatched message to a case (and to its latest sent notice)."""
     require(actor, Action.SEND_NOTICE)
     with transaction.atomic():
-        message = MailMessage.objects.select_for_update().get(pk=message.pk)
+        message = MailMessage.objects.select_for_update(no_key=True).get(pk=message.pk)
         if message.match_method != MatchMethod.UNMATCHED:
             raise ArchiveError(_("This message is already linked to a case."))
         sent = notices.sent_notices_for_case_reference(case.reference)
@@ -318,7 +329,7 @@ def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
         message.notice = sent[0] if sent else None
         message.match_method = MatchMethod.MANUAL
         report = None
-        if message.notice is not None and message.kind != Kind.OWN_COPY:
+        if message.notice is not None and message.kind != Kind.OWN_COPY and message.raw_path:
             # Now that it answers a notice, the first answer may be the acknowledgment.
             parsed = parse_message(
                 read_raw(message), max_part_bytes=settings.MAIL_MAX_PART_MB * MIB
@@ -358,6 +369,10 @@ class DatabaseCursor:
         self.mailbox = mailbox
 
     def load(self) -> tuple[int | None, int]:
+        if not connection.in_atomic_block:
+            # The start of a watcher run: drop a connection the database cut meanwhile (a
+            # restart), or this thread would fail on it forever.
+            close_old_connections()
         row = MailboxCursor.objects.filter(mailbox=self.mailbox).first()
         return (row.uidvalidity, row.last_uid) if row else (None, 0)
 
@@ -369,15 +384,17 @@ class DatabaseCursor:
         self.write(uidvalidity, last_uid)
 
     def write(self, uidvalidity: int, last_uid: int) -> None:
-        # One UPDATE, not update_or_create's locked read and write.
-        updated = MailboxCursor.objects.filter(mailbox=self.mailbox).update(
-            uidvalidity=uidvalidity, last_uid=last_uid, updated_at=timezone.now()
+        # One UPDATE, not update_or_create's locked read and write. It only moves forward
+        # (or to a new UIDVALIDITY): a slower watcher of the same mailbox never winds it back.
+        moved = (
+            MailboxCursor.objects.filter(mailbox=self.mailbox)
+            .filter(~Q(uidvalidity=uidvalidity) | Q(last_uid__lt=last_uid))
+            .update(uidvalidity=uidvalidity, last_uid=last_uid, updated_at=timezone.now())
         )
-        if updated:
-            return
-        MailboxCursor.objects.update_or_create(
-            mailbox=self.mailbox, defaults={"uidvalidity": uidvalidity, "last_uid": last_uid}
-        )
+        if not moved:
+            MailboxCursor.objects.get_or_create(
+                mailbox=self.mailbox, defaults={"uidvalidity": uidvalidity, "last_uid": last_uid}
+            )
 
 
 def watch_mailbox(url: str, stop: threading.Event) -> None:
@@ -390,19 +407,31 @@ def watch_mailbox(url: str, stop: threading.Event) -> None:
     def deliver(raw: bytes, uidvalidity: int, uid: int) -> None:
         import_raw(raw, mailbox=key, uid=uid)
 
-    MailboxWatcher(config, DatabaseCursor(key), deliver, **WATCHER_OPTIONS).run_forever(stop)
+    options = {
+        **WATCHER_OPTIONS,
+        "batch_scope": functools.partial(import_batch, key),
+        "on_state": functools.partial(workers.report_mailbox, key),
+    }
+    MailboxWatcher(config, DatabaseCursor(key), deliver, **options).run_forever(stop)
 
 
 # Messages fetched, archived and committed together with the cursor: fewer commits, and
 # short enough that SQLite's write lock is not held long (about 0.3 s per batch).
 @contextlib.contextmanager
-def import_batch() -> Iterator[None]:
+def import_batch(mailbox: str = "") -> Iterator[None]:
     """One transaction per batch of messages: their audit events appended together, their
     files synced to disk once, and the mailbox cursor moved once — all before the commit, so
-    no row ever points at a file that a power cut could lose."""
+    no row ever points at a file that a power cut could lose.
+
+    With ``mailbox``, the batch first locks that mailbox's cursor row: several workers watch
+    the same mailbox, and one waits for the other's batch and then skips what its cursor
+    covers, instead of importing the same messages at the same time (PostgreSQL; SQLite
+    serialises every write transaction anyway)."""
     _batch.state = state = _BatchState()
     try:
         with transaction.atomic(), audit.batched():
+            if mailbox:
+                list(MailboxCursor.objects.select_for_update(no_key=True).filter(mailbox=mailbox))
             yield
             if state.cursor is not None:
                 cursor, uidvalidity, last_uid = state.cursor
@@ -414,3 +443,56 @@ def import_batch() -> Iterator[None]:
 
 
 WATCHER_OPTIONS: dict[str, Any] = {"batch_size": 50, "batch_scope": import_batch}
+
+
+# ------------------------------------------------------------- retention
+
+
+def purge_raw(
+    before: dt.date, *, dry_run: bool = False, keep_elections: Collection[int] = ()
+) -> dict[str, int]:
+    """Remove the raw files (the .eml and its attachments) of messages past retention: those
+    on cases of elections whose attention window ended before ``before``, and unmatched ones
+    archived before it.
+
+    The row stays, with its date, kind, notice, SHA-256 and the sanitised text that reports
+    quote, so the archive still shows that an acknowledgment arrived and when; an empty
+    ``raw_path`` marks it as removed. Messages on cases of ``keep_elections`` (elections not
+    yet exported to the archive) stay whatever their age. An attachment file that another kept message shares
+    (files are named by content) stays until that message goes too. Called by
+    ``records.service`` inside its transaction; the files go before it commits.
+
+    :returns: ``{"messages": n, "files": removed files, "bytes": their size}``.
+    """
+    messages = MailMessage.objects.exclude(raw_path="").filter(
+        Q(case__election__attention_end__lt=before)
+        | Q(case__isnull=True, archived_at__lt=_start_of(before))
+    )
+    if keep_elections:
+        messages = messages.exclude(case__election_id__in=list(keep_elections))
+    found = list(messages.values_list("pk", "raw_path", "size"))
+    ids = [pk for pk, _path, _size in found]
+    parts = list(
+        MailAttachment.objects.filter(message_id__in=ids)
+        .exclude(path="")
+        .values_list("pk", "path", "size")
+    )
+    shared = set(
+        MailAttachment.objects.filter(path__in={path for _pk, path, _size in parts})
+        .exclude(message_id__in=ids)
+        .values_list("path", flat=True)
+    )
+    files = {path: size for _pk, path, size in found}
+    files |= {path: size for _pk, path, size in parts if path not in shared}
+    result = {"messages": len(found), "files": len(files), "bytes": sum(files.values())}
+    if dry_run or not found:
+        return result
+    MailAttachment.objects.filter(pk__in=[pk for pk, _path, _size in parts]).update(path="")
+    MailMessage.objects.filter(pk__in=ids).update(raw_path="")
+    for path in files:
+        (archive_root() / path).unlink(missing_ok=True)
+    return result
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

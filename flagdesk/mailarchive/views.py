@@ -53,7 +53,12 @@ def mail_raw(request: HttpRequest, pk: int) -> HttpResponse:
     """The message byte for byte as the mail server handed it over."""
     require(request.user, Action.VIEW_CASES)
     message = get_object_or_404(MailMessage, pk=pk)
-    return _download(service.read_raw(message), f"message-{message.pk}.eml", "message/rfc822")
+    try:
+        data = service.read_raw(message)
+    except service.ArchiveError as exc:
+        messages.error(request, str(exc))
+        return redirect("fd-mail-detail", pk=message.pk)
+    return _download(data, f"message-{message.pk}.eml", "message/rfc822")
 
 
 @login_required

@@ -104,7 +104,7 @@ def _decide(link: Suggestion, confirm: bool, actor: Any, event: str) -> Suggesti
     """Confirm or dismiss a suggestion (of a narrative, or of an earlier similar case)."""
     require(actor, Action.ASSESS)
     with transaction.atomic():
-        link = type(link)._default_manager.select_for_update().get(pk=link.pk)
+        link = type(link)._default_manager.select_for_update(no_key=True).get(pk=link.pk)
         before = {"status": link.status}
         link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DISMISSED
         link.decided_by = actor
@@ -178,7 +178,7 @@ def retire(narrative: Narrative, actor: Any) -> Narrative:
     """Take a narrative out of matching and linking; its links and history stay."""
     require(actor, Action.ASSESS)
     with transaction.atomic():
-        narrative = Narrative.objects.select_for_update().get(pk=narrative.pk)
+        narrative = Narrative.objects.select_for_update(no_key=True).get(pk=narrative.pk)
         if narrative.retired:
             return narrative
         narrative.retired = True
@@ -202,7 +202,7 @@ def merge(source: Narrative, target: Narrative, actor: Any) -> Narrative:
     if target.retired or target.merged_into_id is not None:
         raise NarrativeError(_("Merge into an active narrative."))
     with transaction.atomic():
-        source = Narrative.objects.select_for_update().get(pk=source.pk)
+        source = Narrative.objects.select_for_update(no_key=True).get(pk=source.pk)
         on_target = NarrativeLink.objects.filter(narrative=target).values_list("case_id")
         duplicates = NarrativeLink.objects.filter(narrative=source, case_id__in=on_target)
         skipped = duplicates.count()

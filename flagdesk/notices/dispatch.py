@@ -19,10 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from flagdesk.audit import service as audit
@@ -39,6 +47,9 @@ from flagdesk.notices.models import (
 logger = logging.getLogger("flagdesk.notices")
 
 RETRY_CAP = dt.timedelta(hours=1)
+
+#: The database is unreachable (restart, failover, network): wait and try again.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -115,7 +126,30 @@ def attempt_delivery(delivery_id: int) -> str:
         logger.exception("send of notice %s failed unexpectedly", notice.pk)
         result = "unknown" if attempt.stage == Stage.TRANSMITTING else "temporary"
         outcome = SendOutcome(result, reply=f"unexpected error: {exc!r}")
-    return record(attempt, outcome)
+    return _record_once_the_database_answers(attempt, outcome)
+
+
+def _record_once_the_database_answers(attempt: Attempt, outcome: SendOutcome) -> str:
+    """Only this process knows the server's answer: when the database is away (a restart),
+    keep trying to write it down for a while instead of leaving the outcome unknown."""
+    deadline = time.monotonic() + stuck_after().total_seconds()
+    delay = 0.5
+    while True:
+        try:
+            return record(attempt, outcome)
+        except DATABASE_ERRORS as exc:
+            if connection.in_atomic_block or time.monotonic() + delay > deadline:
+                raise
+            logger.warning(
+                "recording the outcome of notice %s: database unavailable (%s); "
+                "trying again in %.1f s",
+                attempt.delivery.notice_id,
+                str(exc).strip(),
+                delay,
+            )
+        time.sleep(delay)
+        close_old_connections()
+        delay = min(delay * 2, 5.0)
 
 
 def record(attempt: Attempt, outcome: SendOutcome, *, retry_now: bool = False) -> str:
@@ -123,8 +157,10 @@ def record(attempt: Attempt, outcome: SendOutcome, *, retry_now: bool = False) -
     attempt was interrupted before the message was complete, not refused)."""
     now = timezone.now()
     with transaction.atomic():
+        # Lock the delivery only: the mail archive locks the notice, then its delivery, when an
+        # answer or the archive copy comes in; taking both here as well could deadlock.
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(no_key=True, of=("self",))
             .select_related("notice")
             .get(pk=attempt.delivery_id)
         )
@@ -205,19 +241,25 @@ def _enqueue(delivery_id: int, when: dt.datetime | None = None) -> None:
     task.enqueue(delivery_id)
 
 
-def recover_interrupted(delivered_elsewhere: Any = None) -> list[tuple[int, str]]:
+def recover_interrupted(
+    delivered_elsewhere: Any = None, *, own: bool = False
+) -> list[tuple[int, str]]:
     """Settle the open attempts of dead workers. Returns (delivery id, new state) pairs.
 
     :param delivered_elsewhere: callable(notice) -> bool: True when the mail archive holds
         proof of delivery (our own archive copy, or a reply referring to our Message-ID).
+    :param own: settle this worker's open attempts too; only for a caller that knows none of
+        them is still running (its task loop broke off when the database went away).
     """
     settled: list[tuple[int, str]] = []
     open_attempts = Attempt.objects.filter(finished_at__isnull=True).select_related(
         "delivery__notice"
     )
     stuck = timezone.now() - stuck_after()
+    me = workers.current_worker_id()
     for attempt in open_attempts:
-        if workers.is_alive(attempt.worker_id) and attempt.started_at > stuck:
+        interrupted = own and attempt.worker_id == me
+        if not interrupted and workers.is_alive(attempt.worker_id) and attempt.started_at > stuck:
             continue
         settled.append((attempt.delivery_id, _settle(attempt, delivered_elsewhere)))
     return settled

@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from flagdesk.core.uploads import check_upload
 
 # What <input type="datetime-local"> sends and expects, in the user's local time.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -52,6 +55,13 @@ class PortalSubmissionForm(forms.Form):
         )
         kwargs["auto_id"] = f"id_portal{prefix_pk}_%s"
         super().__init__(*args, **kwargs)
+
+    def clean_confirmation(self) -> UploadedFile | None:
+        # Like a signal's attachments: judged by its bytes and size, never by its name.
+        upload: UploadedFile | None = self.cleaned_data.get("confirmation")
+        if upload:
+            check_upload(upload)
+        return upload
 
 
 class ResolveUnknownForm(forms.Form):

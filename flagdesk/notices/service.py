@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.assessments.models import Decision, DecisionStatus, Outcome
 from flagdesk.audit import service as audit
+from flagdesk.core.uploads import check_upload
 from flagdesk.intake.models import Case
 from flagdesk.notices import compose, dispatch
 from flagdesk.notices.models import (
@@ -149,7 +152,7 @@ def update_draft(notice: Notice, subject: str, body: str, actor: Any) -> Notice:
     if not subject or not body.strip():
         raise NoticeError(_("A notice needs a subject and a text."))
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        notice = Notice.objects.select_for_update(no_key=True).get(pk=notice.pk)
         if notice.status != NoticeStatus.DRAFT:
             raise NoticeError(_("This notice was sent and can no longer be changed."))
         before = _snapshot(notice)
@@ -170,7 +173,11 @@ def send(notice: Notice, actor: Any) -> Delivery:
     """
     require(actor, Action.SEND_NOTICE)
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().select_related("platform").get(pk=notice.pk)
+        notice = (
+            Notice.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("platform")
+            .get(pk=notice.pk)
+        )
         if notice.status != NoticeStatus.DRAFT:
             raise NoticeError(_("This notice was already sent."))
         if not notice.recipient:
@@ -226,9 +233,15 @@ def record_portal_submission(
     require(actor, Action.SEND_NOTICE)
     if submitted_at > timezone.now() + dt.timedelta(minutes=5):
         raise NoticeError(_("The submission time lies in the future."))
+    if confirmation is not None:
+        # Checked by its bytes and size like a signal's attachments; the form did too.
+        try:
+            check_upload(confirmation)
+        except ValidationError as exc:
+            raise NoticeError(" ".join(exc.messages)) from exc
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
-        delivery = Delivery.objects.select_for_update().get(notice=notice)
+        notice = Notice.objects.select_for_update(no_key=True).get(pk=notice.pk)
+        delivery = Delivery.objects.select_for_update(no_key=True).get(notice=notice)
         if notice.channel_kind != "portal" or delivery.state != DeliveryState.QUEUED:
             raise NoticeError(_("Only a sent portal notice awaiting submission can be recorded."))
         notice.portal_reference = reference.strip()[:200]
@@ -259,7 +272,7 @@ def record_acknowledgment(notice: Notice, at: dt.datetime, source: str) -> bool:
     if notice.acknowledged_at is not None and not _awaits_evidence(notice):
         return False  # the usual case for later mail: nothing to change, nothing to lock
     with transaction.atomic(savepoint=False):
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        notice = Notice.objects.select_for_update(no_key=True).get(pk=notice.pk)
         _record_delivery_evidence(notice, source)
         if notice.acknowledged_at is not None:
             return False
@@ -280,11 +293,13 @@ def record_delivery_evidence(notice: Notice, source: str) -> None:
     if not _awaits_evidence(notice):
         return
     with transaction.atomic(savepoint=False):
-        _record_delivery_evidence(Notice.objects.select_for_update().get(pk=notice.pk), source)
+        _record_delivery_evidence(
+            Notice.objects.select_for_update(no_key=True).get(pk=notice.pk), source
+        )
 
 
 def _record_delivery_evidence(notice: Notice, source: str) -> None:
-    delivery = Delivery.objects.select_for_update().filter(notice=notice).first()
+    delivery = Delivery.objects.select_for_update(no_key=True).filter(notice=notice).first()
     if delivery is None or delivery.state not in (DeliveryState.UNKNOWN, DeliveryState.SENDING):
         return
     before = {"state": delivery.state}
@@ -300,7 +315,7 @@ def _record_delivery_evidence(notice: Notice, source: str) -> None:
 def record_bounce(notice: Notice, *, permanent: bool, detail: str) -> None:
     """A delivery status notification came back for this notice."""
     with transaction.atomic(savepoint=False):
-        delivery = Delivery.objects.select_for_update().filter(notice=notice).first()
+        delivery = Delivery.objects.select_for_update(no_key=True).filter(notice=notice).first()
         if delivery is None:
             return
         if not permanent:
@@ -326,7 +341,7 @@ def resolve_unknown(notice: Notice, actor: Any, *, delivered: bool, note: str) -
     if not note.strip():
         raise NoticeError(_("Say what you based this on."))
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(notice=notice)
+        delivery = Delivery.objects.select_for_update(no_key=True).get(notice=notice)
         if delivery.state != DeliveryState.UNKNOWN:
             raise NoticeError(_("Only an unknown outcome can be settled."))
         before = {"state": delivery.state}
@@ -354,7 +369,7 @@ def send_again(notice: Notice, actor: Any) -> Delivery:
     """After a failure or bounce was fixed (e.g. the server is back): the same bytes again."""
     require(actor, Action.SEND_NOTICE)
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(notice=notice)
+        delivery = Delivery.objects.select_for_update(no_key=True).get(notice=notice)
         if delivery.state not in (DeliveryState.FAILED, DeliveryState.BOUNCED):
             raise NoticeError(_("Only a failed or bounced notice can be sent again."))
         before = {"state": delivery.state}
@@ -527,3 +542,33 @@ def _snapshot(notice: Notice) -> dict[str, Any]:
         "message_id": notice.message_id,
         "in_reply_to": notice.in_reply_to,
     }
+
+
+# ------------------------------------------------------------- retention
+
+
+def delete_portal_confirmations(
+    before: dt.date, *, dry_run: bool = False, keep_elections: Collection[int] = ()
+) -> dict[str, int]:
+    """Delete the uploaded portal confirmations of notices on cases of elections whose
+    attention window ended before ``before``, except ``keep_elections`` (not yet exported to
+    the archive). The notice keeps the platform's reference and
+    the time of submission. Called by ``records.service`` inside its transaction; the files
+    go before it commits (a failed commit leaves the rows due for the next run).
+
+    :returns: ``{"files": n, "bytes": total size}``.
+    """
+    notices = (
+        Notice.objects.filter(case__election__attention_end__lt=before)
+        .exclude(portal_confirmation="")
+        .exclude(case__election_id__in=list(keep_elections))
+    )
+    found = list(notices.values_list("pk", "portal_confirmation"))
+    storage = Notice._meta.get_field("portal_confirmation").storage
+    size = sum(storage.size(name) for _pk, name in found if storage.exists(name))
+    if dry_run or not found:
+        return {"files": len(found), "bytes": size}
+    Notice.objects.filter(pk__in=[pk for pk, _name in found]).update(portal_confirmation="")
+    for _pk, name in found:
+        storage.delete(name)
+    return {"files": len(found), "bytes": size}

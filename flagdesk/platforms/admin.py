@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 from django.contrib import admin
 
+from flagdesk.core.admin_audit import AuditedModelAdmin
 from flagdesk.platforms.models import Platform, PlatformAlias
 
 
@@ -10,6 +11,6 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+class PlatformAdmin(AuditedModelAdmin):
     list_display = ("name", "slug", "programme", "channel_kind", "channel_active")
     inlines = [AliasInline]

@@ -116,7 +116,7 @@ def update_platform(
     for alias in wanted:
         validate_slug(alias)
     with transaction.atomic():
-        platform = Platform.objects.select_for_update().get(pk=platform.pk)
+        platform = Platform.objects.select_for_update(no_key=True).get(pk=platform.pk)
         # Checked again here, not only in the form: another admin may have taken an alias since.
         conflicts = alias_conflicts(wanted, platform)
         if conflicts:

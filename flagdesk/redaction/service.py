@@ -131,7 +131,7 @@ def decide(redaction: Redaction, accept: bool, actor: Any, ground: str | None = 
     if ground is not None:
         _check_ground(ground)
     with transaction.atomic():
-        redaction = Redaction.objects.select_for_update().get(pk=redaction.pk)
+        redaction = Redaction.objects.select_for_update(no_key=True).get(pk=redaction.pk)
         before = _snapshot(redaction)
         redaction.status = Status.ACCEPTED if accept else Status.REJECTED
         if ground:

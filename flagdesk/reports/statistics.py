@@ -8,17 +8,16 @@ archive the acknowledgment, track nothing else).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from statistics import median
-from typing import Any
 
 from django.utils import timezone
 
+from flagdesk.core import csvsafe
+from flagdesk.core.csvsafe import safe_cell as safe_cell  # kept where callers knew it
 from flagdesk.intake.models import Category
 from flagdesk.notices.models import DELIVERED_STATES, Notice
 
@@ -77,29 +76,8 @@ def yearly(year: int) -> list[Row]:
     return rows
 
 
-def safe_cell(value: Any) -> str:
-    """A CSV cell no spreadsheet will run as a formula (=, +, -, @, tab, CR lead)."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def to_csv(rows: list[Row]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([safe_cell(getattr(row, column)) for column in COLUMNS])
-    return buffer.getvalue()
+    return csvsafe.to_csv(COLUMNS, ([getattr(row, column) for column in COLUMNS] for row in rows))
 
 
 def to_json(rows: list[Row], year: int) -> str:

@@ -30,6 +30,8 @@ def worker_env(data_dir: Path, **settings: str) -> dict[str, str]:
         FLAGDESK_DATA_DIR=str(data_dir),
         FLAGDESK_LOG_LEVEL="INFO",
         FLAGDESK_WORKER_INTERVAL="0.05",
+        # No nightly retention run in the middle of a test, unless the test asks for one.
+        FLAGDESK_RETENTION_HOUR="-1",
     )
     env.update(settings)
     return env

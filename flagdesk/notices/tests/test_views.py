@@ -398,7 +398,7 @@ def test_the_dashboard_and_health_say_when_no_worker_runs(draft: Notice, alice: 
     html = in_english(verified_client(alice)).get("/").content.decode()
     assert 'id="worker-down"' in html and "No background worker is running" in html
     assert Client().get("/health").json() == {
-        "status": "ok", "database": "ok", "workers": 0, "notices_waiting": 0
+        "status": "ok", "database": "ok", "workers": 0, "notices_waiting": 0, "mailboxes": []
     }  # fmt: skip
     service.send(draft, alice)
     html = in_english(verified_client(alice)).get("/").content.decode()
@@ -406,7 +406,7 @@ def test_the_dashboard_and_health_say_when_no_worker_runs(draft: Notice, alice: 
     assert Client().get("/health").json()["status"] == "degraded"
     workers.register()
     assert Client().get("/health").json() == {
-        "status": "ok", "database": "ok", "workers": 1, "notices_waiting": 1
+        "status": "ok", "database": "ok", "workers": 1, "notices_waiting": 1, "mailboxes": []
     }  # fmt: skip
     assert 'id="worker-down"' not in verified_client(alice).get("/").content.decode()
 

@@ -5,11 +5,17 @@ A redaction is a run with black shading and the ground's label in white, cut to 
 what it replaces — the original text is never written. Footnote references are superscript
 numbers with the notes listed after the text (python-docx has no footnote API). A draft
 carries "CONCEPT" in the header of every page.
+
+Text from outside (a partner's explanation, a platform's reply) is only ever written as the
+text of a run (``w:t``), never as a field, so ``=cmd|…`` or ``{ DDEAUTO … }`` stays words on
+the page; characters XML cannot hold (form feed, NUL …) become spaces rather than stopping
+the file from being made.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from docx import Document as new_document
@@ -34,6 +40,12 @@ from flagdesk.reports.render.html import WATERMARK
 
 FONT = "DejaVu Sans"
 BLUE = RGBColor(0x15, 0x42, 0x73)
+# What XML 1.0 cannot hold: C0 controls other than tab, newline and return; lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
 
 
 def render_docx(report: Report, *, final: bool = False) -> bytes:
@@ -74,15 +86,15 @@ def _watermark(doc: Any) -> None:
 
 
 def _title(doc: Any, report: Report) -> None:
-    doc.add_paragraph(report.organisation).runs[0].font.color.rgb = BLUE
-    doc.add_heading(report.title, level=0)
-    subtitle = doc.add_paragraph().add_run(report.subtitle)
+    doc.add_paragraph(xml_text(report.organisation)).runs[0].font.color.rgb = BLUE
+    doc.add_heading(xml_text(report.title), level=0)
+    subtitle = doc.add_paragraph().add_run(xml_text(report.subtitle))
     subtitle.font.size = Pt(13)
-    doc.add_paragraph(f"Datum: {report.date_text}")
+    doc.add_paragraph(xml_text(f"Datum: {report.date_text}"))
 
 
 def _section(doc: Any, section: Section, level: int) -> None:
-    doc.add_heading(section.title, level=level)
+    doc.add_heading(xml_text(section.title), level=level)
     for block in section.blocks:
         if isinstance(block, BulletList):
             for item in block.items:
@@ -106,7 +118,7 @@ def add_line(paragraph: Any, line: Line) -> None:
 
 
 def _text_run(paragraph: Any, text: str, italic: bool = False) -> None:
-    for index, piece in enumerate(text.split("\n")):
+    for index, piece in enumerate(xml_text(text).split("\n")):
         if index:
             paragraph.add_run().add_break()
         run = paragraph.add_run(piece)
@@ -127,21 +139,21 @@ def redaction_run(paragraph: Any, redacted: Redacted) -> None:
 def _figures(doc: Any, figures: tuple[Figure, ...]) -> None:
     doc.add_heading("Cijfers", level=1)
     for figure in figures:
-        doc.add_heading(f"Figuur {figure.number}. {figure.title}", level=3)
+        doc.add_heading(xml_text(f"Figuur {figure.number}. {figure.title}"), level=3)
         table(doc, figure.headers, figure.rows)
         if figure.note:
-            doc.add_paragraph(figure.note).runs[0].font.size = Pt(8)
+            doc.add_paragraph(xml_text(figure.note)).runs[0].font.size = Pt(8)
 
 
 def table(doc: Any, headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
     grid = doc.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, headers, strict=True):
-        cell.text = text
+        cell.text = xml_text(text)
         cell.paragraphs[0].runs[0].bold = True
     for row in rows:
         for cell, text in zip(grid.add_row().cells, row, strict=True):
-            cell.text = text
+            cell.text = xml_text(text)
 
 
 def _footnotes(doc: Any, report: Report) -> None:
@@ -156,13 +168,13 @@ def _footnotes(doc: Any, report: Report) -> None:
 
 def _appendix(doc: Any, appendix: Appendix) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    doc.add_heading(f"Bijlage {appendix.number}. {appendix.title}", level=1)
+    doc.add_heading(xml_text(f"Bijlage {appendix.number}. {appendix.title}"), level=1)
     for document in appendix.documents:
-        doc.add_heading(f"Document {document.number}. {document.title}", level=2)
+        doc.add_heading(xml_text(f"Document {document.number}. {document.title}"), level=2)
         for label, line in document.headers:
             paragraph = doc.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(0)
-            paragraph.add_run(f"{label}: ").bold = True
+            paragraph.add_run(xml_text(f"{label}: ")).bold = True
             add_line(paragraph, line)
         doc.add_paragraph()
         for body in document.body:

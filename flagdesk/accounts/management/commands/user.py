@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from flagdesk.accounts import service
+from flagdesk.accounts import lockout, service
 from flagdesk.accounts.constants import STAFF_ROLES
 from flagdesk.accounts.models import User
 
@@ -18,7 +18,7 @@ ROLE_CHOICES = [str(role) for role in STAFF_ROLES]
 class Command(BaseCommand):
     help = (
         "Manage staff accounts: `add` creates one and prints a one-time password, "
-        "`roles` sets a user's roles, `list` shows all staff."
+        "`roles` sets a user's roles, `list` shows all staff, `unlock` lifts a login lockout."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +31,10 @@ class Command(BaseCommand):
         roles.add_argument("username", help="Login name of the staff member.")
         self._role_argument(roles)
         sub.add_parser("list", help="List staff members with their roles.")
+        unlock = sub.add_parser(
+            "unlock", help="Lift a login lockout (too many wrong passwords or codes), audited."
+        )
+        unlock.add_argument("username", help="Login name of the locked-out user.")
 
     @staticmethod
     def _role_argument(parser: CommandParser) -> None:
@@ -48,6 +52,13 @@ class Command(BaseCommand):
             self._add(options["username"], options["roles"], options["email"])
         elif options["action"] == "roles":
             self._roles(options["username"], options["roles"])
+        elif options["action"] == "unlock":
+            forgotten = lockout.unlock(options["username"], actor=CLI_ACTOR)
+            self.stdout.write(
+                f"Lockout of {options['username']} lifted ({forgotten} failed attempts forgotten)."
+                if forgotten
+                else f"{options['username']} was not locked out."
+            )
         else:
             self._list()
 

@@ -1,0 +1,678 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Election-day surge: partners, staff and workers at once, stepped up until it breaks.
+
+Usage (from the repository root; needs the ``bench`` extra, which ``make bench`` installs)::
+
+    .venv/bin/python benchmarks/load.py [--db sqlite|postgres|both] [--steps 4,16,32,64]
+                                        [--step-seconds 45] [--web-workers 4]
+
+Per database the script
+
+1. creates a fresh database (SQLite in a temporary FLAGDESK_DATA_DIR; PostgreSQL as
+   ``flagdesk_bench_load``, dropped and created with psql), migrates it and fills it with
+   ``--signals`` signals on their cases (benchmarks/intake.py's bulk fill), partner
+   organisations with API tokens, staff accounts with TOTP devices, and cases prepared up
+   to a proposed deploy decision (benchmarks/mail.py's helpers);
+2. starts, in a background process, aiosmtpd (the platform), Dovecot (the team mailbox) and
+   ``flagdesk worker`` processes (one watching the mailbox, the others ``--no-mail``); every
+   ``--notice-interval`` seconds it approves one decision and sends its notice (the worker
+   delivers it to aiosmtpd) and APPENDs the platform's acknowledgment of an earlier notice
+   to Dovecot (the worker archives and links it);
+3. starts gunicorn with deploy/gunicorn.conf.py and ``--web-workers`` sync workers on a free
+   loopback port;
+4. runs locust as a library (its own process, since locust patches the standard library with
+   gevent): half the simulated users are partners who POST /api/v1/signalen with their
+   token (a quarter of the URLs repeat an earlier one and join its case), half are staff who
+   log in with password and TOTP once, then open the dashboard, the case list and case
+   pages. The user count is stepped up (``--steps``); each step is measured for
+   ``--step-seconds`` after all its users have started.
+
+Per step it reports throughput, p50/p99 and the error rate, and where it breaks: the first
+step with more than 1 % errors or a p99 above 1 s. Every loop is bounded in count and in
+time; everything listens on 127.0.0.1 only. Results: docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432"
+PG_BENCH_DB = "flagdesk_bench_load"
+LIST_ELECTION = "TK2025"
+STAFF_PREFIX = "load-staff-"
+STAFF_PASSWORD = "load-password-not-secret-1"
+PARTNERS = 8
+TEAM = "flagdesk@bench.example"
+BREAK_ERROR_RATE = 0.01
+BREAK_P99_MS = 1000.0
+
+
+# --------------------------------------------------------------------------------------
+# Setup phase: a child process with the benchmark database configured.
+
+
+def phase_setup(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_tasks_db.models import DBTaskResult
+
+    from benchmarks import intake as intake_bench
+    from benchmarks import mail as mail_bench
+    from flagdesk.accounts import service as accounts
+    from flagdesk.intake.models import Case
+
+    call_command("migrate", verbosity=0)
+    tokens, partner_ids = [], []
+    for n in range(PARTNERS):
+        partner = accounts.create_partner(f"Load Partner {n}", "media")
+        partner_ids.append(partner.pk)
+        tokens.append(accounts.issue_token(name=f"load-{n}", organisation=partner)[1])
+    staff = []
+    for n in range(args.staff_accounts):
+        user, _ = accounts.create_staff_user(
+            f"{STAFF_PREFIX}{n}", ["assessor"], password=STAFF_PASSWORD, must_change_password=False
+        )
+        device = TOTPDevice.objects.create(user=user, name="load", confirmed=True)
+        staff.append({"username": user.username, "totp_key": device.key})
+    started = time.perf_counter()
+    populated = intake_bench._populate(args.signals, partner_ids[0])
+    people = mail_bench.create_people()
+    decisions = mail_bench.prepare_decisions(args.notices, people)
+    # Preparing the decisions queued narrative matching for their cases: not part of the surge.
+    DBTaskResult.objects.all().delete()
+    references = list(
+        Case.objects.filter(election__code=LIST_ELECTION)
+        .order_by("?")
+        .values_list("reference", flat=True)[:500]
+    )
+    fixture = {
+        "tokens": tokens,
+        "staff": staff,
+        "references": references,
+        "decisions": [d.pk for d in decisions],
+        "populated": populated,
+        "setup_seconds": round(time.perf_counter() - started, 1),
+    }
+    args.fixture.write_text(json.dumps(fixture), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# Background phase: the platform, the mailbox, the workers and the approving desk.
+
+
+def phase_background(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    import threading
+
+    from django.utils import timezone
+
+    from benchmarks import mail as mail_bench
+    from flagdesk.accounts.models import User
+    from flagdesk.assessments.models import Decision
+    from flagdesk.testing.dovecot import DovecotServer
+    from flagdesk.testing.smtp import SmtpServer
+
+    fixture = json.loads(args.fixture.read_text(encoding="utf-8"))
+    people = {
+        "assessor": User.objects.get(username="bench-assessor"),
+        "approver": User.objects.get(username="bench-approver"),
+    }
+    decisions = list(Decision.objects.filter(pk__in=fixture["decisions"]).order_by("pk"))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    data_dir = args.out.parent
+    sent: list[tuple[Any, Any]] = []
+    appended: list[tuple[str, Any]] = []
+    failed: list[str] = []
+    with SmtpServer() as smtp, DovecotServer() as dovecot, contextlib.ExitStack() as stack:
+        settings = {
+            "FLAGDESK_SMTP_URL": smtp.url,
+            "FLAGDESK_IMAP_URL": dovecot.url(),
+            "FLAGDESK_FROM_EMAIL": TEAM,
+        }
+        for i in range(args.flagdesk_workers):
+            extra = ["--no-mail"] if i else []
+            stack.enter_context(
+                mail_bench.flagdesk_worker(data_dir / f"worker-{i}.log", *extra, **settings)
+            )
+        (data_dir / "background.ready").write_text("ready", encoding="utf-8")
+        deadline = time.monotonic() + args.max_seconds
+        with dovecot.mailbox() as client:
+            for index, decision in enumerate(decisions):
+                if stop.is_set() or time.monotonic() > deadline:
+                    break
+                tick = time.monotonic()
+                try:
+                    sent.append((mail_bench.approve_and_send(decision, people), timezone.now()))
+                except Exception as exc:  # counted and reported; the surge goes on
+                    failed.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+                if len(sent) > 3 and len(appended) < len(sent) - 3:
+                    notice = sent[len(appended)][0]
+                    message_id = f"<ack-{index}.{notice.pk}@x.example>"
+                    appended.append((message_id, timezone.now()))
+                    client.append(mail_bench.acknowledgment(notice, index), "INBOX")
+                stop.wait(max(0.0, args.notice_interval - (time.monotonic() - tick)))
+        result = _background_result(sent, appended)
+        result["desk_failures"] = failed
+    args.out.write_text(json.dumps(result), encoding="utf-8")
+
+
+def _background_result(sent: list[tuple[Any, Any]], appended: list[tuple[str, Any]]) -> dict:
+    from django_tasks_db.models import DBTaskResult
+
+    from flagdesk.mailarchive.models import MailMessage
+    from flagdesk.notices.models import Delivery
+
+    backlog = DBTaskResult.objects.filter(status="READY").count()
+    # The approval is stamped just after approve_and_send returns, so the latency below is
+    # "send clicked → accepted by the platform's server", which is the workers' part.
+    deadline = time.monotonic() + 60
+    notices = [notice for notice, _ in sent]
+    while time.monotonic() < deadline:
+        done = Delivery.objects.filter(notice__in=notices, accepted_at__isnull=False).count()
+        archived = MailMessage.objects.filter(message_id__in=[m for m, _ in appended]).count()
+        if done == len(notices) and archived == len(appended):
+            break
+        time.sleep(0.5)
+    accepted = {
+        d.notice_id: d.accepted_at
+        for d in Delivery.objects.filter(notice__in=notices, accepted_at__isnull=False)
+    }
+    send_latency = [(accepted[n.pk] - t0).total_seconds() for n, t0 in sent if n.pk in accepted]
+    archived_at = dict(
+        MailMessage.objects.filter(message_id__in=[m for m, _ in appended]).values_list(
+            "message_id", "archived_at"
+        )
+    )
+    mail_latency = [(archived_at[m] - t0).total_seconds() for m, t0 in appended if m in archived_at]
+    return {
+        "notices_sent": len(sent),
+        "notices_accepted": len(accepted),
+        "send_latency": send_latency,
+        "mails_appended": len(appended),
+        "mails_archived": len(archived_at),
+        "mail_latency": mail_latency,
+        "task_backlog_at_stop": backlog,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Locust phase: its own process, because locust monkey-patches the standard library.
+
+
+def phase_locust(args: argparse.Namespace) -> None:
+    import itertools
+    import random
+    import re
+    import urllib.parse
+
+    import gevent
+    from locust import between, task
+    from locust.contrib.fasthttp import FastHttpUser
+    from locust.env import Environment
+    from locust.stats import StatsEntry
+
+    from benchmarks.intake import intake_body, totp, x_url
+
+    fixture = json.loads(args.fixture.read_text(encoding="utf-8"))
+    tokens, staff, references = fixture["tokens"], fixture["staff"], fixture["references"]
+    partner_numbers, staff_numbers, urls = itertools.count(), itertools.count(), itertools.count()
+    logged_in = [0]
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    class Partner(FastHttpUser):
+        wait_time = between(0.5, 1.5)
+
+        def on_start(self) -> None:
+            token = tokens[next(partner_numbers) % len(tokens)]
+            self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+        @task
+        def submit_signal(self) -> None:
+            n = next(urls)
+            # A quarter repeat a URL submitted earlier (the signal joins that case).
+            if n > 8 and n % 4 == 0:
+                earlier = random.randrange(n)
+                url = x_url(8, earlier + 1 if earlier % 4 == 0 else earlier)
+            else:
+                url = x_url(8, n)
+            with self.client.post(
+                "/api/v1/signalen",
+                data=intake_body(url),
+                headers=self.headers,
+                name="partner: POST /api/v1/signalen",
+                catch_response=True,
+            ) as response:
+                if response.status_code != 201:
+                    response.failure(f"status {response.status_code}")
+
+    class Staff(FastHttpUser):
+        wait_time = between(1.0, 3.0)
+
+        def on_start(self) -> None:
+            account = staff[next(staff_numbers) % len(staff)]
+            self._form("/login", {"username": account["username"], "password": STAFF_PASSWORD})
+            self._form("/account/2fa", {"token": totp(account["totp_key"])})
+            logged_in[0] += 1
+
+        def _form(self, path: str, fields: dict[str, str]) -> None:
+            page = self.client.get(path, name=f"login: GET {path}")
+            match = csrf.search(page.text or "")
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": match.group(1) if match else "", **fields}
+            )
+            with self.client.post(
+                path,
+                data=body,
+                headers=form,
+                name=f"login: POST {path}",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code != 302:
+                    response.failure(f"login step {path}: status {response.status_code}")
+
+        def _page(self, path: str, name: str) -> None:
+            with self.client.get(
+                path, name=name, allow_redirects=False, catch_response=True
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"status {response.status_code}")
+
+        @task(2)
+        def dashboard(self) -> None:
+            self._page("/", "staff: GET / (dashboard)")
+
+        @task(3)
+        def case_list(self) -> None:
+            self._page(f"/cases?election={LIST_ELECTION}", "staff: GET /cases")
+
+        @task(3)
+        def case_page(self) -> None:
+            self._page(f"/cases/{random.choice(references)}", "staff: GET /cases/<ref>")
+
+    env = Environment(user_classes=[Partner, Staff], host=f"http://127.0.0.1:{args.port}")
+    runner = env.create_local_runner()
+    steps: list[dict[str, Any]] = []
+    for users in args.steps:
+        runner.start(users, spawn_rate=max(2.0, users / 5))
+        deadline = time.monotonic() + 120
+        while runner.user_count < users and time.monotonic() < deadline:
+            gevent.sleep(0.5)
+        # Staff log in once (PBKDF2: CPU-heavy); measure after the last login, not during.
+        staff_users = runner.user_classes_count.get("Staff", 0)
+        while logged_in[0] < staff_users and time.monotonic() < deadline:
+            gevent.sleep(0.5)
+        gevent.sleep(2)
+        env.stats.reset_all()
+        started = time.monotonic()
+        gevent.sleep(args.step_seconds)
+        seconds = time.monotonic() - started
+        entries = dict(env.stats.entries)
+        total = StatsEntry(env.stats, "total", "")
+        per_name: dict[str, Any] = {}
+        for (name, _method), entry in entries.items():
+            if name.startswith("login:"):
+                continue
+            total.extend(entry)
+            per_name[name] = _summary(entry, seconds)
+        logins = [e for (name, _m), e in entries.items() if name.startswith("login: POST")]
+        step = {
+            "users": users,
+            "running": runner.user_count,
+            "seconds": round(seconds, 1),
+            **_summary(total, seconds),
+            "per_name": per_name,
+            "logins": sum(e.num_requests for e in logins),
+            "errors_by_kind": {
+                f"{e.method} {e.name}: {e.error}"[:200]: e.occurrences
+                for e in env.stats.errors.values()
+            },
+            "load": os.getloadavg()[0],
+        }
+        steps.append(step)
+        print(f"[load] {users} users: {json.dumps({k: step[k] for k in _SHOWN})}", flush=True)
+        if step["error_rate"] > 0.5:
+            break  # broken beyond doubt; a bigger step only takes longer
+    runner.quit()
+    args.out.write_text(json.dumps(steps), encoding="utf-8")
+
+
+_SHOWN = ("requests", "rps", "p50_ms", "p99_ms", "error_rate")
+
+
+def _summary(entry: Any, seconds: float) -> dict[str, Any]:
+    requests = entry.num_requests
+    return {
+        "requests": requests,
+        "failures": entry.num_failures,
+        "rps": round(requests / seconds, 1) if seconds else 0.0,
+        "p50_ms": entry.get_response_time_percentile(0.5) if requests else math.nan,
+        "p99_ms": entry.get_response_time_percentile(0.99) if requests else math.nan,
+        "error_rate": entry.num_failures / requests if requests else 0.0,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Parent: one database at a time, end to end.
+
+
+def database_env(db: str, data_dir: Path) -> dict[str, str]:
+    from benchmarks import intake as intake_bench
+
+    env = intake_bench.database_env(db, data_dir)
+    env.pop("WEB_CONCURRENCY", None)
+    env.update(FLAGDESK_FROM_EMAIL=TEAM, FLAGDESK_LOG_FORMAT="json", FLAGDESK_LOG_LEVEL="INFO")
+    if db == "postgres":
+        env["DATABASE_URL"] = f"{PG_ADMIN_URL}/{PG_BENCH_DB}"
+    return env
+
+
+def child(phase: str, **extra: Any) -> list[str]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--phase", phase]
+    for key, value in extra.items():
+        command += [f"--{key.replace('_', '-')}", str(value)]
+    return command
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[None]:
+    from benchmarks.intake import wait_until_up
+
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--config",
+        str(REPO / "deploy" / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, env=env, cwd=REPO, stdout=out, stderr=out)
+    try:
+        wait_until_up(port, server)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
+    import shutil
+
+    from benchmarks.intake import free_port, psql
+
+    data_dir = Path(tempfile.mkdtemp(prefix=f"flagdesk-bench-load-{db}-"))
+    try:
+        env = database_env(db, data_dir)
+        if db == "postgres":
+            psql(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            psql(f"CREATE DATABASE {PG_BENCH_DB}")
+        fixture = data_dir / "fixture.json"
+        print(
+            f"[{db}] migrating, populating {args.signals} signals, preparing cases ...", flush=True
+        )
+        staff_accounts = max(args.steps) // 2 + 4
+        setup = child(
+            "setup",
+            fixture=fixture,
+            signals=args.signals,
+            notices=args.notices,
+            staff_accounts=staff_accounts,
+        )
+        # The setup's thousands of audit lines would bury the progress: warnings only.
+        quiet = {**env, "FLAGDESK_LOG_LEVEL": "WARNING"}
+        subprocess.run(setup, env=quiet, cwd=REPO, check=True, timeout=1800)
+        flagdesk_workers = args.flagdesk_workers or (1 if db == "sqlite" else 2)
+        background_out = data_dir / "background.json"
+        background = subprocess.Popen(
+            child(
+                "background",
+                fixture=fixture,
+                out=background_out,
+                flagdesk_workers=flagdesk_workers,
+                notice_interval=args.notice_interval,
+                max_seconds=len(args.steps) * (args.step_seconds + 150) + 300,
+            ),
+            env=env,
+            cwd=REPO,
+            stdout=(data_dir / "background.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while not (data_dir / "background.ready").exists():
+                if background.poll() is not None or time.monotonic() > deadline:
+                    tail = (data_dir / "background.log").read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"[{db}] background did not start:\n{tail}")
+                time.sleep(0.5)
+            port = free_port()
+            steps_out = data_dir / "steps.json"
+            with gunicorn(env, port, args.web_workers, data_dir / "gunicorn.log"):
+                print(
+                    f"[{db}] gunicorn ({args.web_workers} workers) on 127.0.0.1:{port}, "
+                    f"{flagdesk_workers} flagdesk worker(s); stepping {args.steps} ...",
+                    flush=True,
+                )
+                subprocess.run(
+                    child(
+                        "locust",
+                        fixture=fixture,
+                        out=steps_out,
+                        port=port,
+                        steps=",".join(map(str, args.steps)),
+                        step_seconds=args.step_seconds,
+                    ),
+                    env=env,
+                    cwd=REPO,
+                    check=True,
+                    timeout=len(args.steps) * (args.step_seconds + 150) + 60,
+                )
+        finally:
+            background.send_signal(signal.SIGTERM)
+            try:
+                background.wait(timeout=180)
+            except subprocess.TimeoutExpired:
+                background.kill()
+                background.wait()
+        log = (data_dir / "gunicorn.log").read_text(errors="replace")
+        workers_log = "".join(
+            p.read_text(errors="replace") for p in sorted(data_dir.glob("worker-*.log"))
+        )
+        if background_out.exists():
+            background_result = json.loads(background_out.read_text(encoding="utf-8"))
+        else:
+            tail = (data_dir / "background.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"[{db}] the background process wrote no result:\n{tail}")
+        return {
+            "db": db,
+            "steps": json.loads(steps_out.read_text(encoding="utf-8")),
+            "background": background_result,
+            "flagdesk_workers": flagdesk_workers,
+            "web_workers": args.web_workers,
+            "server_errors_logged": log.count('"level": "error"'),
+            "locked_errors": _lines_with(log, "database is locked"),
+            "deadlocks_web": _lines_with(log, "deadlock detected"),
+            "deadlocks_workers": _lines_with(workers_log, "deadlock detected"),
+            "locked_workers": _lines_with(workers_log, "database is locked"),
+        }
+    finally:
+        if args.keep:
+            print(f"[{db}] kept {data_dir}", flush=True)
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _lines_with(log: str, text: str) -> int:
+    return sum(1 for line in log.splitlines() if text in line)
+
+
+# --------------------------------------------------------------------------------------
+# Report.
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def fmt(value: float, digits: int = 0) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+def broken(step: dict[str, Any]) -> bool:
+    return bool(step["error_rate"] > BREAK_ERROR_RATE or step["p99_ms"] > BREAK_P99_MS)
+
+
+def report(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| Database | Users | req/s | p50 ms | p99 ms | Errors | intake p99 | case list p99 "
+        "| case page p99 | dashboard p99 | Load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    names = (
+        "partner: POST /api/v1/signalen",
+        "staff: GET /cases",
+        "staff: GET /cases/<ref>",
+        "staff: GET / (dashboard)",
+    )
+    for result in results:
+        for step in result["steps"]:
+            per = [step["per_name"].get(n, {}).get("p99_ms", math.nan) for n in names]
+            mark = " **✗**" if broken(step) else ""
+            lines.append(
+                f"| {result['db']} | {step['users']}{mark} | {fmt(step['rps'], 1)} "
+                f"| {fmt(step['p50_ms'])} | {fmt(step['p99_ms'])} "
+                f"| {step['error_rate']:.1%} | " + " | ".join(fmt(p) for p in per) + f" "
+                f"| {step['load']:.1f} |"
+            )
+    lines.append("")
+    for result in results:
+        first = next((s for s in result["steps"] if broken(s)), None)
+        where = (
+            f"breaks at {first['users']} users ({first['error_rate']:.1%} errors, "
+            f"p99 {fmt(first['p99_ms'])} ms)"
+            if first
+            else f"holds up to {result['steps'][-1]['users']} users"
+        )
+        bg = result["background"]
+        send, mail = bg["send_latency"], bg["mail_latency"]
+        errors: dict[str, int] = {}
+        for step in result["steps"]:
+            for kind, count in step["errors_by_kind"].items():
+                errors[kind] = errors.get(kind, 0) + count
+        lines.append(
+            f"- {result['db']}: {where}. Workers ({result['flagdesk_workers']}): "
+            f"{bg['notices_accepted']}/{bg['notices_sent']} notices accepted by the platform, "
+            f"send → accepted p50 {fmt(percentile(send, 50), 2)} s, "
+            f"p99 {fmt(percentile(send, 99), 2)} s; "
+            f"{bg['mails_archived']}/{bg['mails_appended']} acknowledgments archived, "
+            f"APPEND → archived p50 {fmt(percentile(mail, 50), 2)} s, "
+            f"p99 {fmt(percentile(mail, 99), 2)} s; "
+            f"{bg['task_backlog_at_stop']} tasks waiting when the load stopped; "
+            f"{len(bg.get('desk_failures', []))} approve-and-send failures; "
+            f"{result['server_errors_logged']} error lines in the web log "
+            f"({result['locked_errors']} 'database is locked', "
+            f"{result['deadlocks_web']} 'deadlock detected'); in the workers' logs "
+            f"{result['deadlocks_workers']} 'deadlock detected', "
+            f"{result['locked_workers']} 'database is locked' (retried)."
+        )
+        if bg.get("desk_failures"):
+            lines.append(
+                "  Approve-and-send failures: " + "; ".join(sorted(set(bg["desk_failures"])))
+            )
+        if errors:
+            shown = sorted(errors.items(), key=lambda kv: -kv[1])[:4]
+            lines.append("  Errors: " + "; ".join(f"{kind} ({count}×)" for kind, count in shown))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--steps", default="4,16,32,64", help="user counts, comma-separated")
+    parser.add_argument("--step-seconds", type=float, default=45.0)
+    parser.add_argument("--web-workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--flagdesk-workers",
+        type=int,
+        default=0,
+        help="flagdesk worker processes (default: 1 on SQLite, 2 on PostgreSQL)",
+    )
+    parser.add_argument("--signals", type=int, default=20_000, help="signals before the surge")
+    parser.add_argument("--notices", type=int, default=400, help="decisions ready to approve")
+    parser.add_argument("--notice-interval", type=float, default=1.0, help="seconds per notice")
+    parser.add_argument("--keep", action="store_true", help="keep the data and log directory")
+    parser.add_argument("--save", type=Path, help="write the raw results as JSON to this file")
+    parser.add_argument(
+        "--phase", choices=["setup", "background", "locust"], help=argparse.SUPPRESS
+    )
+    for hidden in ("fixture", "out"):
+        parser.add_argument(f"--{hidden}", type=Path, help=argparse.SUPPRESS)
+    for hidden in ("staff-accounts", "port", "max-seconds"):
+        parser.add_argument(f"--{hidden}", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.steps = [int(n) for n in str(args.steps).split(",") if n.strip()]
+    if args.staff_accounts is not None:
+        args.staff_accounts = int(args.staff_accounts)
+    if args.port is not None:
+        args.port = int(args.port)
+
+    if args.phase:
+        {"setup": phase_setup, "background": phase_background, "locust": phase_locust}[args.phase](
+            args
+        )
+        return 0
+
+    from benchmarks.intake import machine
+
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results = []
+    for db in databases:
+        results.append(run_database(db, args))
+        print(report(results[-1:]), flush=True)
+        if args.save:
+            args.save.write_text(json.dumps(results), encoding="utf-8")
+    print()
+    print("Machine:\n" + "\n".join(machine()))
+    print(f"\nCommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(
+        f"gunicorn {args.web_workers} sync workers (deploy/gunicorn.conf.py); half partners "
+        f"(think 0.5–1.5 s), half staff (think 1–3 s); {args.step_seconds:.0f} s per step; "
+        f"one notice approved and one acknowledgment appended every {args.notice_interval} s\n"
+    )
+    print(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

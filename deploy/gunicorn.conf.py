@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""gunicorn settings for FlagDesk: ``gunicorn -c deploy/gunicorn.conf.py``.
+
+Options on the command line win over these, so one file serves every set-up; the number of
+worker processes comes from ``WEB_CONCURRENCY`` (gunicorn's own variable), see
+docs/deployment.md for how many to run on PostgreSQL and on SQLite.
+"""
+
+import os
+
+wsgi_app = "flagdesk.wsgi:application"
+# nginx on the same host talks to this port; never expose it directly.
+bind = ["127.0.0.1:8000"]
+# Sync workers: every request holds one process; nginx buffers slow clients and uploads.
+# About two per core; docs/benchmarks.md ("Load") shows 4 on 2 cores under an election surge.
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+worker_class = "sync"
+# A request that takes longer than this is killed (report rendering is the slowest page).
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+# Restart each worker now and then: per-process caches (the narratives case index) grow.
+max_requests = 2000
+max_requests_jitter = 200
+# Trust X-Forwarded-* only from the local proxy.
+forwarded_allow_ips = "127.0.0.1,::1"
+# No control socket: nothing here uses gunicornc, and the service user has no home to put it.
+control_socket_disable = True
+
+# No access log: FlagDesk logs every request itself (flagdesk.request) with a request id and
+# without the query string, which may hold personal data; gunicorn's %(r)s would include it.
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+
+
+def _log_format() -> str:
+    chosen = os.environ.get("FLAGDESK_LOG_FORMAT", "")
+    debug = os.environ.get("FLAGDESK_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+    return chosen or ("console" if debug else "json")
+
+
+# gunicorn's own lines (boot, worker start and exit, timeouts) in the same format as the app.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structlog": {"()": "flagdesk.core.logging.formatter", "fmt": _log_format()},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "structlog",
+            "stream": "ext://sys.stderr",
+        },
+        "null": {"class": "logging.NullHandler"},
+    },
+    "root": {"level": "WARNING", "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        # Any logging config switches gunicorn's access log on; keep it off (see above).
+        "gunicorn.access": {"level": "WARNING", "handlers": ["null"], "propagate": False},
+    },
+}

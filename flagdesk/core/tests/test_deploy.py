@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The production set-up: gunicorn with several workers, and the example files in deploy/."""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import http.client
+import http.cookiejar
+import json
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import get_commands
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from flagdesk.accounts import service as accounts
+from flagdesk.intake.forms import MAX_ATTACHMENTS
+from flagdesk.testing.worker import worker_env
+
+ROOT = Path(__file__).resolve().parents[3]
+DEPLOY = ROOT / "deploy"
+DOC = ROOT / "docs" / "deployment.md"
+PASSWORD = "gunicorn-test-password-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--config",
+        str(DEPLOY / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+    ]
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, log.read_text()
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/health")
+                if conn.getresponse().status == 200:
+                    break
+            assert time.monotonic() < deadline, (
+                "no answer from gunicorn in 60 s\n" + log.read_text()
+            )
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _opener_plain() -> Any:
+    return urllib.request.build_opener()
+
+
+def _post_form(opener: Any, url: str, fields: dict[str, str]) -> Any:
+    page = opener.open(url, timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, page[:2000]
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode()
+    return opener.open(url, data=data, timeout=30)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_serves_under_gunicorn_with_two_workers(tmp_path: Path, settings: Any) -> None:
+    # The server process checks passwords with the production hashers, not the tests' MD5.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    user, _ = accounts.create_staff_user(
+        "gunicorn-staff", ["assessor"], password=PASSWORD, must_change_password=False
+    )
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    port = _free_port()
+    env = worker_env(tmp_path, FLAGDESK_LOG_FORMAT="json", FLAGDESK_LOG_LEVEL="INFO")
+    env.pop("WEB_CONCURRENCY", None)
+    log = tmp_path / "gunicorn.log"
+    base = f"http://127.0.0.1:{port}"
+    with _gunicorn(env, port, log):
+        health = _opener_plain().open(base + "/health", timeout=30)
+        assert json.loads(health.read())["database"] == "ok"
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login = _post_form(
+            opener, base + "/login", {"username": "gunicorn-staff", "password": PASSWORD}
+        )
+        assert urllib.parse.urlsplit(login.geturl()).path == "/account/2fa"
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+        verified = _post_form(opener, base + "/account/2fa", {"token": f"{code:06d}"})
+        assert urllib.parse.urlsplit(verified.geturl()).path == "/"
+        # The session lives in the database, so whichever worker answers knows the user.
+        for _ in range(6):
+            page = opener.open(base + "/cases", timeout=30)
+            assert page.status == 200 and urllib.parse.urlsplit(page.geturl()).path == "/cases"
+            assert page.headers["X-Request-ID"]
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    booted = [line for line in lines if line["event"].startswith("Booting worker")]
+    assert len(booted) == 2
+    requests = [line for line in lines if line.get("logger") == "flagdesk.request"]
+    assert {line["path"] for line in requests} >= {"/health", "/login", "/account/2fa", "/cases"}
+    assert {line["user_id"] for line in requests if line["path"] == "/cases"} == {user.pk}
+    # No access log from gunicorn: its request line would carry the query string.
+    assert not [line for line in lines if line.get("logger") == "gunicorn.access"]
+
+
+# --- the example files --------------------------------------------------------------------
+
+
+def _units() -> dict[str, configparser.ConfigParser]:
+    units = {}
+    for path in sorted((DEPLOY / "systemd").iterdir()):
+        parser = configparser.ConfigParser(strict=False, interpolation=None)
+        parser.optionxform = str  # type: ignore[assignment,method-assign]
+        parser.read(path)
+        units[path.name] = parser
+    return units
+
+
+def _exec_lines() -> list[tuple[str, str]]:
+    lines = []
+    for name, unit in _units().items():
+        if unit.has_section("Service"):
+            for key, value in unit["Service"].items():
+                if key.startswith("Exec"):
+                    lines.append((name, value))
+    return lines
+
+
+def _flagdesk_commands() -> set[str]:
+    # Also inside `sh -c '...'`: the word after the flagdesk executable is the command.
+    return {m for _unit, line in _exec_lines() for m in re.findall(r"/flagdesk\s+(\w+)", line)}
+
+
+def test_the_units_are_the_ones_the_docs_describe() -> None:
+    assert set(_units()) == {
+        "flagdesk-web.service",
+        "flagdesk-worker@.service",
+        "flagdesk-backup.service",
+        "flagdesk-backup.timer",
+        "flagdesk.target",
+    }
+    text = DOC.read_text(encoding="utf-8")
+    for name in _units():
+        assert f"deploy/systemd/{name}" in text
+    assert "deploy/nginx/flagdesk.conf" in text and "deploy/gunicorn.conf.py" in text
+
+
+def test_the_units_run_commands_that_exist() -> None:
+    used = _flagdesk_commands()
+    assert {"worker", "backup"} <= used
+    ours = get_commands()
+    text = DOC.read_text(encoding="utf-8")
+    for name in used:
+        assert name in ours, f"flagdesk {name} (in deploy/systemd) is no command"
+        assert f"flagdesk {name}" in text, f"docs/deployment.md never mentions flagdesk {name}"
+
+
+def test_the_web_unit_runs_gunicorn_with_the_config() -> None:
+    words = shlex.split(_units()["flagdesk-web.service"]["Service"]["ExecStart"])
+    assert words[0].endswith("/gunicorn") and "--config" in words
+    assert words[words.index("--config") + 1].endswith("gunicorn.conf.py")
+
+
+def test_the_backup_timer_starts_the_backup_service() -> None:
+    timer = _units()["flagdesk-backup.timer"]
+    assert timer["Timer"]["OnCalendar"]
+    assert timer["Timer"].get("Unit", "flagdesk-backup.service") == "flagdesk-backup.service"
+    assert "backup" in _units()["flagdesk-backup.service"]["Service"]["ExecStart"]
+
+
+def test_nginx_takes_the_largest_signal_form() -> None:
+    conf = (DEPLOY / "nginx" / "flagdesk.conf").read_text(encoding="utf-8")
+    (size,) = re.findall(r"client_max_body_size\s+(\d+)m;", conf)
+    largest = MAX_ATTACHMENTS * settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+    assert largest <= int(size) <= largest + 20
+    for needed in (
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Request-ID $request_id;",
+        "Strict-Transport-Security",
+        "proxy_pass http://flagdesk;",
+    ):
+        assert needed in conf
+    # nginx's own access log must not write query strings ($request, $args, $request_uri).
+    log_formats = re.findall(r"log_format[^;]+;", conf, flags=re.S)
+    assert log_formats and not re.search(
+        r"\$(request|args|request_uri|query_string)\b", "".join(log_formats)
+    )
+
+
+def test_the_readme_links_to_the_deployment_guide() -> None:
+    assert "docs/deployment.md" in (ROOT / "README.md").read_text(encoding="utf-8")
