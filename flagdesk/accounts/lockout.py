@@ -16,6 +16,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -112,9 +113,14 @@ def _audit_lockout(sender: Any, request: HttpRequest, username: str | None, **kw
 def unlock(username: str, actor: Any) -> int:
     """Lift the lockout of ``username`` from every address, audited; returns how many failed
     attempts were forgotten (0: it was not locked)."""
+    from axes.models import AccessAttempt
     from axes.utils import reset
 
-    forgotten = reset(username=username)
+    counted = AccessAttempt.objects.filter(username=username).aggregate(
+        failures=Sum("failures_since_start")
+    )
+    forgotten = int(counted["failures"] or 0)
+    reset(username=username)
     user = User.objects.filter(username=username).first()
     target: Any = user if user is not None else ("accounts.user", "")
     audit.log("login_lockout_lifted", target, actor=actor, after={"attempts_forgotten": forgotten})

@@ -10,12 +10,14 @@ name and URL, the request to review related content, and the request to acknowle
 from __future__ import annotations
 
 import hashlib
+import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from django.template.loader import select_template
 from django.utils import timezone
@@ -97,8 +99,11 @@ def _tidy(text: str) -> str:
 
 
 def new_message_id(from_email: str) -> str:
+    """``<time.128 random bits.flagdesk@domain>``. Replies are matched to notices by it, so it
+    must not be guessable (``make_msgid`` draws 64 bits from ``random``): a forged "reply"
+    can't find its notice without having seen ours."""
     domain = from_email.rpartition("@")[2] or "flagdesk.invalid"
-    return make_msgid(idstring="flagdesk", domain=domain)
+    return f"<{int(time.time())}.{secrets.token_hex(16)}.flagdesk@{domain}>"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ PAGES = [
     "/narratives/two-boxes",
     "/reports",
     "/mail/unmatched",
+    "/retention",
 ]
 
 
@@ -88,6 +89,18 @@ def _seed_case(user: Any) -> str:
 def test_login_page_has_no_wcag_violations(axe_tab: Page, site: str) -> None:
     axe_tab.context.add_cookies([{"name": "django_language", "value": "nl", "url": site}])
     axe_tab.goto(f"{site}/login")
+    assert _violations(axe_tab) == []
+
+
+def test_the_lockout_page_has_no_wcag_violations(axe_tab: Page, site: str) -> None:
+    make_user("locked", Role.ASSESSOR)
+    axe_tab.goto(f"{site}/login")
+    for _ in range(5):
+        axe_tab.fill("#id_username", "locked")
+        axe_tab.fill("#id_password", "not the password")
+        with axe_tab.expect_navigation():
+            axe_tab.locator("form:has(#id_username) button[type=submit]").click()
+    assert axe_tab.locator("h1").inner_text() in {"Too many attempts", "Te veel pogingen"}
     assert _violations(axe_tab) == []
 
 

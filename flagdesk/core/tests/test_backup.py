@@ -32,15 +32,6 @@ __all__ = ["private_postgres"]  # fixture
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings: Any, tmp_path: Path) -> None:
-    # The shared conftest moves DATA_DIR but not the upload storage, which settings.py
-    # placed under the real data directory at import.
-    storages = {**settings.STORAGES}
-    storages["default"] = {**storages["default"], "OPTIONS": {"location": str(tmp_path / "files")}}
-    settings.STORAGES = storages
-
-
 @pytest.fixture(params=["same", "other"])
 def target_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a new, empty database: of the same kind as the test database, or of the

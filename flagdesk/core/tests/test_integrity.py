@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -21,15 +20,6 @@ from flagdesk.reports import service as reports
 from flagdesk.testing.dataset import closed_election_with_everything
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings: Any, tmp_path: Path) -> None:
-    # The shared conftest moves DATA_DIR but not the upload storage, which settings.py
-    # placed under the real data directory at import.
-    storages = {**settings.STORAGES}
-    storages["default"] = {**storages["default"], "OPTIONS": {"location": str(tmp_path / "files")}}
-    settings.STORAGES = storages
 
 
 @pytest.fixture

@@ -195,3 +195,6 @@ def test_no_personal_data_reaches_the_logs(
     for output in (captured.text, done.stdout, done.stderr):
         for personal in (CONTACT_NAME, "Oosterbroek", CONTACT_EMAIL, "Ootmarsum"):
             assert personal not in output
+    # Audit lines name the staff member by account id, not by name.
+    assert "signal_recorded intake.signal:" in captured.text
+    assert f"by user {carol.pk}" in captured.text and "by carol" not in captured.text

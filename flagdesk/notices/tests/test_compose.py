@@ -127,4 +127,7 @@ def test_no_header_injection(field: str) -> None:
 def test_message_ids_are_unique_and_use_our_domain() -> None:
     ids = {compose.new_message_id("tf@minbzk.example") for _ in range(100)}
     assert len(ids) == 100
-    assert all(i.endswith("@minbzk.example>") for i in ids)
+    assert all(i.endswith(".flagdesk@minbzk.example>") for i in ids)
+    # 128 random bits from the secrets module: a forged reply can't guess a notice's id.
+    randomness = [i.split(".")[1] for i in ids]
+    assert all(len(part) == 32 and int(part, 16) >= 0 for part in randomness)

@@ -31,15 +31,6 @@ from flagdesk.testing.dataset import CONTACT, PNG, closed_election_with_everythi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings: Any, tmp_path: Path) -> None:
-    # The shared conftest moves DATA_DIR but not the upload storage, which settings.py
-    # placed under the real data directory at import.
-    storages = {**settings.STORAGES}
-    storages["default"] = {**storages["default"], "OPTIONS": {"location": str(tmp_path / "files")}}
-    settings.STORAGES = storages
-
-
 @pytest.fixture
 def tk2023() -> Election:
     return closed_election_with_everything()

@@ -44,14 +44,7 @@ NEW_CONTACT = ("Pietje Bewaard", "pietje.bewaard@nos.example", "+31 6 3333 4444"
 
 @pytest.fixture(autouse=True)
 def _policy(settings: Any, tmp_path: Path) -> None:
-    settings.RETENTION_DAYS = dict(PERIODS)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "files")},
-        },
-    }
+    settings.RETENTION_DAYS = dict(PERIODS)  # uploads are in tmp_path (the shared conftest)
 
 
 def signal_input(election: Election, url: str, contact: tuple[str, str, str]) -> Any:
