@@ -195,6 +195,39 @@ def test_the_backup_timer_starts_the_backup_service() -> None:
     assert "backup" in _units()["flagdesk-backup.service"]["Service"]["ExecStart"]
 
 
+def test_the_nginx_config_is_valid_and_limits_logins_and_the_api(tmp_path: Path) -> None:
+    """``nginx -t`` on the shipped file (certificates and log paths swapped for the test's)."""
+    conf = (DEPLOY / "nginx" / "flagdesk.conf").read_text(encoding="utf-8")
+    assert re.search(
+        r"location ~ \^/\(login\|account/2fa\|oidc/\) \{\s+limit_req zone=flagdesk_login", conf
+    )
+    assert re.search(r"location /api/ \{\s+limit_req zone=flagdesk_api", conf)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=flagdesk.test", "-keyout", str(tmp_path / "key.pem"),
+         "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = (
+        conf.replace("/etc/ssl/flagdesk/fullchain.pem", str(tmp_path / "cert.pem"))
+        .replace("/etc/ssl/flagdesk/privkey.pem", str(tmp_path / "key.pem"))
+        .replace("/var/log/nginx/", f"{tmp_path}/")
+    )
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ access_log off; include {tmp_path}/site.conf; }}\n",
+        encoding="utf-8",
+    )
+    checked = subprocess.run(
+        ["/usr/sbin/nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_nginx_takes_the_largest_signal_form() -> None:
     conf = (DEPLOY / "nginx" / "flagdesk.conf").read_text(encoding="utf-8")
     (size,) = re.findall(r"client_max_body_size\s+(\d+)m;", conf)

@@ -60,8 +60,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The audit trail is written as always; only its console echo is quieted here, so
-        # the passwords at the end are not lost in it.
-        logging.getLogger("flagdesk.audit").setLevel(logging.WARNING)
+        # the passwords at the end are not lost in it. Put back afterwards: the command may
+        # run inside a longer-lived process (tests, a shell).
+        audit_logger = logging.getLogger("flagdesk.audit")
+        level = audit_logger.level
+        audit_logger.setLevel(logging.WARNING)
+        try:
+            self._load(options)
+        finally:
+            audit_logger.setLevel(level)
+
+    def _load(self, options: dict[str, Any]) -> None:
         with transaction.atomic():
             users, lines = self._staff(reset=not options["no_passwords"])
             if not PartnerOrganisation.objects.filter(name="NOS").exists():
