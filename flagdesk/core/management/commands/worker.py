@@ -158,8 +158,24 @@ class Command(BaseCommand):
             help="Recover, run the tasks that are due and the upkeep once, then exit.",
         )
         parser.add_argument("--no-mail", action="store_true", help="Do not watch the IMAP mailbox.")
+        parser.add_argument(
+            "--queue",
+            action="append",
+            dest="queues",
+            metavar="NAME",
+            help="Run only the tasks of this queue (repeat for several): `notices` for a worker "
+            "that only sends notices, `default` for narrative matching and retention. "
+            "Default: every queue.",
+        )
 
-    def handle(self, *args: Any, once: bool, no_mail: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        once: bool,
+        no_mail: bool,
+        queues: list[str] | None = None,
+        **options: Any,
+    ) -> None:
         bind_worker(workers.current_worker_id())
         workers.register()
         self.stdout.write(f"worker {workers.current_worker_id()} started")
@@ -173,7 +189,7 @@ class Command(BaseCommand):
         for thread in threads:
             thread.start()
         queue = _TaskQueue(
-            queue_names=["*"],
+            queue_names=queues or ["*"],
             interval=settings.WORKER_INTERVAL,
             batch=once,
             backend_name="default",
