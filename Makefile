@@ -16,6 +16,8 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]' -c requirements/constraints.txt
 	touch $@
 
+# Readable log lines in the terminal (production logs JSON lines; docs/configuration.md).
+run: export FLAGDESK_LOG_FORMAT ?= console
 run: install
 	$(BIN)/flagdesk migrate --no-input
 	$(BIN)/flagdesk demo
