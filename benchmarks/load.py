@@ -156,6 +156,10 @@ def phase_background(args: argparse.Namespace) -> None:
             stack.enter_context(
                 mail_bench.flagdesk_worker(data_dir / f"worker-{i}.log", *extra, **settings)
             )
+        for i in range(args.notice_workers):  # `flagdesk worker --queue notices`
+            log = data_dir / f"notice-worker-{i}.log"
+            extra = ["--no-mail", "--queue", "notices"]
+            stack.enter_context(mail_bench.flagdesk_worker(log, *extra, **settings))
         (data_dir / "background.ready").write_text("ready", encoding="utf-8")
         deadline = time.monotonic() + args.max_seconds
         with dovecot.mailbox() as client:
@@ -458,6 +462,7 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
                 fixture=fixture,
                 out=background_out,
                 flagdesk_workers=flagdesk_workers,
+                notice_workers=args.notice_workers,
                 notice_interval=args.notice_interval,
                 max_seconds=len(args.steps) * (args.step_seconds + 150) + 300,
             ),
@@ -504,7 +509,7 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
                 background.wait()
         log = (data_dir / "gunicorn.log").read_text(errors="replace")
         workers_log = "".join(
-            p.read_text(errors="replace") for p in sorted(data_dir.glob("worker-*.log"))
+            p.read_text(errors="replace") for p in sorted(data_dir.glob("*worker-*.log"))
         )
         if background_out.exists():
             background_result = json.loads(background_out.read_text(encoding="utf-8"))
@@ -516,6 +521,7 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
             "steps": json.loads(steps_out.read_text(encoding="utf-8")),
             "background": background_result,
             "flagdesk_workers": flagdesk_workers,
+            "notice_workers": args.notice_workers,
             "web_workers": args.web_workers,
             "server_errors_logged": log.count('"level": "error"'),
             "locked_errors": _lines_with(log, "database is locked"),
@@ -590,8 +596,10 @@ def report(results: list[dict[str, Any]]) -> str:
         for step in result["steps"]:
             for kind, count in step["errors_by_kind"].items():
                 errors[kind] = errors.get(kind, 0) + count
+        extra_workers = result.get("notice_workers") or 0
+        notice_only = f" + {extra_workers} for notices only" if extra_workers else ""
         lines.append(
-            f"- {result['db']}: {where}. Workers ({result['flagdesk_workers']}): "
+            f"- {result['db']}: {where}. Workers ({result['flagdesk_workers']}{notice_only}): "
             f"{bg['notices_accepted']}/{bg['notices_sent']} notices accepted by the platform, "
             f"send → accepted p50 {fmt(percentile(send, 50), 2)} s, "
             f"p99 {fmt(percentile(send, 99), 2)} s; "
@@ -627,6 +635,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         help="flagdesk worker processes (default: 1 on SQLite, 2 on PostgreSQL)",
+    )
+    parser.add_argument(
+        "--notice-workers",
+        type=int,
+        default=0,
+        help="extra `flagdesk worker --queue notices` processes that only send notices",
     )
     parser.add_argument("--signals", type=int, default=20_000, help="signals before the surge")
     parser.add_argument("--notices", type=int, default=400, help="decisions ready to approve")
