@@ -16,12 +16,15 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from flagdesk.core.models import WorkerHeartbeat
 
 logger = logging.getLogger("flagdesk.worker")
+
+#: The database is unreachable (a restart, a failover, the network): wait and try again.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 _current_worker_id: str | None = None
 
@@ -88,32 +91,21 @@ class MailboxState:
 
 
 def mailbox_states() -> list[MailboxState]:
-    """Each watched mailbox as the live workers see it; failing if every watcher fails."""
+    """Each watched mailbox as the live workers see it: fine when one of its watchers reads
+    it, failing (with the earliest failure) when none does."""
     by_mailbox: dict[str, list[WorkerHeartbeat]] = {}
     for beat in live_workers():
         if beat.mailbox:
             by_mailbox.setdefault(beat.mailbox, []).append(beat)
-    states = []
-    for mailbox, beats in sorted(by_mailbox.items()):
-        good = [b.mailbox_ok_at for b in beats if not b.mailbox_error and b.mailbox_ok_at]
-        failing = [b for b in beats if b.mailbox_error]
-        first_failure = min(
-            failing, key=lambda b: b.mailbox_error_since or b.last_seen, default=None
-        )
-        states.append(
-            MailboxState(
-                mailbox=mailbox,
-                ok=bool(good),
-                ok_at=max(good)
-                if good
-                else max((b.mailbox_ok_at for b in beats if b.mailbox_ok_at), default=None),
-                error="" if good or first_failure is None else first_failure.mailbox_error,
-                error_since=None
-                if good or first_failure is None
-                else first_failure.mailbox_error_since,
-            )
-        )
-    return states
+    return [_mailbox_state(mailbox, beats) for mailbox, beats in sorted(by_mailbox.items())]
+
+
+def _mailbox_state(mailbox: str, beats: list[WorkerHeartbeat]) -> MailboxState:
+    last_good = max((b.mailbox_ok_at for b in beats if b.mailbox_ok_at), default=None)
+    if any(b.mailbox_ok_at and not b.mailbox_error for b in beats):
+        return MailboxState(mailbox, True, last_good, "", None)
+    first = min(beats, key=lambda b: b.mailbox_error_since or b.last_seen)
+    return MailboxState(mailbox, False, last_good, first.mailbox_error, first.mailbox_error_since)
 
 
 def _process_exists(pid: int) -> bool:

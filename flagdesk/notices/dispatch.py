@@ -23,14 +23,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import (
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    close_old_connections,
-    connection,
-    transaction,
-)
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from flagdesk.audit import service as audit
@@ -47,9 +40,6 @@ from flagdesk.notices.models import (
 logger = logging.getLogger("flagdesk.notices")
 
 RETRY_CAP = dt.timedelta(hours=1)
-
-#: The database is unreachable (restart, failover, network): wait and try again.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -137,7 +127,7 @@ def _record_once_the_database_answers(attempt: Attempt, outcome: SendOutcome) ->
     while True:
         try:
             return record(attempt, outcome)
-        except DATABASE_ERRORS as exc:
+        except workers.DATABASE_ERRORS as exc:
             if connection.in_atomic_block or time.monotonic() + delay > deadline:
                 raise
             logger.warning(

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -37,9 +37,7 @@ logger = logging.getLogger("flagdesk.worker")
 
 UPKEEP_SECONDS = 5.0
 
-#: The database is unreachable: wait and try again rather than die.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
-_DATABASE_ERROR_PATHS = {f"{e.__module__}.{e.__qualname__}" for e in DATABASE_ERRORS}
+_DATABASE_ERROR_PATHS = {f"{e.__module__}.{e.__qualname__}" for e in workers.DATABASE_ERRORS}
 RECONNECT_MAX_SECONDS = 5.0
 # A task the database broke off runs again after this pause, this many times at most.
 REQUEUE_AFTER = dt.timedelta(seconds=2)
@@ -102,7 +100,7 @@ class _TaskQueue(Worker):
             try:
                 self.run()
                 return
-            except DATABASE_ERRORS as exc:
+            except workers.DATABASE_ERRORS as exc:
                 logger.warning(
                     "task queue: database unavailable (%s); trying again in %.1f s",
                     str(exc).strip(),
@@ -113,7 +111,7 @@ class _TaskQueue(Worker):
             close_old_connections()
             try:
                 self._after_outage()
-            except DATABASE_ERRORS:
+            except workers.DATABASE_ERRORS:
                 continue
             logger.info("task queue: database reachable again")
             delay = 0.5
