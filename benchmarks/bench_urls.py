@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from benchmarks.bench_floor import floor
+
 
 @csrf_exempt
 @require_POST
@@ -25,5 +27,6 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("bench/bare", bare, name="bench-bare"),
+    path("bench/floor", floor, name="bench-floor"),
     path("", include("flagdesk.urls")),
 ]

@@ -496,7 +496,7 @@ def run_scenarios(db: str, port: int, fixture: dict[str, Any], opts: Options) ->
             return make(10_000_000 + i)
 
         # Reads warm up with a few requests: they are slow enough that a few fill the caches.
-        warmups = opts.warmup if make.__name__ in {"bare", "unique", "mixed"} else 5
+        warmups = opts.warmup if make.__name__ in {"bare", "floor", "unique", "mixed"} else 5
         run_load(Result(db, "warm-up"), port, warm, warmups, conc, opts.cap_seconds)
         result = Result(db, scenario, load_before=os.getloadavg()[0])
         run_load(result, port, make, count, conc, opts.cap_seconds)
@@ -507,6 +507,14 @@ def run_scenarios(db: str, port: int, fixture: dict[str, Any], opts: Options) ->
         return "POST", "/bench/bare", intake_body(x_url(1, i)), partner
 
     load("bare Django JSON endpoint", bare, opts.requests, opts.concurrency)
+
+    floor_series = 90
+
+    def floor(i: int) -> Request:
+        return "POST", "/bench/floor", intake_body(x_url(floor_series, i)), partner
+
+    # The lower bound: intake's rows through hand-written SQL, no framework (bench_floor.py).
+    load("intake floor: same rows, raw SQL, no DRF/ORM", floor, opts.requests, opts.concurrency)
 
     if route_exists(port, "POST", "/api/v1/signalen", partner):
         _intake_scenarios(load, partner, opts)

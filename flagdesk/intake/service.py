@@ -312,11 +312,15 @@ def _held_urls(election: Election, pairs: list[tuple[str, str]]) -> list[CaseUrl
     hashes = [url_hash(norm) for _, norm in pairs]
     if not hashes:
         return []
-    return list(
-        CaseUrl.objects.filter(election=election, url_hash__in=hashes)
-        .select_related("case")
-        .order_by("case__created_at", "case_id")
-    )
+    # No join and no ORDER BY: for a new URL (most signals) the answer is empty, and the
+    # cases are read only when there is something to sort.
+    held = list(CaseUrl.objects.filter(election=election, url_hash__in=hashes).order_by())
+    if held:
+        cases = Case.objects.in_bulk({row.case_id for row in held})
+        for row in held:
+            row.case = cases[row.case_id]
+        held.sort(key=lambda row: (row.case.created_at, row.case_id))
+    return held
 
 
 def _first_case(held: list[CaseUrl]) -> Case | None:

@@ -15,7 +15,7 @@ from django.db import connection
 def database_url() -> str:
     """The URL of the database this test runs on (the test database, not the real one)."""
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     auth = quote(db["USER"] or "")
     if db.get("PASSWORD"):

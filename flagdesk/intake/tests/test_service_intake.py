@@ -118,6 +118,21 @@ def test_a_new_url_of_a_joining_signal_is_added_to_the_case(tk2023: Election, ca
     assert first.case.urls.count() == 2
 
 
+def test_a_signal_whose_urls_two_cases_hold_joins_the_oldest(tk2023: Election, carol: User) -> None:
+    older_url, newer_url = "https://x.com/a/status/1", "https://x.com/b/status/2"
+    newer = intake.record_signal(signal_input(tk2023, [newer_url]), actor=carol)
+    older = intake.record_signal(signal_input(tk2023, [older_url]), actor=carol)
+    assert newer.case is not None and older.case is not None
+    # The case opened second is the older one by date: the join follows dates, not ids.
+    Case.objects.filter(pk=older.case.pk).update(
+        created_at=newer.case.created_at.replace(year=2022)
+    )
+    both = intake.record_signal(signal_input(tk2023, [newer_url, older_url]), actor=carol)
+    assert both.outcome == IntakeOutcome.JOINED_CASE
+    assert both.case == older.case
+    assert CaseUrl.objects.get(normalised_url__endswith="/status/2").case == newer.case
+
+
 def test_same_url_in_another_election_opens_a_new_case(
     tk2023: Election, other_election: Election, carol: User
 ) -> None:
