@@ -8,6 +8,7 @@ PostgreSQL. Every variable is documented in docs/configuration.md (tested).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -402,6 +403,15 @@ MAX_UPLOAD_BYTES = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+PARTNER_RATE = env_str(
+    "FLAGDESK_PARTNER_RATE",
+    "600/min",
+    help="Rate limit per API token, counted in the database so that it holds across all web "
+    "processes: requests per second, minute, hour or day (e.g. 600/min), in fixed windows.",
+    group="API",
+)
+if not re.fullmatch(r"\d+/[smhd][a-z]*", PARTNER_RATE):
+    raise ValueError(f"FLAGDESK_PARTNER_RATE must look like 600/min, not {PARTNER_RATE!r}")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "flagdesk.accounts.authentication.ApiTokenAuthentication",
@@ -414,14 +424,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "flagdesk.core.api.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "flagdesk.core.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["flagdesk.accounts.authentication.PartnerRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "partner": env_str(
-            "FLAGDESK_PARTNER_RATE",
-            "600/min",
-            help="Rate limit per partner API token (DRF syntax, e.g. 600/min).",
-            group="API",
-        ),
-    },
+    "DEFAULT_THROTTLE_RATES": {"partner": PARTNER_RATE},
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

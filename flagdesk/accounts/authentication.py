@@ -6,9 +6,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
-from flagdesk.accounts import service
+from flagdesk.accounts import ratelimit, service
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -35,13 +36,23 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
-class PartnerRateThrottle(SimpleRateThrottle):
-    """Rate limit per API token; session users (staff in the browser) are not throttled."""
+class PartnerRateThrottle(BaseThrottle):
+    """Rate limit per API token, shared by every web process (accounts/ratelimit.py).
 
-    scope = "partner"
+    Session users (staff in the browser) are not throttled.
+    """
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
+    def __init__(self) -> None:
+        self.rate = ratelimit.parse_rate(str(api_settings.DEFAULT_THROTTLE_RATES["partner"]))
+        self.retry_after: int | None = None
+
+    def allow_request(self, request: Request, view: Any) -> bool:
         token = getattr(request, "auth", None)
         if token is None or not hasattr(token, "pk"):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": token.pk}
+            return True
+        verdict = ratelimit.count_request(f"token:{token.pk}", self.rate)
+        self.retry_after = verdict.retry_after
+        return verdict.allowed
+
+    def wait(self) -> float | None:
+        return self.retry_after

@@ -101,3 +101,25 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RateWindow(models.Model):
+    """How many requests one API token made in one fixed window of the partner rate limit.
+
+    In the database, not in a process's memory: every web process counts into the same row,
+    so the limit holds however many gunicorn workers run (a per-process cache would let
+    each of them allow the full rate).
+    """
+
+    key = models.CharField(max_length=64)
+    # The window's number: seconds since the epoch divided by the window's length.
+    period = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "period"], name="one_count_per_key_and_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.period}: {self.count}"

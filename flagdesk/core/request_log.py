@@ -4,11 +4,13 @@
 The id comes from the reverse proxy's ``X-Request-ID`` when that is a sane token (so one id
 follows a request from nginx into our logs), else it is made here; the response carries it
 back. The line holds the method, the path without its query string (search terms and
-filters may be personal data), the status, the duration and the user's id, never a name.
+filters may be personal data), the status, the duration, the user's id (never a name) and
+the process id.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
@@ -58,6 +60,8 @@ class RequestLogMiddleware:
             status=status,
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
             user_id=_user_id(request),
+            # Which gunicorn worker answered: to follow one worker's requests, or a restart.
+            pid=os.getpid(),
         )
         return response
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,7 +25,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from flagdesk.accounts import service as accounts
-from flagdesk.accounts.authentication import PartnerRateThrottle
 from flagdesk.accounts.constants import STAFF_ROLES
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.conftest import make_user
@@ -41,9 +41,11 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture(autouse=True)
-def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
+def unthrottled() -> Iterator[None]:
     # The generated calls come faster than a partner's real rate limit allows.
-    monkeypatch.setattr(PartnerRateThrottle, "get_rate", lambda self: "100000/min")
+    rest = {**django_settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "100000/min"}}
+    with override_settings(REST_FRAMEWORK=rest):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import configparser
 import contextlib
 import http.client
@@ -128,6 +129,37 @@ def test_it_serves_under_gunicorn_with_two_workers(tmp_path: Path, settings: Any
     assert {line["user_id"] for line in requests if line["path"] == "/cases"} == {user.pk}
     # No access log from gunicorn: its request line would carry the query string.
     assert not [line for line in lines if line.get("logger") == "gunicorn.access"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_partner_rate_limit_holds_across_gunicorn_workers(tmp_path: Path) -> None:
+    """Counted in the database: two workers together allow the rate once, not once each."""
+    partner = accounts.create_partner("Rate Media", "media")
+    _, token = accounts.issue_token(name="rate", organisation=partner)
+    port = _free_port()
+    env = worker_env(
+        tmp_path, FLAGDESK_LOG_FORMAT="json", FLAGDESK_LOG_LEVEL="INFO", FLAGDESK_PARTNER_RATE="5/h"
+    )
+    env.pop("WEB_CONCURRENCY", None)
+    log = tmp_path / "gunicorn.log"
+
+    def get(_: int) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/api/v1/signalen", headers={"Authorization": f"Bearer {token}"})
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    with _gunicorn(env, port, log):
+        # Several at once, so that both workers answer some of them.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(get, range(12)))
+        statuses += [get(12), get(13)]
+    assert sorted(statuses) == [200] * 5 + [429] * 9
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    api = [line for line in lines if line.get("path") == "/api/v1/signalen"]
+    assert len(api) == 14
+    assert len({line["pid"] for line in api}) == 2, "one worker answered every request"
 
 
 # --- the example files --------------------------------------------------------------------
