@@ -81,10 +81,14 @@ def _fresh_case_index() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    # Rate-limit counters live in the cache, keyed by token id; ids repeat across tests.
+    # Per-process state must not leak from one test into the next (ids repeat across tests):
+    # the default cache, and the partner rate limit's leases (their rows roll back).
     from django.core.cache import cache
 
+    from flagdesk.accounts import ratelimit
+
     cache.clear()
+    ratelimit.limiter.leases.clear()
 
 
 @pytest.fixture

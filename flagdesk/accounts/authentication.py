@@ -50,7 +50,7 @@ class PartnerRateThrottle(BaseThrottle):
         token = getattr(request, "auth", None)
         if token is None or not hasattr(token, "pk"):
             return True
-        verdict = ratelimit.count_request(f"token:{token.pk}", self.rate)
+        verdict = ratelimit.limiter.count_request(f"token:{token.pk}", self.rate)
         self.retry_after = verdict.retry_after
         return verdict.allowed
 

@@ -14,7 +14,7 @@ from django.test import Client
 
 from flagdesk.accounts import ratelimit
 from flagdesk.accounts.models import RateWindow
-from flagdesk.accounts.ratelimit import Rate, parse_rate
+from flagdesk.accounts.ratelimit import Limiter, Rate, parse_rate
 from flagdesk.conftest import verified_client
 
 MINUTE = Rate(3, 60)
@@ -47,32 +47,64 @@ def counting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, db
     """Both ways of counting: one INSERT … ON CONFLICT … RETURNING, and the ORM's fallback."""
     if request.param == "orm":
         # What SQLite before 3.35 gets (no RETURNING); forced here on any database.
-        monkeypatch.setattr(ratelimit, "_increment", ratelimit._increment_with_orm)
+        monkeypatch.setattr(ratelimit, "_add", ratelimit._add_with_orm)
     return str(request.param)
 
 
+def test_leases_are_a_fiftieth_of_the_rate_between_1_and_100() -> None:
+    leases = [Rate(n, 60).lease for n in (1, 3, 99, 100, 600, 5000, 10**8)]
+    assert leases == [1, 1, 1, 2, 12, 100, 100]
+
+
 def test_requests_up_to_the_rate_pass_and_the_next_is_refused(counting: str) -> None:
-    verdicts = [ratelimit.count_request("token:1", MINUTE, now=T0 + i) for i in range(4)]
+    process = Limiter()
+    verdicts = [process.count_request("token:1", MINUTE, now=T0 + i) for i in range(4)]
     assert [v.allowed for v in verdicts] == [True, True, True, False]
-    assert [v.count for v in verdicts] == [1, 2, 3, 4]
     assert verdicts[-1].retry_after == 57  # the window ends at T0 + 60
+    assert RateWindow.objects.get().count == 4
+    # Refused once, the process knows the window is spent: no more writes until it ends.
+    assert not process.count_request("token:1", MINUTE, now=T0 + 5).allowed
     assert RateWindow.objects.get().count == 4
 
 
 def test_a_new_window_starts_from_zero_and_clears_the_old_one(counting: str) -> None:
+    process = Limiter()
     for i in range(4):
-        ratelimit.count_request("token:1", MINUTE, now=T0 + i)
-    later = ratelimit.count_request("token:1", MINUTE, now=T0 + 60.5)
-    assert (later.allowed, later.count, later.retry_after) == (True, 1, 60)
+        process.count_request("token:1", MINUTE, now=T0 + i)
+    later = process.count_request("token:1", MINUTE, now=T0 + 60.5)
+    assert (later.allowed, later.retry_after) == (True, 60)
     assert list(RateWindow.objects.values_list("count", flat=True)) == [1]
+    assert list(process.leases) == [("token:1", int((T0 + 60) // 60))]
 
 
 def test_tokens_are_counted_apart(counting: str) -> None:
+    process = Limiter()
     for i in range(3):
-        ratelimit.count_request("token:1", MINUTE, now=T0 + i)
-    assert ratelimit.count_request("token:2", MINUTE, now=T0 + 3).allowed
-    assert not ratelimit.count_request("token:1", MINUTE, now=T0 + 3).allowed
+        process.count_request("token:1", MINUTE, now=T0 + i)
+    assert process.count_request("token:2", MINUTE, now=T0 + 3).allowed
+    assert not process.count_request("token:1", MINUTE, now=T0 + 3).allowed
     assert RateWindow.objects.count() == 2
+
+
+def test_processes_together_never_pass_more_than_the_rate(counting: str) -> None:
+    rate = Rate(100, 60)  # leases of 2
+    processes = [Limiter(), Limiter(), Limiter()]
+    allowed = sum(
+        processes[i % 3].count_request("token:1", rate, now=T0 + i / 10).allowed for i in range(150)
+    )
+    assert allowed == 100
+    # One write per lease, not per request: 50 leases, then one refused lease per process.
+    assert RateWindow.objects.get().count == 100 + 3 * rate.lease
+
+
+def test_a_lease_one_process_holds_is_what_another_misses(counting: str) -> None:
+    rate = Rate(100, 60)
+    quiet, busy = Limiter(), Limiter()
+    assert quiet.count_request("token:1", rate, now=T0).allowed  # leases 2, uses 1
+    by_busy = sum(busy.count_request("token:1", rate, now=T0 + 1).allowed for _ in range(120))
+    assert by_busy == 98
+    assert quiet.count_request("token:1", rate, now=T0 + 2).allowed  # its second one
+    assert not quiet.count_request("token:1", rate, now=T0 + 3).allowed
 
 
 @pytest.fixture
