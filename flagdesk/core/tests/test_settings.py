@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -71,3 +73,24 @@ def test_it_hardens_cookies_when_served_over_https(tmp_path: Path) -> None:
         "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS",
     )
     assert out == "True True 31536000"
+
+
+def test_sqlite_uses_the_gated_backend(tmp_path: Path) -> None:
+    engine = _settings_in_fresh_process(
+        {"FLAGDESK_DATA_DIR": str(tmp_path)}, "settings.DATABASES['default']['ENGINE']"
+    )
+    assert engine == "flagdesk.core.sqlite"
+
+
+def test_it_reads_the_partner_rate_and_refuses_one_it_cannot_read(tmp_path: Path) -> None:
+    rate = _settings_in_fresh_process(
+        {"FLAGDESK_DATA_DIR": str(tmp_path), "FLAGDESK_PARTNER_RATE": "120/hour"},
+        "settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['partner']",
+    )
+    assert rate == "120/hour"
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        _settings_in_fresh_process(
+            {"FLAGDESK_DATA_DIR": str(tmp_path), "FLAGDESK_PARTNER_RATE": "lots"},
+            "settings.DEBUG",
+        )
+    assert "FLAGDESK_PARTNER_RATE must look like 600/min, not 'lots'" in failed.value.stderr
