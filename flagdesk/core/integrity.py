@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Stored files checked against the hashes recorded when they were written.
 
-Archived mail (raw message and kept attachments), final report files and signal attachments
-all carry a SHA-256 in their row; a frozen notice carries the hash of its bytes. ``verify()``
-reads every one back and names each file that is missing or differs. ``flagdesk audit verify``
-runs it after the hash chain, and ``flagdesk restore`` after a restore.
+Archived mail (raw message and kept attachments), final report files, signal attachments and
+portal confirmations all carry a SHA-256 in their row; a frozen notice carries the hash of its
+bytes. ``verify()`` reads every one back and names each file that is missing or differs.
+``flagdesk audit verify`` runs it after the hash chain, and ``flagdesk restore`` after a
+restore.
 
 A mail row whose files retention removed (``purged``) is not expected on disk.
 """
@@ -50,7 +51,7 @@ def file_sha256(path: Path) -> str:
 
 
 def stored_files() -> Iterator[StoredFile]:
-    """Every file FlagDesk wrote with a recorded hash (and portal confirmations, which have none)."""
+    """Every file FlagDesk wrote with a recorded hash."""
     yield from _mail_files()
     yield from _report_files()
     yield from _attachment_files()
@@ -139,5 +140,7 @@ def _portal_confirmations() -> Iterator[StoredFile]:
     from flagdesk.notices.models import Notice
 
     rows = Notice.objects.exclude(portal_confirmation="").order_by("pk")
-    for name in rows.values_list("portal_confirmation", flat=True).iterator(2000):
-        yield StoredFile(Path(default_storage.path(name)), None, "portal confirmation")
+    fields = ("portal_confirmation", "portal_confirmation_sha256")
+    for name, sha256 in rows.values_list(*fields).iterator(2000):
+        # Confirmations stored before their hash was kept: only their presence is checked.
+        yield StoredFile(Path(default_storage.path(name)), sha256 or None, "portal confirmation")

@@ -62,6 +62,9 @@ class Notice(models.Model):
     portal_confirmation = models.FileField(
         _("confirmation"), upload_to="portal-confirmations/", blank=True
     )
+    # SHA-256 of the confirmation as uploaded, also in the notice_submitted audit event:
+    # `flagdesk audit verify` and the archive check the file against it.
+    portal_confirmation_sha256 = models.CharField(max_length=64, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

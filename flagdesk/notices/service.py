@@ -8,6 +8,7 @@ evidence of delivery here; nothing about what the platform did with the content 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -246,6 +247,7 @@ def record_portal_submission(
             raise NoticeError(_("Only a sent portal notice awaiting submission can be recorded."))
         notice.portal_reference = reference.strip()[:200]
         if confirmation is not None:
+            notice.portal_confirmation_sha256 = _sha256_of(confirmation)
             notice.portal_confirmation.save(
                 confirmation.name or "confirmation", confirmation, save=False
             )
@@ -262,9 +264,21 @@ def record_portal_submission(
             "notice_submitted",
             notice,
             actor=actor,
-            after={"submitted_at": submitted_at.isoformat(), "reference": notice.portal_reference},
+            after={
+                "submitted_at": submitted_at.isoformat(),
+                "reference": notice.portal_reference,
+                "confirmation_sha256": notice.portal_confirmation_sha256 or None,
+            },
         )
     return notice
+
+
+def _sha256_of(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def record_acknowledgment(notice: Notice, at: dt.datetime, source: str) -> bool:

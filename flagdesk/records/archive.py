@@ -16,6 +16,7 @@ Layout (one directory per Informatieobject, its files next to their metadata)::
     data/TK2023/FD-2023-0001/besluit-4.{mdto.xml,json}          each decision and its review
     data/TK2023/FD-2023-0001/kennisgeving-7.eml                 each notice as sent (frozen)
     data/TK2023/FD-2023-0001/kennisgeving-7.json                its delivery and attempts
+    data/TK2023/FD-2023-0001/kennisgeving-7-bevestiging.png     a portal's confirmation
     data/TK2023/FD-2023-0001/mail-31.eml                        each archived reply, raw
 
 Every JSON file carries the audit events of its object exactly as hashed, so each event's
@@ -45,6 +46,7 @@ from django.utils import timezone, translation
 
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
+from flagdesk.core.uploads import sniff
 from flagdesk.elections.models import Election
 from flagdesk.records import archive_mdto as mdto
 from flagdesk.records.archive_mdto import Begrip, Bestand, Event, Informatieobject, Verwijzing
@@ -509,7 +511,12 @@ class _Exporter:
             raise ArchiveError(f"notice {notice.pk}: its frozen bytes do not match their hash")
         slug = f"kennisgeving-{notice.pk}"
         delivery = Delivery.objects.filter(notice=notice).first()
-        record = _row(notice, exclude=("case", "body")) | {
+        files = [(f"{slug}.eml", raw, FORMATS["eml"])]
+        confirmation = self._portal_confirmation(slug, notice)
+        if confirmation is not None:
+            files.append(confirmation)
+        record = _row(notice, exclude=("case", "body", "portal_confirmation")) | {
+            "portal_confirmation": confirmation[0] if confirmation else None,
             "platform": notice.platform.name,
             "delivery": _row(delivery, exclude=("notice",)) if delivery else None,
             "attempts": [
@@ -527,9 +534,27 @@ class _Exporter:
             zaak,
             record,
             self._events(refs),
-            files=[(f"{slug}.eml", raw, FORMATS["eml"])],
+            files=files,
             taal=notice.language,
         )
+
+    def _portal_confirmation(self, slug: str, notice: Any) -> tuple[str, bytes, Begrip] | None:
+        """The portal's confirmation the operator uploaded, checked against its hash."""
+        from django.core.files.storage import default_storage
+
+        if not notice.portal_confirmation:
+            return None  # none uploaded, or removed by retention
+        with default_storage.open(notice.portal_confirmation.name, "rb") as handle:
+            content = handle.read()
+        recorded = notice.portal_confirmation_sha256
+        if recorded and _sha256(content) != recorded:
+            raise ArchiveError(
+                f"notice {notice.pk}: its portal confirmation does not match its hash"
+            )
+        # Only these kinds pass the upload check (core/uploads.py); a saved page is text.
+        suffix = ATTACHMENT_SUFFIX.get(sniff(content[:2048]) or "", "txt")
+        formaat = FORMATS["attachment-pdf" if suffix == "pdf" else suffix]
+        return f"{slug}-bevestiging.{suffix}", content, formaat
 
     def _mail(self, folder: str, zaak: Informatieobject, case: Any) -> None:
         from flagdesk.mailarchive import service as mailarchive

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from flagdesk.accounts.models import User
+from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import in_english, verified_client
+from flagdesk.core import integrity
 from flagdesk.elections.models import Election
 from flagdesk.notices import service
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
@@ -76,6 +80,33 @@ def test_a_saved_confirmation_page_is_kept(portal_notice: Notice, alice: User) -
     portal_notice.refresh_from_db()
     with portal_notice.portal_confirmation.open("rb") as handle:
         assert handle.read() == page
+    # Its hash is kept with the notice and in the audit chain, for `flagdesk audit verify`.
+    digest = hashlib.sha256(page).hexdigest()
+    assert portal_notice.portal_confirmation_sha256 == digest
+    event = AuditEvent.objects.filter(action="notice_submitted").get()
+    assert event.after["confirmation_sha256"] == digest
+
+
+def test_a_confirmation_changed_on_disk_is_named_by_audit_verify(
+    portal_notice: Notice, alice: User
+) -> None:
+    page = b"<html><body>Received: X-123.</body></html>"
+    submit(alice, portal_notice, SimpleUploadedFile("confirmation.html", page))
+    assert integrity.verify() == []
+    portal_notice.refresh_from_db()
+    Path(portal_notice.portal_confirmation.path).write_bytes(page.replace(b"123", b"999"))
+    problems = [str(p) for p in integrity.verify()]
+    assert problems == [f"portal confirmation: {portal_notice.portal_confirmation.path}: changed"]
+
+
+def test_a_submission_without_a_confirmation_records_no_hash(
+    portal_notice: Notice, alice: User
+) -> None:
+    service.record_portal_submission(portal_notice, alice, submitted_at=timezone.now())
+    portal_notice.refresh_from_db()
+    assert portal_notice.portal_confirmation_sha256 == ""
+    event = AuditEvent.objects.filter(action="notice_submitted").get()
+    assert event.after["confirmation_sha256"] is None
 
 
 def test_the_service_refuses_it_too(portal_notice: Notice, alice: User) -> None:

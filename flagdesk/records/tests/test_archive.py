@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -98,6 +99,37 @@ def test_it_keeps_the_records_as_they_were(tk2023: Election, package: Path) -> N
     other = package / "data" / "TK2023" / attachment.signal.case.reference
     stored = other / f"melding-{attachment.signal_id}-bijlage-{attachment.pk}.png"
     assert stored.read_bytes() == PNG
+
+
+def _with_portal_confirmation(content: bytes, recorded: bytes | None = None) -> Notice:
+    notice = Notice.objects.get(case__reference="FD-2023-0001")
+    notice.portal_confirmation.save("confirmation.png", ContentFile(content), save=False)
+    notice.portal_confirmation_sha256 = hashlib.sha256(recorded or content).hexdigest()
+    notice.save()
+    return notice
+
+
+def test_it_keeps_a_portal_confirmation_next_to_its_notice(
+    tk2023: Election, tmp_path: Path
+) -> None:
+    notice = _with_portal_confirmation(PNG)
+    out = tmp_path / "archief"
+    _export("TK2023", out)
+    case = out / "data" / "TK2023" / "FD-2023-0001"
+    name = f"kennisgeving-{notice.pk}-bevestiging.png"
+    assert (case / name).read_bytes() == PNG
+    assert (case / f"{name}.bestand.mdto.xml").is_file()
+    record = json.loads((case / f"kennisgeving-{notice.pk}.json").read_text())
+    assert record["portal_confirmation"] == name
+    assert _verify(out) == (0, "")
+
+
+def test_it_refuses_a_portal_confirmation_that_no_longer_matches_its_hash(
+    tk2023: Election, tmp_path: Path
+) -> None:
+    _with_portal_confirmation(PNG, recorded=PNG + b"as uploaded")
+    with pytest.raises(CommandError, match="portal confirmation does not match its hash"):
+        _export("TK2023", tmp_path / "archief")
 
 
 def test_it_leaves_out_contact_details_and_marks_the_privacy_restriction(package: Path) -> None:
