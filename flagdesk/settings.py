@@ -143,6 +143,14 @@ OIDC_JWKS_URI = env_str(
     help="URL of the provider's signing keys (JWKS), when it offers no discovery document.",
     group="Single sign-on",
 )
+OIDC_END_SESSION_ENDPOINT = env_str(
+    "FLAGDESK_OIDC_END_SESSION_ENDPOINT",
+    "",
+    help="URL where logging out of FlagDesk also ends the single sign-on session at the "
+    "provider (OpenID Connect RP-Initiated Logout); taken from discovery when empty. Without "
+    "one, logging out ends the FlagDesk session only.",
+    group="Single sign-on",
+)
 OIDC_SCOPES = env_str(
     "FLAGDESK_OIDC_SCOPES",
     "openid email profile",

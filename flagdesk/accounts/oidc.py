@@ -19,7 +19,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -29,6 +29,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -45,6 +46,8 @@ BACKEND = "flagdesk.accounts.oidc.OIDCBackend"
 CALLBACK_URL_NAME = "fd-oidc-callback"
 TIMEOUT_SECONDS = 10
 CLOCK_SKEW_SECONDS = 60
+# Where mozilla-django-oidc keeps the ID token in the session (a key name, not a secret).
+ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105
 
 
 def enabled() -> bool:
@@ -62,6 +65,7 @@ class Provider:
     token_endpoint: str
     userinfo_endpoint: str
     jwks_uri: str
+    end_session_endpoint: str = ""
 
 
 class OIDCRefused(Exception):
@@ -106,13 +110,42 @@ def provider() -> Provider:
         "userinfo_endpoint": settings.OIDC_USERINFO_ENDPOINT,
         "jwks_uri": settings.OIDC_JWKS_URI,
     }
+    end_session = settings.OIDC_END_SESSION_ENDPOINT
     if not all(explicit.values()):
         metadata = _discover(settings.OIDC_ISSUER)
         for key, value in explicit.items():
             explicit[key] = value or str(metadata.get(key) or "")
         if not all(explicit.values()):
             raise OIDCRefused("provider_unavailable")
-    return Provider(issuer=settings.OIDC_ISSUER, **explicit)
+        end_session = end_session or str(metadata.get("end_session_endpoint") or "")
+    return Provider(issuer=settings.OIDC_ISSUER, end_session_endpoint=end_session, **explicit)
+
+
+def provider_logout_url(request: HttpRequest) -> str | None:
+    """Where to send the browser so that logging out also ends the provider's session.
+
+    OpenID Connect RP-Initiated Logout 1.0: the provider's ``end_session_endpoint`` with the
+    session's ID token as ``id_token_hint`` and the login page as the way back. ``None`` for a
+    local (password) session, or when the provider offers no such endpoint. Call it before
+    the session is flushed.
+    """
+    id_token = request.session.get(ID_TOKEN_KEY)
+    if not id_token or not enabled():
+        return None
+    try:
+        endpoint = provider().end_session_endpoint
+    except OIDCRefused:
+        return None  # discovery failed: end the local session at least
+    if not endpoint:
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("fd-login")),
+            "client_id": settings.OIDC_CLIENT_ID,
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 # mozilla-django-oidc reads its options from Django settings; we answer for it instead, so
@@ -126,7 +159,8 @@ def _library_setting(name: str, *default: Any) -> Any:
         "OIDC_TIMEOUT": TIMEOUT_SECONDS,
         "OIDC_ALLOW_UNSECURED_JWT": False,
         "OIDC_STORE_ACCESS_TOKEN": False,
-        "OIDC_STORE_ID_TOKEN": False,
+        # Kept in the (server-side) session for the id_token_hint of the provider logout.
+        "OIDC_STORE_ID_TOKEN": True,
         "OIDC_CREATE_USER": False,
         "OIDC_VERIFY_SSL": True,
     }

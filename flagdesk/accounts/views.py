@@ -71,10 +71,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    # Read before the session is flushed: an SSO session also ends at the provider.
+    at_provider = oidc.provider_logout_url(request)
     if request.user.is_authenticated:
-        audit.log("user_logged_out", request.user, actor=request.user)
+        after = {"provider_logout": True} if at_provider else None
+        audit.log("user_logged_out", request.user, actor=request.user, after=after)
     logout(request)
-    return redirect("fd-login")
+    return redirect(at_provider or "fd-login")
 
 
 @login_required

@@ -27,6 +27,8 @@ from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Error, OAuth2Payload, OAut
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core.grants import OpenIDCode
+from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
@@ -238,8 +240,14 @@ class OIDCProvider:
         redirect_uri: str,
         client_id: str = "flagdesk",
         client_secret: str | None = None,
+        post_logout_redirect_uri: str | None = None,
+        end_session: bool = True,
     ) -> None:
         self.client = _Client(client_id, client_secret or secrets.token_urlsafe(24), [redirect_uri])
+        self.post_logout_redirect_uris = [post_logout_redirect_uri or ""]
+        self.end_session = end_session
+        # The subject of each session ended through the logout endpoint, in order.
+        self.ended_sessions: list[str] = []
         self.key = RSAKey.generate_key(2048, {"kid": KEY_ID, "use": "sig", "alg": "RS256"})
         self.impostor_key = RSAKey.generate_key(2048, {"kid": KEY_ID, "use": "sig", "alg": "RS256"})
         self.people: dict[str, Person] = {}
@@ -298,6 +306,7 @@ class OIDCProvider:
             "/authorize": self._authorize,
             "/token": self._token,
             "/userinfo": self._userinfo,
+            "/logout": self._logout,
         }
         handler = routes.get(request.path)
         response = handler(request) if handler else Response("not found", status=404)
@@ -307,8 +316,10 @@ class OIDCProvider:
         return Response(json.dumps(data), status=status, content_type="application/json")
 
     def _discovery(self, request: Request) -> Response:
+        logout = {"end_session_endpoint": f"{self.issuer}/logout"} if self.end_session else {}
         return self._json(
             {
+                **logout,
                 "issuer": self.issuer,
                 "authorization_endpoint": f"{self.issuer}/authorize",
                 "token_endpoint": f"{self.issuer}/token",
@@ -344,6 +355,23 @@ class OIDCProvider:
             query = [(k, self.state if k == "state" else v) for k, v in parse_qsl(parts.query)]
             response.headers["Location"] = urlunsplit(parts._replace(query=urlencode(query)))
         return response
+
+    def _logout(self, request: Request) -> Response:
+        """RP-Initiated Logout 1.0: a hint we signed for this client, a registered way back."""
+        try:
+            token = jwt.decode(request.args.get("id_token_hint", ""), self.key)
+        except JoseError:
+            return Response("id_token_hint is not an ID token of ours", status=400)
+        audience = token.claims.get("aud")
+        if self.client_id not in (audience if isinstance(audience, list) else [audience]):
+            return Response("id_token_hint is for another client", status=400)
+        back = request.args.get("post_logout_redirect_uri", "")
+        if back not in self.post_logout_redirect_uris:
+            return Response("post_logout_redirect_uri is not registered", status=400)
+        self.ended_sessions.append(str(token.claims["sub"]))
+        if not back:
+            return Response("You are logged out.")
+        return Response(status=302, headers={"Location": back})
 
     def _token(self, request: Request) -> Response:
         response: Response = self._oauth.create_token_response(request)

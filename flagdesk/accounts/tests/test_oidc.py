@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -18,21 +18,26 @@ from flagdesk.accounts import service as accounts
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import User
 from flagdesk.audit.models import AuditEvent
-from flagdesk.conftest import in_english, make_user
+from flagdesk.conftest import in_english, make_user, verified_client
 from flagdesk.testing.oidc import OIDCProvider, Person
 
 pytestmark = pytest.mark.django_db
 
 CALLBACK = "http://testserver/oidc/callback/"
+AFTER_LOGOUT = "http://testserver/login"
+
+
+def _configure(settings: Any, provider: OIDCProvider) -> None:
+    settings.OIDC_ISSUER = provider.issuer
+    settings.OIDC_CLIENT_ID = provider.client_id
+    settings.OIDC_CLIENT_SECRET = provider.client_secret
+    settings.OIDC_PROVIDER_NAME = "Test IdP"
 
 
 @pytest.fixture
 def idp(settings: Any) -> Iterator[OIDCProvider]:
-    with OIDCProvider(redirect_uri=CALLBACK) as provider:
-        settings.OIDC_ISSUER = provider.issuer
-        settings.OIDC_CLIENT_ID = provider.client_id
-        settings.OIDC_CLIENT_SECRET = provider.client_secret
-        settings.OIDC_PROVIDER_NAME = "Test IdP"
+    with OIDCProvider(redirect_uri=CALLBACK, post_logout_redirect_uri=AFTER_LOGOUT) as provider:
+        _configure(settings, provider)
         yield provider
 
 
@@ -273,3 +278,56 @@ def test_the_sso_urls_answer_only_get(idp: OIDCProvider) -> None:
     client = Client()  # no CSRF check, so the method is what is refused
     assert client.post("/oidc/authenticate/").status_code == 405
     assert client.post("/oidc/callback/?code=x&state=y").status_code == 405
+
+
+def test_logout_also_ends_the_session_at_the_provider(idp: OIDCProvider) -> None:
+    alice = _staff("alice", "alice@minbzk.nl", Role.ASSESSOR)
+    person = _as(idp, "alice@minbzk.nl")
+    client = Client()
+    sso_login(client)
+    id_token = client.session["oidc_id_token"]
+    response = client.post("/logout")
+    to_provider = urlsplit(response["Location"])
+    assert (
+        f"{to_provider.scheme}://{to_provider.netloc}{to_provider.path}" == f"{idp.issuer}/logout"
+    )
+    assert dict(parse_qsl(to_provider.query)) == {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": AFTER_LOGOUT,
+        "client_id": idp.client_id,
+    }
+    assert SESSION_KEY not in client.session
+    at_provider = requests.get(response["Location"], allow_redirects=False, timeout=10)
+    assert (at_provider.status_code, at_provider.headers["Location"]) == (302, AFTER_LOGOUT)
+    assert idp.ended_sessions == [person.sub]
+    event = AuditEvent.objects.get(action="user_logged_out", object_id=str(alice.pk))
+    assert event.after == {"provider_logout": True}
+
+
+def test_a_password_login_logs_out_locally_only(idp: OIDCProvider) -> None:
+    alice = _staff("alice", "alice@minbzk.nl", Role.ASSESSOR)
+    client = verified_client(alice)
+    assert client.post("/logout")["Location"] == "/login"
+    assert idp.ended_sessions == []
+    assert AuditEvent.objects.get(action="user_logged_out").after is None
+
+
+def test_without_an_end_session_endpoint_logout_is_local_unless_one_is_set(
+    settings: Any,
+) -> None:
+    with OIDCProvider(
+        redirect_uri=CALLBACK, post_logout_redirect_uri=AFTER_LOGOUT, end_session=False
+    ) as provider:
+        _configure(settings, provider)
+        _staff("alice", "alice@minbzk.nl", Role.ASSESSOR)
+        _as(provider, "alice@minbzk.nl")
+        client = Client()
+        sso_login(client)
+        assert client.post("/logout")["Location"] == "/login"
+        # FLAGDESK_OIDC_END_SESSION_ENDPOINT names one the discovery document does not.
+        settings.OIDC_END_SESSION_ENDPOINT = f"{provider.issuer}/logout?ui_locales=nl"
+        sso_login(client)
+        location = client.post("/logout")["Location"]
+        assert location.startswith(f"{provider.issuer}/logout?ui_locales=nl&id_token_hint=")
+        assert requests.get(location, allow_redirects=False, timeout=10).status_code == 302
+        assert len(provider.ended_sessions) == 1
