@@ -44,7 +44,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -57,6 +56,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from flagdesk.testing import servers
 
 REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432"
@@ -241,12 +242,6 @@ def _populate(n_signals: int, partner_id: int) -> dict[str, int]:
 # Server and database management.
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def psql(sql: str) -> None:
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
@@ -277,47 +272,9 @@ def database_env(db: str, data_dir: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[None]:
-    bin_dir = Path(sys.executable).parent
-    command = [
-        str(bin_dir / "gunicorn"),
-        "flagdesk.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--chdir",
-        str(REPO),
-        "--timeout",
-        "120",
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_until_up(port, server)
-            yield
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /health within 60 s")
+    args = ["flagdesk.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    with servers.gunicorn([*args, "--worker-class", "sync", "--timeout", "120"], env, log, port):
+        yield
 
 
 # --------------------------------------------------------------------------------------
@@ -637,7 +594,7 @@ def run_database(
             f"[{db}] populated {fixture['populated']} in {fixture['populate_seconds']} s",
             flush=True,
         )
-        port = free_port()
+        port = servers.free_port()
         with gunicorn(env, port, workers, data_dir / "gunicorn.log"):
             print(f"[{db}] gunicorn on 127.0.0.1:{port}, running load ...", flush=True)
             results = run_scenarios(db, port, fixture, opts)

@@ -403,35 +403,19 @@ def child(phase: str, **extra: Any) -> list[str]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[None]:
-    from benchmarks.intake import wait_until_up
+    from flagdesk.testing import servers
 
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "--config",
-        str(REPO / "deploy" / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, env=env, cwd=REPO, stdout=out, stderr=out)
-    try:
-        wait_until_up(port, server)
+    config = str(REPO / "deploy" / "gunicorn.conf.py")
+    args = ["--config", config, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    with servers.gunicorn(args, env, log, port):
         yield
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
     import shutil
 
-    from benchmarks.intake import free_port, psql
+    from benchmarks.intake import psql
+    from flagdesk.testing.servers import free_port
 
     data_dir = Path(tempfile.mkdtemp(prefix=f"flagdesk-bench-load-{db}-"))
     try:

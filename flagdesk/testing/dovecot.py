@@ -30,6 +30,8 @@ from urllib.parse import quote
 
 from imap_tools import MailBoxUnencrypted
 
+from flagdesk.testing.servers import free_port
+
 DOVECOT = Path("/usr/sbin/dovecot")
 HOST = "127.0.0.1"
 MAIL_OWNER = "vmail"
@@ -124,7 +126,7 @@ class DovecotServer:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             if first_start:
-                self.port, self.imaps_port = _free_port(), _free_port() if self.tls else 0
+                self.port, self.imaps_port = free_port(), free_port() if self.tls else 0
                 self._write_config()
             if self._launch_and_wait(deadline):
                 return
@@ -313,13 +315,6 @@ class DovecotServer:
 
 
 # --- pure-ish helpers ------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _greets(port: int) -> bool:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from flagdesk.testing.servers import free_port
+
 BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
 USER = "postgres"
@@ -43,7 +45,7 @@ class PostgresCluster:
         self.root = Path(tempfile.mkdtemp(prefix="flagdesk-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
-        self.port = _free_port()
+        self.port = free_port()
         self._owner = _owner()
         if self._owner is not None:
             os.chown(self.root, self._owner.pw_uid, self._owner.pw_gid)
@@ -109,13 +111,6 @@ def _owner() -> pwd.struct_passwd | None:
         return pwd.getpwnam("postgres")
     except KeyError as exc:
         raise PostgresUnavailableError("running as root, but there is no postgres user") from exc
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_until_accepting(cluster: PostgresCluster, timeout: float = TIMEOUT) -> None:

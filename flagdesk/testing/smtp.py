@@ -7,7 +7,6 @@ STARTTLS / implicit TLS with a self-signed certificate made by ``openssl``.
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 import threading
@@ -18,6 +17,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from flagdesk.testing.servers import free_port
 
 
 @dataclass
@@ -70,12 +71,6 @@ class Handler:
             self.messages.append(received)
             self.arrived.notify_all()
         return "250 2.0.0 Ok: queued as test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:

@@ -11,10 +11,7 @@ import http.cookiejar
 import json
 import re
 import shlex
-import socket
 import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -29,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from flagdesk.accounts import service as accounts
 from flagdesk.intake.forms import MAX_ATTACHMENTS
+from flagdesk.testing import servers
 from flagdesk.testing.worker import worker_env
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -37,46 +35,12 @@ DOC = ROOT / "docs" / "deployment.md"
 PASSWORD = "gunicorn-test-password-1"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "--config",
-        str(DEPLOY / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, log.read_text()
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/health")
-                if conn.getresponse().status == 200:
-                    break
-            assert time.monotonic() < deadline, (
-                "no answer from gunicorn in 60 s\n" + log.read_text()
-            )
-            time.sleep(0.2)
+    """The production configuration, with two workers."""
+    args = ["--config", str(DEPLOY / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"]
+    with servers.gunicorn([*args, "--workers", "2"], env, log, port) as server:
         yield server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _opener_plain() -> Any:
@@ -99,7 +63,7 @@ def test_it_serves_under_gunicorn_with_two_workers(tmp_path: Path, settings: Any
         "gunicorn-staff", ["assessor"], password=PASSWORD, must_change_password=False
     )
     device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    port = _free_port()
+    port = servers.free_port()
     env = worker_env(tmp_path, FLAGDESK_LOG_FORMAT="json", FLAGDESK_LOG_LEVEL="INFO")
     env.pop("WEB_CONCURRENCY", None)
     log = tmp_path / "gunicorn.log"
@@ -136,7 +100,7 @@ def test_the_partner_rate_limit_holds_across_gunicorn_workers(tmp_path: Path) ->
     """Counted in the database: two workers together allow the rate once, not once each."""
     partner = accounts.create_partner("Rate Media", "media")
     _, token = accounts.issue_token(name="rate", organisation=partner)
-    port = _free_port()
+    port = servers.free_port()
     env = worker_env(
         tmp_path, FLAGDESK_LOG_FORMAT="json", FLAGDESK_LOG_LEVEL="INFO", FLAGDESK_PARTNER_RATE="5/h"
     )

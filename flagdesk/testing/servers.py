@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Loopback ports and a real gunicorn, for tests and benchmarks alike."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+HOST = "127.0.0.1"
+REPO = Path(__file__).resolve().parents[2]
+START_SECONDS = 60
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def gunicorn(
+    args: Sequence[str], env: dict[str, str], log: Path, port: int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``gunicorn <args>`` (which must bind ``port``) until ``/health`` answers 200.
+
+    Its output goes to ``log``; it is stopped (terminated, then killed) on the way out.
+    """
+    command = [str(Path(sys.executable).parent / "gunicorn"), *args]
+    with log.open("wb") as out:
+        # Our venv's gunicorn with arguments from our own tests and benchmarks.
+        server = subprocess.Popen(command, env=env, cwd=REPO, stdout=out, stderr=out)  # noqa: S603
+    try:
+        _wait_until_up(server, port, log)
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}\n{log.read_text()}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/health")
+            if conn.getresponse().status == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer /health in {START_SECONDS} s\n{log.read_text()}")
