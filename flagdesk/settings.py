@@ -8,7 +8,6 @@ PostgreSQL. Every variable is documented in docs/configuration.md (tested).
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ import dj_database_url
 
 from flagdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
 from flagdesk.core.logging import logging_settings
+from flagdesk.core.rates import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -418,8 +418,12 @@ PARTNER_RATE = env_str(
     "processes: requests per second, minute, hour or day (e.g. 600/min), in fixed windows.",
     group="API",
 )
-if not re.fullmatch(r"\d+/[smhd][a-z]*", PARTNER_RATE):
-    raise ValueError(f"FLAGDESK_PARTNER_RATE must look like 600/min, not {PARTNER_RATE!r}")
+try:
+    parse_rate(PARTNER_RATE)
+except ValueError as bad_rate:
+    raise ValueError(
+        f"FLAGDESK_PARTNER_RATE must look like 600/min, not {PARTNER_RATE!r}"
+    ) from bad_rate
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "flagdesk.accounts.authentication.ApiTokenAuthentication",

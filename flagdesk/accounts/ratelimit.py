@@ -29,37 +29,18 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from flagdesk.accounts.models import RateWindow
+from flagdesk.core.rates import Rate, parse_rate
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-# A lease is a fiftieth of the rate, between 1 and 100 requests.
-LEASE_SHARE = 50
-LONGEST_LEASE = 100
+__all__ = ["Limiter", "Rate", "Verdict", "limiter", "parse_rate"]
+
 # This process found the window's quota used up: no more leases until the window ends.
 SPENT = -1
-
-
-@dataclass(frozen=True)
-class Rate:
-    requests: int
-    seconds: int
-
-    @property
-    def lease(self) -> int:
-        return max(1, min(LONGEST_LEASE, self.requests // LEASE_SHARE))
 
 
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
     retry_after: int  # seconds until the window ends
-
-
-def parse_rate(text: str) -> Rate:
-    """``"600/min"`` → ``Rate(600, 60)``; the unit is read from its first letter, as DRF does."""
-    number, _, unit = text.partition("/")
-    if not number.strip().isdigit() or not unit or unit[0] not in UNITS:
-        raise ValueError(f"not a rate: {text!r} (e.g. 600/min)")
-    return Rate(int(number), UNITS[unit[0]])
 
 
 @dataclass
