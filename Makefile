@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/flagdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres lint typecheck apilint bench postgres clean
+.PHONY: install run test test-quick test-sqlite test-postgres system-packages lint typecheck apilint bench postgres clean
 
 install: $(VENV)/.installed
 
@@ -27,7 +27,19 @@ run: install
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/flagdesk runserver $(HOST):$(PORT) --insecure
 
-test: install lint test-sqlite test-postgres
+test: system-packages install lint test-sqlite test-postgres
+
+# What the tests need from Debian (Chromium, PostgreSQL, Dovecot, nginx, poppler, …): installed
+# when run as root, otherwise named, and the run stops.
+system-packages:
+	bash scripts/system-packages.sh
+
+# The tests that need no outside service (no PostgreSQL, Dovecot, browser, nginx, pdftotext,
+# Node.js or root) and start no worker or gunicorn processes, on SQLite: a contributor's
+# quick check. CI always runs the whole of `make test`.
+QUICK := not (postgres or dovecot or browser or nginx or poppler or node or root or processes)
+test-quick: install
+	$(BIN)/pytest -n 2 -q -m "$(QUICK)"
 
 lint: install
 	$(BIN)/ruff check flagdesk benchmarks

@@ -142,6 +142,38 @@ def nos_token(nos: PartnerOrganisation) -> str:
     return raw
 
 
+# The outside services a fixture brings; a test that uses it is marked with them, so that
+# `make test-quick` (-m "not (…)") can leave it out. pyproject.toml registers the markers.
+SERVICES_OF_FIXTURE: dict[str, tuple[str, ...]] = {
+    "dovecot": ("dovecot",),
+    "dovecot_tls": ("dovecot",),
+    "private_postgres": ("postgres", "root"),
+    "private_db": ("postgres", "root"),
+    "full_disk": ("root",),
+    "chromium": ("browser",),
+    "spawn": ("processes",),
+}
+
+
+def services_needed(item: pytest.Item) -> set[str]:
+    """The services ``item`` needs, judged by its fixtures (see ``SERVICES_OF_FIXTURE``)."""
+    needed = {
+        service
+        for name in getattr(item, "fixturenames", ())
+        for service in SERVICES_OF_FIXTURE.get(name, ())
+    }
+    callspec = getattr(item, "callspec", None)
+    # A backup restored into "the other kind" of database is PostgreSQL when we run on SQLite.
+    if callspec is not None and callspec.params.get("target_database") == "other":
+        needed |= {"postgres", "root"}
+    return needed
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    for service in sorted(services_needed(item)):
+        item.add_marker(service)
+
+
 def _flushes_the_database(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
     transactional = marker is not None and bool(marker.kwargs.get("transaction"))

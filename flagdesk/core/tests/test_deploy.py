@@ -56,6 +56,7 @@ def _post_form(opener: Any, url: str, fields: dict[str, str]) -> Any:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.processes
 def test_it_serves_under_gunicorn_with_two_workers(tmp_path: Path, settings: Any) -> None:
     # The server process checks passwords with the production hashers, not the tests' MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
@@ -96,6 +97,7 @@ def test_it_serves_under_gunicorn_with_two_workers(tmp_path: Path, settings: Any
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.processes
 def test_the_partner_rate_limit_holds_across_gunicorn_workers(tmp_path: Path) -> None:
     """Counted in the database: two workers together allow the rate once, not once each."""
     partner = accounts.create_partner("Rate Media", "media")
@@ -191,6 +193,7 @@ def test_the_backup_timer_starts_the_backup_service() -> None:
     assert "backup" in _units()["flagdesk-backup.service"]["Service"]["ExecStart"]
 
 
+@pytest.mark.nginx
 def test_the_nginx_config_is_valid_and_limits_logins_and_the_api(tmp_path: Path) -> None:
     """``nginx -t`` on the shipped file (certificates and log paths swapped for the test's)."""
     conf = (DEPLOY / "nginx" / "flagdesk.conf").read_text(encoding="utf-8")

@@ -20,7 +20,10 @@ from flagdesk.notices.models import AttemptResult, Delivery, DeliveryState, Noti
 from flagdesk.testing.smtp import SmtpServer
 from flagdesk.testing.worker import run_worker, worker_env
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.processes,
+]
 
 FROM = "trustedflagger@minbzk.example"
 

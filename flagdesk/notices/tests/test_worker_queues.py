@@ -17,7 +17,10 @@ from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
 from flagdesk.testing.worker import run_worker, worker_env
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.processes,
+]
 
 
 def _status_of(task_path: str) -> set[str]:

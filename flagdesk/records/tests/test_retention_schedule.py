@@ -102,6 +102,7 @@ def test_the_task_runs_the_policy(tk2023: Election) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.processes
 def test_two_workers_at_the_hour_run_it_once(tk2023: Election, tmp_path: Path) -> None:
     signal = old_signal(tk2023)
     env = worker_env(

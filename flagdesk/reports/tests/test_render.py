@@ -33,6 +33,7 @@ def draft_pdf(report: Report) -> bytes:
     return render(report, "pdf")
 
 
+@pytest.mark.poppler
 def test_pdf_text_has_no_withheld_string_but_labels_and_the_rest(
     draft_pdf: bytes, tmp_path: Path
 ) -> None:
@@ -57,6 +58,7 @@ def test_pdf_is_archival_with_embedded_fonts(draft_pdf: bytes, tmp_path: Path) -
     assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="U"' in metadata
 
 
+@pytest.mark.poppler
 def test_pdf_draft_is_marked_on_every_page_and_final_on_none(
     report: Report, draft_pdf: bytes, tmp_path: Path
 ) -> None:
@@ -67,6 +69,7 @@ def test_pdf_draft_is_marked_on_every_page_and_final_on_none(
     assert not any("CONCEPT" in page for page in final)
 
 
+@pytest.mark.poppler
 def test_pdf_pages_render_to_images(draft_pdf: bytes, tmp_path: Path) -> None:
     (tmp_path / "report.pdf").write_bytes(draft_pdf)
     subprocess.run(

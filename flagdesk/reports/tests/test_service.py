@@ -42,6 +42,7 @@ def pdf_text(data: bytes, tmp_path: Path) -> str:
     ).stdout
 
 
+@pytest.mark.poppler
 def test_sign_off_waits_for_the_review_then_stores_the_report(
     demo: Election, alice: User, bob: User, tmp_path: Path
 ) -> None:
