@@ -22,8 +22,13 @@ from django.db import connection
 from django.utils import timezone
 
 from flagdesk.accounts.models import User
+from flagdesk.audit import checkpoints
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent, ChainHead
+from flagdesk.core.tests.processes import WorkerProcess, eventually, spawn
+from flagdesk.testing.worker import worker_env
+
+__all__ = ["spawn"]  # the fixture
 
 
 @pytest.fixture
@@ -151,7 +156,7 @@ def test_changing_the_hashed_actor_reference_is_caught(alice: User, bob: User) -
 
 
 def test_downgrading_an_event_to_the_old_hash_is_caught(alice: User, bob: User) -> None:
-    first, second = _events(2, actor=alice)
+    first, _second = _events(2, actor=alice)
     # Version 1 does not cover the actor's id: an attacker would like the event to be read so.
     _raw("UPDATE audit_auditevent SET hash_version = 1 WHERE seq = %s", first.seq)
     code, _, err = _audit("verify")
@@ -221,3 +226,38 @@ def test_pruning_checkpointed_events_keeps_the_log_intact(anchored: Path) -> Non
     assert "intact" in out
     assert _audit("checkpoint")[0] == 0
     assert _audit("verify")[0] == 0
+
+
+def _checkpointed_seqs(path: Path) -> list[int]:
+    if not path.exists():
+        return []
+    return [
+        cp.seq for line in path.read_text().splitlines() if (cp := checkpoints.parse_line(line))
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_writes_checkpoints_at_its_interval(
+    anchored: Path, settings: Any, tmp_path: Path, spawn: Any
+) -> None:
+    first = audit.log("before_the_workers", ("test.thing", 1))
+    env = worker_env(
+        tmp_path / "data",
+        FLAGDESK_AUDIT_KEY_FILE=settings.AUDIT_KEY_FILE,
+        FLAGDESK_AUDIT_CHECKPOINT_TARGETS=f"file://{anchored}",
+        FLAGDESK_AUDIT_CHECKPOINT_SECONDS="1",
+    )
+    workers: list[WorkerProcess] = [spawn(env, "--no-mail") for _ in range(2)]
+    eventually(lambda: first.seq in _checkpointed_seqs(anchored), "first checkpoint", 60, workers)
+    later = audit.log("while_they_run", ("test.thing", 2))
+    eventually(lambda: later.seq in _checkpointed_seqs(anchored), "next checkpoint", 60, workers)
+    for worker in workers:
+        assert worker.stop() == 0, worker.output
+
+    seqs = _checkpointed_seqs(anchored)
+    assert len(seqs) == len(set(seqs)), seqs  # two workers, one checkpoint per new head
+    assert _audit("verify")[0] == 0
+    _cut_to(first)
+    code, _, err = _audit("verify")
+    assert code == 1
+    assert f"events after #{first.seq} missing: checkpoint at #{later.seq}" in err
