@@ -26,6 +26,7 @@ import json
 import logging
 import logging.handlers
 import os
+import secrets
 import socket
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -101,8 +102,6 @@ def configured_keys() -> list[Key] | None:
 
 def generate_key_file(path: Path) -> Key:
     """Write a new random key to ``path`` (mode 600); an existing file is never overwritten."""
-    import secrets
-
     secret = secrets.token_hex(32)
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
         handle.write(secret + "\n")
@@ -120,17 +119,21 @@ class Checkpoint:
     key_id: str
     mac: str = ""
 
+    def _fields(self) -> dict[str, object]:
+        return {
+            "v": FORMAT,
+            "seq": self.seq,
+            "hash": self.hash,
+            "at": self.at,
+            "key_id": self.key_id,
+        }
+
     def signed_part(self) -> bytes:
-        fields = {"v": FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at}
-        fields["key_id"] = self.key_id
-        return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+        """What the MAC covers: every field but the MAC, in one canonical form."""
+        return json.dumps(self._fields(), sort_keys=True, separators=(",", ":")).encode()
 
     def to_line(self) -> str:
-        return json.dumps(
-            {"v": FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at}
-            | {"key_id": self.key_id, "mac": self.mac},
-            separators=(",", ":"),
-        )
+        return json.dumps(self._fields() | {"mac": self.mac}, separators=(",", ":"))
 
 
 def _mac(key: Key, checkpoint: Checkpoint) -> str:
@@ -159,7 +162,7 @@ def parse_line(line: str) -> Checkpoint | None:
     if not isinstance(data, dict) or data.get("v") != FORMAT:
         raise DamagedCheckpoint("not a checkpoint of a known format")
     seq, event_hash = data.get("seq"), data.get("hash")
-    if not isinstance(seq, int) or not isinstance(event_hash, str):
+    if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(event_hash, str):
         raise DamagedCheckpoint("a checkpoint needs an integer seq and a hash")
     return Checkpoint(
         seq, event_hash, str(data.get("at")), str(data.get("key_id")), str(data.get("mac"))
