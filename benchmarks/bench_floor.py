@@ -57,8 +57,8 @@ SIGNAL_URL_SQL = "INSERT INTO intake_signalurl (url, normalised_url, signal_id) 
 HEAD_SQL = "SELECT seq, hash FROM audit_chainhead WHERE id = 1"
 EVENT_SQL = (
     "INSERT INTO audit_auditevent (seq, at, actor_label, action, object_type, object_id,"
-    " before, after, prev_hash, hash, actor_id) VALUES (%s, %s, %s, %s, %s, %s, NULL, %s, %s,"
-    " %s, %s)"
+    " before, after, prev_hash, hash, actor_id, actor_ref, hash_version) VALUES (%s, %s, %s,"
+    " %s, %s, %s, NULL, %s, %s, %s, %s, %s, 2)"
 )
 MOVE_HEAD_SQL = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = 1"
 TASK_SQL = (
@@ -155,6 +155,8 @@ def _write(
             "before": None,
             "after": after,
             "prev_hash": prev,
+            "actor_ref": user_id,
+            "hash_version": 2,
         }
         canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode()).hexdigest()
@@ -170,6 +172,7 @@ def _write(
                 json.dumps(after),
                 prev,
                 digest,
+                user_id,
                 user_id,
             ],
         )

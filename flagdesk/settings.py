@@ -617,6 +617,34 @@ RETENTION_HOUR = env_int(
     group="Retention",
 )
 
+# Audit checkpoints: the chain anchored outside the database (flagdesk/audit/checkpoints.py,
+# docs/operations.md "Audit"). Without a key nothing is written and verify warns.
+AUDIT_KEY_FILE = env_str(
+    "FLAGDESK_AUDIT_KEY_FILE",
+    "",
+    help="File holding the key that signs audit checkpoints (HMAC-SHA256; one key per line, "
+    "the first signs, the others still verify). Readable by the worker and the flagdesk CLI "
+    "user, never in the database or its backups. Unset: the audit log is not anchored.",
+    group="Audit",
+)
+AUDIT_CHECKPOINT_TARGETS = env_list(
+    "FLAGDESK_AUDIT_CHECKPOINT_TARGETS",
+    [],
+    help="Comma-separated places each audit checkpoint goes: file:///path (append-only JSON "
+    "lines, read back by `flagdesk audit verify`), syslog (local /dev/log), "
+    "syslog://host:514 (UDP) or syslog+tcp://host:514. "
+    "Default: file://<FLAGDESK_DATA_DIR>/audit-checkpoints.jsonl.",
+    group="Audit",
+)
+AUDIT_CHECKPOINT_SECONDS = env_int(
+    "FLAGDESK_AUDIT_CHECKPOINT_SECONDS",
+    300,
+    help="Seconds between the worker's audit checkpoints (one when the log has grown); "
+    "events newer than the last checkpoint are not anchored yet. 0: only "
+    "`flagdesk audit checkpoint` writes them.",
+    group="Audit",
+)
+
 LOG_LEVEL = env_str(
     "FLAGDESK_LOG_LEVEL",
     "INFO",

@@ -21,6 +21,11 @@ class AppendOnlyError(Exception):
     pass
 
 
+#: The hash version ``log()`` writes: 2 adds the actor's id (``actor_ref``) to the payload.
+HASH_VERSION = 2
+HASH_VERSIONS = (1, 2)
+
+
 class AuditQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit events cannot be changed")
@@ -39,9 +44,12 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The actor's name as it was: this is what the hash covers, so the log stays verifiable
-    # (and readable) after an account is removed and Django sets ``actor`` to NULL.
+    # The actor's name as it was: the hash covers it, so the log stays verifiable (and
+    # readable) after an account is removed and Django sets ``actor`` to NULL.
     actor_label = models.CharField(max_length=200)
+    # The actor's id as it was, in a plain column that no deletion touches: hash version 2
+    # covers it, and verify checks that ``actor`` (the foreign key) is this or NULL.
+    actor_ref = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=64)
@@ -49,6 +57,9 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which payload the hash covers (see ``payload``). New events are version 2; a row
+    # inserted without it, as the code before version 2 did, is version 1.
+    hash_version = models.PositiveSmallIntegerField(default=HASH_VERSION, db_default=1)
 
     objects = AuditQuerySet.as_manager()
 
@@ -68,6 +79,15 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events cannot be deleted")
 
     def payload(self) -> dict[str, Any]:
+        """What the hash covers, by ``hash_version``; version 1 is unchanged, so events
+        written before version 2 still verify."""
+        payload = self._payload_v1()
+        if self.hash_version != 1:
+            payload["actor_ref"] = self.actor_ref
+            payload["hash_version"] = self.hash_version
+        return payload
+
+    def _payload_v1(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
             "at": self.at.isoformat(),
@@ -96,3 +116,19 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class CheckpointSchedule(models.Model):
+    """When a worker last wrote a checkpoint, and of which event: one row that workers claim
+    with a conditional UPDATE, so several workers write one checkpoint per interval.
+
+    Only the schedule lives here; the checkpoints themselves are outside the database
+    (``flagdesk/audit/checkpoints.py``), where changing this row can't reach them.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    written_at = models.DateTimeField(null=True, blank=True)
+    seq = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq} at {self.written_at}"

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from flagdesk.audit.models import AuditEvent, ChainHead
+from flagdesk.audit.models import HASH_VERSION, HASH_VERSIONS, AuditEvent, ChainHead
 
 logger = logging.getLogger("flagdesk.audit")
 
@@ -123,6 +123,8 @@ def _chain(
             at=now,
             actor=user,
             actor_label=label,
+            actor_ref=user.pk if user is not None else None,
+            hash_version=HASH_VERSION,
             action=entry.action,
             object_type=object_type,
             object_id=object_id,
@@ -168,36 +170,91 @@ def verify() -> list[Problem]:
     """Walk the chain; return every break (an empty list means the log is intact).
 
     A chain whose start was pruned under retention (:func:`prune`) starts at the anchor its
-    ``audit_pruned`` event recorded; any other missing start is a break.
+    ``audit_pruned`` event recorded; any other missing start is a break. The chain alone
+    can't tell that its newest events were removed together with a rewritten head: the
+    checkpoints outside the database do (:mod:`flagdesk.audit.checkpoints`).
     """
-    problems: list[Problem] = []
-    expected_prev = "0" * 64
-    expected_seq = 1
-    last_seq = 0
-    anchors = _prune_anchors()
+    walk = _Walk(prune_anchors())
     for event in _iter_events():
-        if last_seq == 0 and event.seq > 1 and event.seq - 1 in anchors:
-            expected_seq, expected_prev = event.seq, anchors[event.seq - 1]
-        if event.seq != expected_seq:
-            problems.append(Problem(event.seq, f"events {expected_seq}..{event.seq - 1} missing"))
-        if event.prev_hash != expected_prev:
-            problems.append(Problem(event.seq, "link to the previous event is broken"))
+        walk.check(event)
+    return walk.problems + _unlinked_actors(walk.unlinked) + _head_problems(walk)
+
+
+class _Walk:
+    """The state of one walk along the chain, oldest event first."""
+
+    def __init__(self, anchors: dict[int, str]) -> None:
+        self.anchors = anchors
+        self.problems: list[Problem] = []
+        self.expected_prev = "0" * 64
+        self.expected_seq = 1
+        self.last_seq = 0
+        # Events whose account link is NULL: fine only if that account was deleted.
+        self.unlinked: dict[int, list[int]] = {}
+
+    def check(self, event: AuditEvent) -> None:
+        if self.last_seq == 0 and event.seq > 1 and event.seq - 1 in self.anchors:
+            self.expected_seq, self.expected_prev = event.seq, self.anchors[event.seq - 1]
+        if event.seq != self.expected_seq:
+            self._problem(event, f"events {self.expected_seq}..{event.seq - 1} missing")
+        if event.prev_hash != self.expected_prev:
+            self._problem(event, "link to the previous event is broken")
         if event.compute_hash() != event.hash:
-            problems.append(Problem(event.seq, "content was changed after it was written"))
-        expected_prev = event.hash
-        expected_seq = event.seq + 1
-        last_seq = event.seq
+            self._problem(event, "content was changed after it was written")
+        self._check_version(event)
+        self._check_actor(event)
+        self.expected_prev = event.hash
+        self.expected_seq = event.seq + 1
+        self.last_seq = event.seq
+
+    def _check_version(self, event: AuditEvent) -> None:
+        # A version changed by hand needs no check of its own: the recomputed hash covers
+        # other fields then and no longer matches. Versions may interleave (an old process
+        # still writing version 1 while a new one writes version 2 during an upgrade).
+        if event.hash_version not in HASH_VERSIONS:
+            self._problem(event, f"unknown hash version {event.hash_version}")
+
+    def _check_actor(self, event: AuditEvent) -> None:
+        # The hash covers actor_ref (version 2); the foreign key must agree with it, or be
+        # NULL because the account was deleted. A version 1 event written by the old code
+        # after the migration has no actor_ref to compare with.
+        if event.hash_version == 1 and event.actor_ref is None:
+            return
+        if event.actor_id is not None and event.actor_id != event.actor_ref:
+            self._problem(event, "actor was changed after it was written")
+        elif event.actor_id is None and event.actor_ref is not None:
+            self.unlinked.setdefault(event.actor_ref, []).append(event.seq)
+
+    def _problem(self, event: AuditEvent, message: str) -> None:
+        self.problems.append(Problem(event.seq, message))
+
+
+def _unlinked_actors(unlinked: dict[int, list[int]]) -> list[Problem]:
+    """Events whose account link was cut while the account still exists."""
+    from django.contrib.auth import get_user_model
+
+    refs = list(unlinked)
+    existing: set[int] = set()
+    for start in range(0, len(refs), 500):
+        chunk = refs[start : start + 500]
+        existing |= set(get_user_model().objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    return sorted(
+        (
+            Problem(seq, "actor was removed from the event, but the account exists")
+            for ref in existing
+            for seq in unlinked[ref]
+        ),
+        key=lambda problem: problem.seq,
+    )
+
+
+def _head_problems(walk: _Walk) -> list[Problem]:
     head = ChainHead.objects.filter(id=1).first()
-    if head is not None and (head.seq != last_seq or head.hash != expected_prev):
-        problems.append(
-            Problem(
-                head.seq,
-                f"the last {head.seq - last_seq} event(s) were removed"
-                if head.seq > last_seq
-                else "chain head does not match the log",
-            )
-        )
-    return problems
+    if head is None or (head.seq == walk.last_seq and head.hash == walk.expected_prev):
+        return []
+    if head.seq > walk.last_seq:
+        return [Problem(head.seq, f"the last {head.seq - walk.last_seq} event(s) were removed")]
+    return [Problem(head.seq, "chain head does not match the log")]
 
 
 def _iter_events() -> Iterator[AuditEvent]:
@@ -207,7 +264,7 @@ def _iter_events() -> Iterator[AuditEvent]:
 PRUNED = "audit_pruned"
 
 
-def _prune_anchors() -> dict[int, str]:
+def prune_anchors() -> dict[int, str]:
     """``to_seq`` → hash of that last removed event, from every ``audit_pruned`` event.
 
     The anchors are read from events that the walk itself checks, so changing one is caught
@@ -223,7 +280,7 @@ def _prune_anchors() -> dict[int, str]:
 def pruned_through() -> int:
     """The last ``seq`` removed under retention (0 when nothing was ever pruned)."""
     first = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
-    if first is None or first == 1 or first - 1 not in _prune_anchors():
+    if first is None or first == 1 or first - 1 not in prune_anchors():
         return 0
     return first - 1
 

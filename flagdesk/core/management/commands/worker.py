@@ -4,8 +4,9 @@
 - the task queue (sending notices, with retries),
 - the team mailbox (IMAP IDLE, when FLAGDESK_IMAP_URL is set),
 - upkeep every few seconds: the liveness report, recovery of sends a dead worker
-  interrupted, reminders for notices that wait too long for an acknowledgment, and once a
-  day (FLAGDESK_RETENTION_HOUR) the retention run, enqueued as a task.
+  interrupted, reminders for notices that wait too long for an acknowledgment, once a
+  day (FLAGDESK_RETENTION_HOUR) the retention run, enqueued as a task, and the audit
+  checkpoint (FLAGDESK_AUDIT_CHECKPOINT_SECONDS, when a key is configured).
 
 Run several on PostgreSQL to scale out; each claims work with row locks.
 
@@ -46,6 +47,7 @@ REQUEUE_LIMIT = 10
 
 def upkeep() -> None:
     """One round of periodic work; safe to run in several workers at once."""
+    from flagdesk.audit import checkpoints
     from flagdesk.mailarchive import service as mailarchive
     from flagdesk.notices import dispatch
     from flagdesk.notices import service as notices
@@ -55,6 +57,11 @@ def upkeep() -> None:
     dispatch.recover_interrupted(delivered_elsewhere=mailarchive.proves_delivery)
     notices.remind_unacknowledged()
     records.schedule_retention()  # once a day, one worker: enqueues the retention run
+    try:
+        checkpoints.write_due()  # every FLAGDESK_AUDIT_CHECKPOINT_SECONDS, one worker
+    except checkpoints.CheckpointError as exc:
+        # Sending notices matters more than the anchor: report it, keep working.
+        logger.error("audit checkpoint not written: %s", exc)
 
 
 def _upkeep_loop(stop: threading.Event) -> None:
