@@ -7,6 +7,7 @@ PostgreSQL. Every variable is documented in docs/configuration.md (tested).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -47,8 +48,12 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+        # Created 0600: no moment in which another account could read the key. Two
+        # processes starting at once: the first one's key is the one both use.
+        with contextlib.suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
 
 
