@@ -26,6 +26,7 @@ from django.urls import include, path
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from flagdesk import urls
 from flagdesk.accounts import service as accounts
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import User
@@ -45,8 +46,10 @@ def boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("secret detail of a bug")
 
 
-# The project's URLs plus a failing view under /api/ (pytest.mark.urls below).
+# The project's URLs plus a failing view under /api/ (pytest.mark.urls below), and the
+# project's error handlers, which Django looks up in the URLconf module.
 urlpatterns = [path("api/v1/test-boom", boom), path("", include("flagdesk.urls"))]
+handler500 = urls.handler500
 
 
 def _code(device: TOTPDevice) -> str:
