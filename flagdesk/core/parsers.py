@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
@@ -30,7 +31,7 @@ class LimitedJSONParser(JSONParser):
         self,
         stream: IO[Any] | None,
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         data = read_limited(stream, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         try:

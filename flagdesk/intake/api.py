@@ -233,13 +233,14 @@ def visible_signals(user: Any) -> QuerySet[Signal]:
     raise PermissionDenied("You may not read signals.")
 
 
-def _opening_signal(case: Any) -> QuerySet[Signal]:
+def _opening_signal(case: Any) -> QuerySet[Signal, int | None]:
     # The first signal recorded (by id, not received_at, which the sender chooses) opened it.
-    return Signal.objects.filter(case=case).order_by("pk").values("source_organisation_id")[:1]
+    signals = Signal.objects.filter(case=case).order_by("pk")
+    return signals.values_list("source_organisation_id", flat=True)[:1]
 
 
 def _partner_context(view: Any) -> dict[str, Any]:
-    context: dict[str, Any] = generics.GenericAPIView.get_serializer_context(view)
+    context = dict(generics.GenericAPIView.get_serializer_context(view))
     user = view.request.user
     if can(user, Action.SUBMIT_SIGNAL_AS_PARTNER):
         context["partner_organisation_id"] = user.organisation_id
@@ -319,8 +320,7 @@ class SignalList(generics.ListCreateAPIView[Signal]):
 def _opened_by_own(signal: Signal) -> bool:
     if signal.case is None or signal.intake_outcome == IntakeOutcome.NEW_CASE:
         return True
-    opener = _opening_signal(signal.case).first()
-    return opener is not None and opener["source_organisation_id"] == signal.source_organisation_id
+    return _opening_signal(signal.case).first() == signal.source_organisation_id
 
 
 _DATETIME = serializers.DateTimeField()

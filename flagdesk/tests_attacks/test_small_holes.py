@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +98,7 @@ def test_completing_the_totp_setup_renews_the_session_key() -> None:
     assert client.get("/account/2fa/setup").status_code == 200
     device = TOTPDevice.objects.get(user__username="newcomer", confirmed=False)
     before = client.session.session_key
+    assert before
 
     assert client.post("/account/2fa/setup", {"token": _code(device)}).status_code == 302
 
@@ -253,7 +253,7 @@ def test_without_an_open_window_a_partner_is_told_so(nos_token: str, tk2023: Ele
 
 
 @pytest.fixture
-def notified_elsewhere(open_election: Election) -> Iterator[Election]:
+def notified_elsewhere(open_election: Election) -> Election:
     """Partner A's URL, notified to X (a deploy decision approved) in the open election."""
     a = accounts.create_partner("Partner A", "media")
     case = approved_case(
@@ -263,7 +263,7 @@ def notified_elsewhere(open_election: Election) -> Iterator[Election]:
         url=NOTIFIED_URL,
     )
     Signal.objects.filter(case=case).update(source_organisation=a)
-    yield open_election
+    return open_election
 
 
 def test_partner_b_does_not_learn_that_a_url_was_notified(notified_elsewhere: Election) -> None:
@@ -289,7 +289,9 @@ def test_partner_b_does_not_learn_that_a_url_was_notified(notified_elsewhere: El
     assert partner_b.get(f"/api/v1/zaken/{signal.case.reference}").status_code == 403
 
 
-def test_a_partner_still_follows_the_case_it_opened(nos_token: str, open_election: Election) -> None:
+def test_a_partner_still_follows_the_case_it_opened(
+    nos_token: str, open_election: Election
+) -> None:
     nos = Client(HTTP_AUTHORIZATION=f"Bearer {nos_token}")
     first = nos.post("/api/v1/signalen", _signal_body(), content_type="application/json").json()
     assert first["state"] == "new" and first["intake_outcome"] == "new_case"

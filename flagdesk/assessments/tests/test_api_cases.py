@@ -254,7 +254,9 @@ def test_rbac_matrix(
             assert {"status", "title", "detail"} <= set(response.json())
 
 
-def test_eligibility_endpoint_matches_the_cli_contract(nos_token: str, open_election: Election) -> None:
+def test_eligibility_endpoint_matches_the_cli_contract(
+    nos_token: str, open_election: Election
+) -> None:
     body = {
         "signal": {
             "source_type": "citizen",

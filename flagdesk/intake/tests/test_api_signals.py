@@ -93,7 +93,9 @@ def test_it_rejects_missing_fields(nos_token: str, open_election: Election) -> N
     assert {"category", "platform", "content_urls", "explanation"} <= names
 
 
-def test_signal_for_platform_without_channel_is_refused(nos_token: str, open_election: Election) -> None:
+def test_signal_for_platform_without_channel_is_refused(
+    nos_token: str, open_election: Election
+) -> None:
     response = post(
         bearer(nos_token), signal_body(platform="myspace", content_urls=["https://myspace.com/a/1"])
     )
@@ -183,7 +185,9 @@ def test_signal_list_filters(nos_token: str, open_election: Election) -> None:
     assert client.get("/api/v1/signalen?category=bogus").status_code == 400
 
 
-def test_elections_and_platforms_are_readable_by_partners(nos_token: str, open_election: Election) -> None:
+def test_elections_and_platforms_are_readable_by_partners(
+    nos_token: str, open_election: Election
+) -> None:
     elections = bearer(nos_token).get("/api/v1/verkiezingen")
     assert elections.status_code == 200
     assert "TK2023" in [e["code"] for e in elections.json()]
@@ -192,7 +196,9 @@ def test_elections_and_platforms_are_readable_by_partners(nos_token: str, open_e
     assert "channel_address" not in platforms.json()[0]
 
 
-def test_the_201_answer_equals_the_signal_as_read_back(nos_token: str, open_election: Election) -> None:
+def test_the_201_answer_equals_the_signal_as_read_back(
+    nos_token: str, open_election: Election
+) -> None:
     # The answer to a POST is built from memory; it must say what a later GET says.
     body = signal_body(
         content_urls=[SEED_URL, " https://www.tiktok.com/@Someone/video/123 ", SEED_URL + "?s=1"],
