@@ -59,7 +59,7 @@ test-postgres: install postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
 
 apilint: install
-	sh scripts/apilint.sh
+	bash scripts/apilint.sh
 
 bench: install
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]' -c requirements/constraints.txt

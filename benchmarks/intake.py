@@ -117,9 +117,29 @@ def _content_url(slug: str, n: int) -> str:
     }.get(slug, f"https://www.{slug}.com/p/{n}")
 
 
+def open_attention_window() -> None:
+    """Open today the attention window of the election partners' signals go to.
+
+    Partners file only under an election whose window is open (flagdesk/intake/api.py); the
+    benchmarks run on any day, as if it were in the run-up to that election.
+    """
+    from django.utils import timezone
+
+    from flagdesk.elections import service as elections
+
+    today = timezone.localdate()
+    election = elections.current_election(today)
+    assert election is not None, "the migrations seed the elections"
+    election.attention_start = min(election.attention_start, today)
+    election.attention_end = max(election.attention_end, today)
+    election.save(update_fields=["attention_start", "attention_end"])
+
+
 def _populate(n_signals: int, partner_id: int) -> dict[str, int]:
     """Bulk-create ``n_signals`` signals on ~0.7 as many cases, spread like real use."""
     import datetime as dt
+
+    open_attention_window()
 
     from flagdesk.elections.models import Election
     from flagdesk.intake.models import (

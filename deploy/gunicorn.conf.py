@@ -14,7 +14,12 @@ bind = ["127.0.0.1:8000"]
 # Sync workers: every request holds one process; nginx buffers slow clients and uploads.
 # About two per core; docs/benchmarks.md ("Load") shows 4 on 2 cores under an election surge.
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-worker_class = "sync"
+# gunicorn's sync worker; the request lines and headers it refuses (414, 431) are answered
+# as problem+json like every other API error (flagdesk/core/gunicorn.py).
+worker_class = "flagdesk.core.gunicorn.ProblemSyncWorker"
+# The longest request line gunicorn reads (its default); Django refuses the same length
+# (flagdesk.core.middleware.MAX_URI_BYTES), nginx's 8 KB buffers are larger.
+limit_request_line = 4094
 # A request that takes longer than this is killed (report rendering is the slowest page).
 timeout = 120
 graceful_timeout = 30

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -94,6 +95,20 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def tk2023(db: Any) -> Election:
     return Election.objects.get(code="TK2023")
+
+
+@pytest.fixture
+def open_election(tk2023: Election) -> Election:
+    """TK2023 with its attention window held open until today.
+
+    A partner's signal is filed under the election whose attention window is open now (the
+    API refuses any other), and the seeded elections' windows lie in the past or future.
+    """
+    today = timezone.localdate()
+    tk2023.attention_start = min(tk2023.attention_start, today)
+    tk2023.attention_end = max(tk2023.attention_end, today)
+    tk2023.save(update_fields=["attention_start", "attention_end"])
+    return tk2023
 
 
 @pytest.fixture

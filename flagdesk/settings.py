@@ -7,6 +7,7 @@ PostgreSQL. Every variable is documented in docs/configuration.md (tested).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -47,8 +48,12 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+        # Created 0600: no moment in which another account could read the key. Two
+        # processes starting at once: the first one's key is the one both use.
+        with contextlib.suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -291,7 +296,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "flagdesk.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise: static files keep their long cache lifetime; every other answer,
+    # early ones (the second-factor redirect, a 414) included, is no-store.
+    "flagdesk.core.middleware.NoStoreMiddleware",
     "flagdesk.core.middleware.ApiVersionMiddleware",
+    "flagdesk.core.middleware.UriLengthMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "flagdesk.core.middleware.DutchByDefaultLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -411,6 +420,17 @@ MAX_UPLOAD_BYTES = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+JSON_MAX_DEPTH = env_int(
+    "FLAGDESK_JSON_MAX_DEPTH",
+    64,
+    help="How deep arrays and objects may nest in a JSON request body (1-500); a deeper body "
+    "is refused with 400 before it is parsed. FlagDesk's own API needs 3.",
+    group="API",
+)
+if not 1 <= JSON_MAX_DEPTH <= 500:
+    # Python's JSON parser recurses once per level: far below the interpreter's limit.
+    raise ValueError(f"FLAGDESK_JSON_MAX_DEPTH must be 1-500, not {JSON_MAX_DEPTH}")
+
 PARTNER_RATE = env_str(
     "FLAGDESK_PARTNER_RATE",
     "600/min",
@@ -431,7 +451,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["flagdesk.core.api.AuthenticatedAndVerified"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser behind a size and a nesting-depth limit (flagdesk/core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["flagdesk.core.parsers.LimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "flagdesk.core.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "flagdesk.core.api.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "flagdesk.core.pagination.Pagination",

@@ -21,3 +21,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# problem+json under /api/, Django's pages elsewhere (flagdesk/core/errors.py).
+handler400 = "flagdesk.core.errors.bad_request"
+handler403 = "flagdesk.core.errors.permission_denied"
+handler404 = "flagdesk.core.errors.page_not_found"
+handler500 = "flagdesk.core.errors.server_error"

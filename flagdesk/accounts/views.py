@@ -105,7 +105,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             lockout.login_completed(request, request.user)
             audit.log("second_factor_enrolled", request.user, actor=request.user)
             return redirect(_next_url(request))
@@ -133,7 +133,7 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         for device in TOTPDevice.objects.filter(user=user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
+                _second_factor_passed(request, device)
                 lockout.login_completed(request, user)
                 return redirect(_next_url(request))
         audit.log("second_factor_failed", user, actor=user)
@@ -141,6 +141,16 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
             return lockout.locked_out_at_second_factor(request)
         form.add_error("token", _("That code is not right."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified under a new session key.
+
+    The key from before the second factor was only worth a password; whoever learnt or
+    planted it (session fixation) must not hold a fully logged-in session now.
+    """
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def _qr_data_uri(text: str) -> str:

@@ -23,8 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flagdesk.accounts.permissions import Action, can
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from flagdesk.core.problems import PROBLEM_CONTENT_TYPE as PROBLEM_CONTENT_TYPE
+from flagdesk.core.problems import title_for
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -81,6 +81,14 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
+
+
+class Unprocessable(exceptions.ValidationError):
+    """Well-formed input the server cannot act on (422), with ``invalid_params`` per field."""
+
+    status_code = 422
+    title = "Unprocessable Content"
+    default_code = "unprocessable"
 
 
 class AuthenticatedAndVerified(permissions.BasePermission):
@@ -151,24 +159,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return None
     assert isinstance(exc, exceptions.APIException)
     if isinstance(exc, exceptions.ValidationError):
-        title, detail = "Invalid input", "One or more fields are invalid."
+        title = getattr(exc, "title", "Invalid input")
+        detail = "One or more fields are invalid."
         params = _invalid_params(exc.detail)
         if len(params) == 1:
             detail = params[0]["reason"]
     else:
-        title = getattr(exc, "title", None) or _title_for(response.status_code)
+        title = getattr(exc, "title", None) or title_for(response.status_code)
         detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else title
         params = None
     headers = {
         k: v for k, v in response.items() if k in {"WWW-Authenticate", "Retry-After", "Allow"}
     }
     return problem_response(response.status_code, title, detail, params, headers)
-
-
-def _title_for(status_code: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status_code).phrase
-    except ValueError:
-        return "Error"

@@ -2,6 +2,7 @@
 """/api/v1 routes: Dutch plural resource names, kebab-case, no trailing slashes."""
 
 from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
@@ -13,7 +14,10 @@ from flagdesk.platforms import api as platforms
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "openapi.json",
-        SpectacularJSONAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]),
+        # Public and the same for everyone: caches may keep it (core.middleware.NoStoreMiddleware).
+        cache_control(public=True, max_age=300)(
+            SpectacularJSONAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[])
+        ),
         name="fd-api-docs",
     ),
     path("verkiezingen", elections.ElectionList.as_view(), name="fd-api-elections"),

@@ -174,10 +174,15 @@ def create_backup(out: Path, *, progress: Progress = _no_progress) -> BackupResu
         # The models would describe columns the tables don't have yet.
         raise BackupError("the database is not migrated to this version: run flagdesk migrate")
     mode: Literal["w", "w:gz"] = "w:gz" if out.name.endswith((".tar.gz", ".tgz")) else "w"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    # A directory made here is the owner's alone; an existing one is left as the admin set it.
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
     members: list[Member] = []
-    with tarfile.open(partial, mode) as tar, tempfile.TemporaryDirectory() as scratch:
+    with (
+        open_private(partial) as handle,
+        tarfile.open(fileobj=handle, mode=mode) as tar,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
         schema = _dump_database(tar, Path(scratch), members, progress)
         _copy_files(tar, members, progress)
         manifest = _manifest(members, schema)
@@ -212,7 +217,7 @@ def _dump_database(
             path = scratch / "table.jsonl"
             digest = hashlib.sha256()
             rows = 0
-            with open(path, "wb") as handle:
+            with open_private(path) as handle:
                 for line in serialise_rows(model):
                     data = line.encode()
                     digest.update(data)
@@ -222,6 +227,23 @@ def _dump_database(
             members.append(Member(name, digest.hexdigest(), path.stat().st_size, rows))
         progress("database", len(models_), len(models_))
     return schema
+
+
+def open_private(path: Path) -> IO[bytes]:
+    """``path`` opened for writing, readable by its owner only from its first byte on.
+
+    A backup holds password hashes and TOTP keys. Created with mode 0600 (the umask can only
+    take bits away) and set to 0600 again in case an earlier run left the file behind wider;
+    a symlink planted at ``path`` is refused rather than followed.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
+    descriptor = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "wb")
 
 
 def _in_outer_transaction() -> bool:

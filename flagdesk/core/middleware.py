@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from flagdesk.core.problems import is_api, problem_http_response
+
 # Everything the UI needs is served from our own origin; htmx needs no eval.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,6 +28,56 @@ class ApiVersionMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
             response["API-Version"] = settings.API_VERSION
+        return response
+
+
+# gunicorn's limit for the request line (deploy/gunicorn.conf.py); FlagDesk's own URLs,
+# filters included, stay far below it.
+MAX_URI_BYTES = 4094
+NO_STORE = "no-store, private"
+
+
+class UriLengthMiddleware:
+    """414 for a path plus query string over :data:`MAX_URI_BYTES`, problem+json under /api/.
+
+    gunicorn refuses longer request lines itself (flagdesk.core.gunicorn); this answers the
+    same wherever else FlagDesk runs, so no server gives an over-long URI to the views.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if uri_bytes(request) > MAX_URI_BYTES:
+            detail = f"The URI is longer than {MAX_URI_BYTES} bytes."
+            if is_api(request):
+                return problem_http_response(414, detail)
+            return HttpResponse(detail, status=414, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def uri_bytes(request: HttpRequest) -> int:
+    # Percent-encoded, as it came over the wire.
+    return len(request.get_full_path())
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer FlagDesk's own code makes.
+
+    Pages, downloads and API answers hold personal data; no browser cache, proxy or shared
+    computer may keep a copy. Static files are answered by WhiteNoise before this
+    middleware and keep their long cache lifetime; an answer that marks itself ``public``
+    (the OpenAPI document) keeps its own header. docs/security.md gives the policy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "public" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = NO_STORE
+            response["Pragma"] = "no-cache"  # for HTTP/1.0 caches
         return response
 
 

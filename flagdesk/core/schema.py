@@ -27,10 +27,14 @@ class ProblemAutoSchema(AutoSchema):
             "404": "Not found.",
             "406": "Not acceptable.",
             "409": "Not possible in the current state.",
+            "413": "Request body too large.",
+            "414": "URI too long.",
             "415": "Unsupported media type.",
             "429": "Too many requests.",
             "500": "Server error.",
         }
+        # Statuses only some operations answer, declared on the view: {method: {code: text}}.
+        errors.update(getattr(self.view, "problem_responses", {}).get(self.method.lower(), {}))
         method = self.method.lower()
         if method == "get" and not self._get_parameters_for_errors():
             errors.pop("400")
@@ -40,6 +44,7 @@ class ProblemAutoSchema(AutoSchema):
             errors.pop("429")
         if method not in {"post", "put", "patch"}:
             errors.pop("415")
+            errors.pop("413")
             errors.pop("409")
         for code, description in errors.items():
             responses.setdefault(

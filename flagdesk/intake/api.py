@@ -2,18 +2,23 @@
 """/api/v1/signalen: partners submit signals and follow their own; staff see all.
 
 A partner's organisation and source type come from its token, never from the body, and a
-partner only ever sees its own organisation's signals.
+partner only ever sees its own organisation's signals. The server files a partner's signal
+under the election whose attention window is open (:func:`choose_partner_election`), and a
+partner learns nothing from the answer about cases it did not open (:func:`as_partner_sees_it`):
+whether a URL was already reported or notified is for staff to know.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -28,13 +33,56 @@ from rest_framework.response import Response
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
-from flagdesk.core.api import MAX_DB_INT, path_int
+from flagdesk.assessments.rules import Reason
+from flagdesk.core.api import MAX_DB_INT, Unprocessable, path_int
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
-from flagdesk.intake.models import Category, ReceivedVia, Signal
+from flagdesk.intake.models import Category, IntakeOutcome, ReceivedVia, Signal
 
 STAFF_ONLY = "Staff only; ignored when a partner token is used."
+
+# What a partner is shown, as state and intake outcome, of a signal in a case it did not open.
+RECEIVED = "received"
+# Reasons that describe the signal itself; any other (ALREADY_NOTIFIED) tells about other cases.
+REASONS_ABOUT_THE_SIGNAL = frozenset({Reason.SOURCE_NOT_ACCEPTED, Reason.NO_CHANNEL})
+
+
+class ElectionRefusal(StrEnum):
+    NO_OPEN_WINDOW = "NO_OPEN_WINDOW"
+    OUTSIDE_WINDOW = "OUTSIDE_WINDOW"
+
+
+def choose_partner_election(
+    current: Election | None, named: Election | None, day: dt.date
+) -> Election | ElectionRefusal:
+    """The election a partner's signal is filed under on ``day`` (pure: no database).
+
+    Only an election whose attention window holds ``day``. A partner may name one (several
+    windows can be open at once, e.g. provincial and water-board elections on one day);
+    otherwise it is ``current``, the one ``current_election`` picks, if its window is open.
+    Naming any other election, or filing while no window is open, is refused.
+    """
+    if named is not None:
+        return named if named.in_attention_window(day) else ElectionRefusal.OUTSIDE_WINDOW
+    if current is not None and current.in_attention_window(day):
+        return current
+    return ElectionRefusal.NO_OPEN_WINDOW
+
+
+def as_partner_sees_it(answer: dict[str, Any], own_case: bool) -> dict[str, Any]:
+    """A signal's answer with nothing in it about cases the partner did not open.
+
+    In a case someone else opened, the signal is only "received": its state, and whether it
+    joined a case, would tell that the URL was reported (or notified) before. Reasons about
+    other cases (ALREADY_NOTIFIED) are left out even in the partner's own case, which can
+    hold URLs another case had notified.
+    """
+    answer["reasons"] = [r for r in answer["reasons"] if r in REASONS_ABOUT_THE_SIGNAL]
+    if answer["state"] is not None and not own_case:
+        answer["state"] = RECEIVED
+        answer["intake_outcome"] = RECEIVED
+    return answer
 
 
 class SignalSerializer(serializers.ModelSerializer[Signal]):
@@ -45,7 +93,15 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
     reasons = serializers.ListField(
         source="intake_reasons", child=serializers.CharField(), read_only=True
     )
-    state = serializers.SerializerMethodField(help_text="State of the signal's case, if any.")
+    intake_outcome = serializers.ChoiceField(
+        choices=[*IntakeOutcome.choices, (RECEIVED, RECEIVED)],
+        read_only=True,
+        help_text="received: shown to a partner whose signal is in a case it did not open.",
+    )
+    state = serializers.SerializerMethodField(
+        help_text="State of the signal's case, if any; received for a partner whose signal is "
+        "in a case it did not open."
+    )
 
     class Meta:
         model = Signal
@@ -79,13 +135,25 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
     def get_state(self, signal: Signal) -> str | None:
         return signal.case.state if signal.case else None
 
+    def to_representation(self, instance: Signal) -> dict[str, Any]:
+        answer = dict(super().to_representation(instance))
+        organisation_id = self.context.get("partner_organisation_id")
+        if organisation_id is None:
+            return answer
+        opened_by = getattr(instance, "case_opened_by", None)
+        return as_partner_sees_it(answer, own_case=opened_by == organisation_id)
+
 
 class SignalInputSerializer(serializers.Serializer[dict[str, Any]]):
     # (original, normalised) per distinct content URL, set when the URLs are validated.
     url_pairs: list[tuple[str, str]]
 
     election = serializers.CharField(
-        required=False, max_length=20, help_text="Election code; default: the current election."
+        required=False,
+        max_length=20,
+        help_text="Election code. Partners: only an election whose attention window is open "
+        "today (422 otherwise); default: the one whose window is open. Staff: any election; "
+        "default: the current election.",
     )
     category = serializers.ChoiceField(choices=Category.choices)
     platform = serializers.CharField(max_length=100)
@@ -156,10 +224,27 @@ def visible_signals(user: Any) -> QuerySet[Signal]:
     """A partner sees its own organisation's signals; staff see all; anyone else nothing."""
     query = Signal.objects.select_related("election", "case").prefetch_related("urls")
     if can(user, Action.SUBMIT_SIGNAL_AS_PARTNER):
-        return query.filter(source_organisation_id=user.organisation_id)
+        # Who opened each signal's case: a partner sees the state only of cases it opened.
+        return query.filter(source_organisation_id=user.organisation_id).annotate(
+            case_opened_by=Subquery(_opening_signal(OuterRef("case")))
+        )
     if can(user, Action.VIEW_CASES):
         return query
     raise PermissionDenied("You may not read signals.")
+
+
+def _opening_signal(case: Any) -> QuerySet[Signal, int | None]:
+    # The first signal recorded (by id, not received_at, which the sender chooses) opened it.
+    signals = Signal.objects.filter(case=case).order_by("pk")
+    return signals.values_list("source_organisation_id", flat=True)[:1]
+
+
+def _partner_context(view: Any) -> dict[str, Any]:
+    context = dict(generics.GenericAPIView.get_serializer_context(view))
+    user = view.request.user
+    if can(user, Action.SUBMIT_SIGNAL_AS_PARTNER):
+        context["partner_organisation_id"] = user.organisation_id
+    return context
 
 
 FILTERS = [
@@ -184,6 +269,12 @@ class SignalFilterSerializer(serializers.Serializer[Any]):
 @extend_schema(tags=["signalen"])
 class SignalList(generics.ListCreateAPIView[Signal]):
     serializer_class = SignalSerializer
+    problem_responses = {
+        "post": {
+            "422": "A partner named an election outside its attention window, or no "
+            "election is in its attention window today."
+        }
+    }
 
     def get_queryset(self) -> QuerySet[Signal]:
         filters = SignalFilterSerializer(data=self.request.query_params)
@@ -194,6 +285,9 @@ class SignalList(generics.ListCreateAPIView[Signal]):
         if "category" in filters.validated_data:
             query = query.filter(category=filters.validated_data["category"])
         return query
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return _partner_context(self)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = request.user
@@ -206,15 +300,27 @@ class SignalList(generics.ListCreateAPIView[Signal]):
         data.url_pairs = body.url_pairs
         result = intake.record_signal(data, actor=user)
         if result.signal is None:
+            reasons = [str(r) for r in result.reasons]
             payload = {
                 "outcome": result.outcome,
-                "reasons": [str(r) for r in result.reasons],
+                "reasons": [r for r in reasons if r in REASONS_ABOUT_THE_SIGNAL]
+                if partner
+                else reasons,
                 "referral": result.referral.as_dict() if result.referral else None,
             }
             return Response(payload, status=status.HTTP_200_OK)
         # Everything the answer shows is in memory: nothing is read back.
         urls = [url for url, _norm in data.url_pairs]
-        return Response(new_signal_answer(result.signal, urls), status=status.HTTP_201_CREATED)
+        answer = new_signal_answer(result.signal, urls)
+        if partner:
+            answer = as_partner_sees_it(answer, own_case=_opened_by_own(result.signal))
+        return Response(answer, status=status.HTTP_201_CREATED)
+
+
+def _opened_by_own(signal: Signal) -> bool:
+    if signal.case is None or signal.intake_outcome == IntakeOutcome.NEW_CASE:
+        return True
+    return _opening_signal(signal.case).first() == signal.source_organisation_id
 
 
 _DATETIME = serializers.DateTimeField()
@@ -253,9 +359,7 @@ def new_signal_answer(signal: Signal, urls: list[str]) -> dict[str, Any]:
 
 
 def _signal_input(values: dict[str, Any], user: Any, partner: bool) -> intake.SignalInput:
-    election = values.get("election") or elections.current_election()
-    if election is None:
-        raise serializers.ValidationError({"election": ["No election is configured."]})
+    election = _partner_election(values.get("election")) if partner else _staff_election(values)
     organisation, organisation_name, source_type = _source(values, user, partner)
     return intake.SignalInput(
         election=election,
@@ -275,6 +379,35 @@ def _signal_input(values: dict[str, Any], user: Any, partner: bool) -> intake.Si
         own_contact_last_at=values.get("own_contact_last_at"),
         own_contact_result=values.get("own_contact_result", ""),
     )
+
+
+def _staff_election(values: dict[str, Any]) -> Election:
+    # Staff may file under any election, as in the web UI (a late signal, a correction).
+    election = values.get("election") or elections.current_election()
+    if election is None:
+        raise serializers.ValidationError({"election": ["No election is configured."]})
+    return election
+
+
+def _partner_election(named: Election | None) -> Election:
+    today = timezone.localdate()
+    chosen = choose_partner_election(elections.current_election(today), named, today)
+    if chosen == ElectionRefusal.OUTSIDE_WINDOW:
+        assert named is not None
+        reason = (
+            f"{named.code} is not in its attention window ({named.attention_start} to "
+            f"{named.attention_end}): partners file signals only under an election whose "
+            "window is open. Leave election out to have the server choose."
+        )
+        raise Unprocessable({"election": [reason]})
+    if chosen == ElectionRefusal.NO_OPEN_WINDOW:
+        reason = (
+            "No election is in its attention window today: partners can file signals only "
+            "during an election's attention window (see /verkiezingen)."
+        )
+        raise Unprocessable({"election": [reason]})
+    assert isinstance(chosen, Election)
+    return chosen
 
 
 def _source(
@@ -311,3 +444,6 @@ class SignalDetail(generics.RetrieveAPIView[Signal]):
 
     def get_queryset(self) -> QuerySet[Signal]:
         return visible_signals(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return _partner_context(self)

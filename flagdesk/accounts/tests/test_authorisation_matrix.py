@@ -385,10 +385,23 @@ def test_each_role_gets_exactly_what_the_table_says(here: World, name: str) -> N
         for method in ("get", rule.method):
             # A fresh client each time: a POST may log out or change the session.
             response = request(client_for(role, here), method, url, rule)
-            error = judge(rule, role, method, response)
+            error = judge(rule, role, method, response) or kept_in_caches(name, response)
             if error:
                 wrong.append(f"{method.upper()} {url} as {role}: {error}")
     assert wrong == []
+
+
+# Public and the same for everyone; every other answer may hold personal data.
+CACHEABLE = {"fd-api-docs"}
+
+
+def kept_in_caches(name: str, response: Any) -> str | None:
+    """What is wrong when an answer (a page, a download, an API answer) may be cached."""
+    if name in CACHEABLE or response.status_code != 200:
+        return None
+    if "no-store" not in response.get("Cache-Control", ""):
+        return f"Cache-Control is {response.get('Cache-Control')!r}, not no-store"
+    return None
 
 
 def url_of(name: str, world: World) -> str:

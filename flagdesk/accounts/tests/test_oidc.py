@@ -331,3 +331,17 @@ def test_without_an_end_session_endpoint_logout_is_local_unless_one_is_set(
         assert location.startswith(f"{provider.issuer}/logout?ui_locales=nl&id_token_hint=")
         assert requests.get(location, allow_redirects=False, timeout=10).status_code == 302
         assert len(provider.ended_sessions) == 1
+
+
+def test_a_single_sign_on_login_starts_a_new_session_key(idp: OIDCProvider) -> None:
+    # The session that carried the login's state and nonce is not the one logged in.
+    _staff("alice", "alice@minbzk.nl", Role.ASSESSOR)
+    _as(idp, "alice@minbzk.nl")
+    client = Client()
+    start = client.get("/oidc/authenticate/", {"next": "/"})
+    before = client.session.session_key
+    at_provider = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    back = urlsplit(at_provider.headers["Location"])
+    assert client.get(f"{back.path}?{back.query}").status_code == 302
+    assert before and client.session.session_key != before
+    assert client.get("/cases").status_code == 200

@@ -40,7 +40,7 @@ def send(client: Client, method: str, path: str, body: Any = None) -> Any:
 
 
 @pytest.fixture
-def case(nos_token: str, tk2023: Election) -> Case:
+def case(nos_token: str, open_election: Election) -> Case:
     response = send(
         bearer(nos_token),
         "post",
@@ -150,7 +150,7 @@ def test_invalid_assessment_is_400(case: Case, alice: User) -> None:
     assert any(name.startswith("harms") for name in names)
 
 
-def test_unknown_case_is_404_problem(alice: User, tk2023: Election) -> None:
+def test_unknown_case_is_404_problem(alice: User, open_election: Election) -> None:
     response = send(token_for(alice), "get", "/zaken/FD-2023-9999")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
@@ -254,7 +254,9 @@ def test_rbac_matrix(
             assert {"status", "title", "detail"} <= set(response.json())
 
 
-def test_eligibility_endpoint_matches_the_cli_contract(nos_token: str, tk2023: Election) -> None:
+def test_eligibility_endpoint_matches_the_cli_contract(
+    nos_token: str, open_election: Election
+) -> None:
     body = {
         "signal": {
             "source_type": "citizen",

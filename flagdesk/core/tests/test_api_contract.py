@@ -66,13 +66,13 @@ def keep_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def staff_token(tk2023: Election) -> str:
+def staff_token(open_election: Election) -> str:
     user = make_user("omni", *STAFF_ROLES)
     return accounts.issue_token(name="schemathesis", user=user)[1]
 
 
 @pytest.fixture
-def partner_token(nos: PartnerOrganisation, tk2023: Election) -> str:
+def partner_token(nos: PartnerOrganisation, open_election: Election) -> str:
     return accounts.issue_token(name="schemathesis", organisation=nos)[1]
 
 

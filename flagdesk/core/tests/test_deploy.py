@@ -128,6 +128,98 @@ def test_the_partner_rate_limit_holds_across_gunicorn_workers(tmp_path: Path) ->
     assert len({line["pid"] for line in api}) == 2, "one worker answered every request"
 
 
+def _site_for_test(tmp_path: Path, *, https_port: int = 443, upstream: int = 8000) -> Path:
+    """The shipped nginx site with the test's certificate, log directory and ports."""
+    conf = (DEPLOY / "nginx" / "flagdesk.conf").read_text(encoding="utf-8")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=flagdesk.test", "-keyout", str(tmp_path / "key.pem"),
+         "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = (
+        conf.replace("/etc/ssl/flagdesk/fullchain.pem", str(tmp_path / "cert.pem"))
+        .replace("/etc/ssl/flagdesk/privkey.pem", str(tmp_path / "key.pem"))
+        .replace("/var/log/nginx/", f"{tmp_path}/")
+    )
+    if https_port != 443:
+        site = (
+            site.replace("listen 80;", f"listen 127.0.0.1:{servers.free_port()};")
+            .replace("listen [::]:80;", "")
+            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl;")
+            .replace("listen [::]:443 ssl http2;", "")
+            .replace("server 127.0.0.1:8000", f"server 127.0.0.1:{upstream}")
+        )
+    temp = " ".join(
+        f"{kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ access_log off; {temp} uwsgi_temp_path {tmp_path}/uwsgi; "
+        f"scgi_temp_path {tmp_path}/scgi; include {tmp_path}/site.conf; }}\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "nginx.conf"
+
+
+@contextlib.contextmanager
+def _nginx(conf: Path) -> Iterator[None]:
+    prefix = str(conf.parent)
+    subprocess.run(["/usr/sbin/nginx", "-c", str(conf), "-p", prefix], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["/usr/sbin/nginx", "-c", str(conf), "-p", prefix, "-s", "stop"])
+
+
+def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, dict[str, str], bytes]:
+    conn.request("GET", path, headers={"Host": "localhost"})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def _problem(answer: tuple[int, dict[str, str], bytes], status: int) -> None:
+    code, headers, body = answer
+    assert code == status, body[:300]
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["api-version"] == settings.API_VERSION
+    assert json.loads(body)["status"] == status
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_layer_answers_api_errors_as_problem_json(tmp_path: Path) -> None:
+    """nginx in front of gunicorn in front of Django, each refusing what it refuses first."""
+    import ssl
+
+    port, https_port = servers.free_port(), servers.free_port()
+    env = worker_env(tmp_path, FLAGDESK_LOG_FORMAT="json")
+    env.pop("WEB_CONCURRENCY", None)
+    conf = _site_for_test(tmp_path, https_port=https_port, upstream=port)
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE
+
+    def direct() -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def proxied() -> http.client.HTTPConnection:
+        return http.client.HTTPSConnection("127.0.0.1", https_port, timeout=30, context=insecure)
+
+    with _gunicorn(env, port, tmp_path / "gunicorn.log"), _nginx(conf):
+        for connect in (direct, proxied):
+            _problem(_get(connect(), "/api/v1/nope"), 404)  # Django
+            _problem(_get(connect(), "/api/v1/signalen?q=" + "a" * 4050), 401)  # reaches Django
+            _problem(_get(connect(), "/api/v1/signalen?q=" + "a" * 5000), 414)  # gunicorn
+            status, headers, _ = _get(connect(), "/login")
+            assert status == 200 and "no-store" in headers["cache-control"]
+        _problem(_get(proxied(), "/api/v1/signalen?q=" + "a" * 9000), 414)  # nginx
+        _, headers, _ = _get(proxied(), "/api/v1/signalen?q=" + "a" * 9000)
+        assert "max-age=31536000" in headers["strict-transport-security"]
+
+
 # --- the example files --------------------------------------------------------------------
 
 
@@ -201,23 +293,7 @@ def test_the_nginx_config_is_valid_and_limits_logins_and_the_api(tmp_path: Path)
         r"location ~ \^/\(login\|account/2fa\|oidc/\) \{\s+limit_req zone=flagdesk_login", conf
     )
     assert re.search(r"location /api/ \{\s+limit_req zone=flagdesk_api", conf)
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=flagdesk.test", "-keyout", str(tmp_path / "key.pem"),
-         "-out", str(tmp_path / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    site = (
-        conf.replace("/etc/ssl/flagdesk/fullchain.pem", str(tmp_path / "cert.pem"))
-        .replace("/etc/ssl/flagdesk/privkey.pem", str(tmp_path / "key.pem"))
-        .replace("/var/log/nginx/", f"{tmp_path}/")
-    )
-    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{ access_log off; include {tmp_path}/site.conf; }}\n",
-        encoding="utf-8",
-    )
+    _site_for_test(tmp_path)
     checked = subprocess.run(
         ["/usr/sbin/nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
         capture_output=True,

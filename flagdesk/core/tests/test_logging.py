@@ -134,7 +134,7 @@ def test_no_personal_data_reaches_the_logs(
     carol: User,
     nos: PartnerOrganisation,
     nos_token: str,
-    tk2023: Election,
+    open_election: Election,
     tmp_path: Path,
 ) -> None:
     partner = Client(HTTP_AUTHORIZATION=f"Bearer {nos_token}")
@@ -154,7 +154,7 @@ def test_no_personal_data_reaches_the_logs(
     assert api.status_code == 201, api.content
     staff = verified_client(carol)
     form = {
-        "election": tk2023.pk,
+        "election": open_election.pk,
         "received_via": "phone",
         "received_at": "2023-11-22T09:30",
         "source_organisation": nos.pk,

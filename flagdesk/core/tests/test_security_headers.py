@@ -206,3 +206,23 @@ def test_the_api_needs_the_csrf_token_with_a_session_but_not_with_a_token(
         HTTP_AUTHORIZATION=f"Bearer {nos_token}",
     )
     assert partner.status_code == 400  # past authentication and CSRF: the body is incomplete
+
+
+# ------------------------------------------------------------------------- caching
+
+
+@pytest.mark.django_db
+def test_only_static_files_and_the_api_document_may_be_cached(carol: User) -> None:
+    static = Client().get("/static/flagdesk/app.js")
+    assert "no-store" not in static.get("Cache-Control", "")
+    document = Client().get("/api/v1/openapi.json")
+    assert "public" in document["Cache-Control"]
+    for response in [
+        Client().get("/login"),
+        Client().get("/cases"),  # the redirect to the login page
+        Client().get("/no-such-page"),
+        verified_client(carol).get("/cases"),
+        Client().get("/api/v1/zaken"),  # 401
+    ]:
+        assert response["Cache-Control"] == "no-store, private", response.status_code
+        assert response["Pragma"] == "no-cache"

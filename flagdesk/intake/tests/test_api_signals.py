@@ -45,7 +45,7 @@ def gemeente_token(gemeente: PartnerOrganisation) -> str:
     return accounts.issue_token(name="test", organisation=gemeente)[1]
 
 
-def test_partner_submits_a_signal_from_its_token(nos_token: str, tk2023: Election) -> None:
+def test_partner_submits_a_signal_from_its_token(nos_token: str, open_election: Election) -> None:
     response = post(
         bearer(nos_token),
         signal_body(source_type="citizen", source_organisation_name="Someone else"),
@@ -64,15 +64,18 @@ def test_partner_submits_a_signal_from_its_token(nos_token: str, tk2023: Electio
 
 
 def test_second_signal_on_same_url_joins_the_case(
-    nos_token: str, gemeente_token: str, tk2023: Election
+    nos_token: str, gemeente_token: str, open_election: Election
 ) -> None:
     first = post(bearer(nos_token), signal_body()).json()
     second = post(bearer(gemeente_token), signal_body(content_urls=[SEED_URL + "?s=20"])).json()
-    assert second["intake_outcome"] == "joined_case"
-    assert Signal.objects.get(pk=first["id"]).case == Signal.objects.get(pk=second["id"]).case
+    # The second partner is not told that someone reported the URL before it.
+    assert second["intake_outcome"] == "received" and second["state"] == "received"
+    joined = Signal.objects.get(pk=second["id"])
+    assert joined.intake_outcome == "joined_case"
+    assert Signal.objects.get(pk=first["id"]).case == joined.case
 
 
-def test_it_rejects_bad_urls_as_problem_json(nos_token: str, tk2023: Election) -> None:
+def test_it_rejects_bad_urls_as_problem_json(nos_token: str, open_election: Election) -> None:
     response = post(bearer(nos_token), signal_body(content_urls=["not a url"]))
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
@@ -83,14 +86,16 @@ def test_it_rejects_bad_urls_as_problem_json(nos_token: str, tk2023: Election) -
     assert not Signal.objects.exists()
 
 
-def test_it_rejects_missing_fields(nos_token: str, tk2023: Election) -> None:
+def test_it_rejects_missing_fields(nos_token: str, open_election: Election) -> None:
     response = post(bearer(nos_token), {"category": "nonsense"})
     assert response.status_code == 400
     names = {p["name"] for p in response.json()["invalid_params"]}
     assert {"category", "platform", "content_urls", "explanation"} <= names
 
 
-def test_signal_for_platform_without_channel_is_refused(nos_token: str, tk2023: Election) -> None:
+def test_signal_for_platform_without_channel_is_refused(
+    nos_token: str, open_election: Election
+) -> None:
     response = post(
         bearer(nos_token), signal_body(platform="myspace", content_urls=["https://myspace.com/a/1"])
     )
@@ -101,7 +106,7 @@ def test_signal_for_platform_without_channel_is_refused(nos_token: str, tk2023: 
 
 
 def test_staff_posting_for_a_citizen_gets_the_referral_and_nothing_is_stored(
-    carol: User, tk2023: Election
+    carol: User, open_election: Election
 ) -> None:
     response = post(verified_client(carol), signal_body(source_type="citizen"))
     assert response.status_code == 200
@@ -113,7 +118,7 @@ def test_staff_posting_for_a_citizen_gets_the_referral_and_nothing_is_stored(
 
 
 def test_staff_posts_for_a_named_organisation(
-    carol: User, nos: PartnerOrganisation, tk2023: Election
+    carol: User, nos: PartnerOrganisation, open_election: Election
 ) -> None:
     response = post(verified_client(carol), signal_body(source_organisation=nos.pk))
     assert response.status_code == 201
@@ -121,7 +126,7 @@ def test_staff_posts_for_a_named_organisation(
     assert response.json()["source_type"] == "media"
 
 
-def test_staff_must_name_a_source(carol: User, tk2023: Election) -> None:
+def test_staff_must_name_a_source(carol: User, open_election: Election) -> None:
     response = post(verified_client(carol), signal_body())
     assert response.status_code == 400
     assert response.json()["invalid_params"][0]["name"] == "source_type"
@@ -129,7 +134,7 @@ def test_staff_must_name_a_source(carol: User, tk2023: Election) -> None:
 
 @pytest.mark.parametrize("persona", ["bob", "dave"])
 def test_staff_without_record_role_may_not_post(
-    persona: str, request: pytest.FixtureRequest, tk2023: Election
+    persona: str, request: pytest.FixtureRequest, open_election: Election
 ) -> None:
     user = request.getfixturevalue(persona)
     response = post(verified_client(user), signal_body(source_type="media"))
@@ -137,7 +142,7 @@ def test_staff_without_record_role_may_not_post(
     assert response["Content-Type"] == "application/problem+json"
 
 
-def test_anonymous_gets_401_problem_with_challenge(tk2023: Election) -> None:
+def test_anonymous_gets_401_problem_with_challenge(open_election: Election) -> None:
     response = post(Client(), signal_body())
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
@@ -146,7 +151,7 @@ def test_anonymous_gets_401_problem_with_challenge(tk2023: Election) -> None:
     assert response["API-Version"]
 
 
-def test_session_without_second_factor_is_refused(carol: User, tk2023: Election) -> None:
+def test_session_without_second_factor_is_refused(carol: User, open_election: Election) -> None:
     client = Client()
     client.force_login(carol)
     response = client.get("/api/v1/signalen")
@@ -155,7 +160,7 @@ def test_session_without_second_factor_is_refused(carol: User, tk2023: Election)
 
 
 def test_partners_see_only_their_own_signals(
-    nos_token: str, gemeente_token: str, alice: User, tk2023: Election
+    nos_token: str, gemeente_token: str, alice: User, open_election: Election
 ) -> None:
     own = post(bearer(nos_token), signal_body()).json()
     other = post(
@@ -171,7 +176,7 @@ def test_partners_see_only_their_own_signals(
     assert {s["id"] for s in staff["results"]} == {own["id"], other["id"]}
 
 
-def test_signal_list_filters(nos_token: str, tk2023: Election) -> None:
+def test_signal_list_filters(nos_token: str, open_election: Election) -> None:
     post(bearer(nos_token), signal_body())
     client = bearer(nos_token)
     assert client.get("/api/v1/signalen?category=misinformation").json()["count"] == 1
@@ -180,7 +185,9 @@ def test_signal_list_filters(nos_token: str, tk2023: Election) -> None:
     assert client.get("/api/v1/signalen?category=bogus").status_code == 400
 
 
-def test_elections_and_platforms_are_readable_by_partners(nos_token: str, tk2023: Election) -> None:
+def test_elections_and_platforms_are_readable_by_partners(
+    nos_token: str, open_election: Election
+) -> None:
     elections = bearer(nos_token).get("/api/v1/verkiezingen")
     assert elections.status_code == 200
     assert "TK2023" in [e["code"] for e in elections.json()]
@@ -189,7 +196,9 @@ def test_elections_and_platforms_are_readable_by_partners(nos_token: str, tk2023
     assert "channel_address" not in platforms.json()[0]
 
 
-def test_the_201_answer_equals_the_signal_as_read_back(nos_token: str, tk2023: Election) -> None:
+def test_the_201_answer_equals_the_signal_as_read_back(
+    nos_token: str, open_election: Election
+) -> None:
     # The answer to a POST is built from memory; it must say what a later GET says.
     body = signal_body(
         content_urls=[SEED_URL, " https://www.tiktok.com/@Someone/video/123 ", SEED_URL + "?s=1"],

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent, ChainHead
+from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case, CaseCounter, CaseUrl, Signal, SignalUrl
 from flagdesk.platforms.models import Platform
 
@@ -45,7 +46,7 @@ def bench_urls(settings: Any) -> None:
 
 
 def test_the_floor_writes_the_rows_a_new_case_signal_writes(
-    bench_urls: None, nos_token: str, x_platform: Platform
+    bench_urls: None, nos_token: str, x_platform: Platform, open_election: Election
 ) -> None:
     assert x_platform.has_channel
     before = counts()
