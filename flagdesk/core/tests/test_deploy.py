@@ -190,6 +190,8 @@ def _problem(answer: tuple[int, dict[str, str], bytes], status: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.nginx
+@pytest.mark.processes
 def test_every_layer_answers_api_errors_as_problem_json(tmp_path: Path) -> None:
     """nginx in front of gunicorn in front of Django, each refusing what it refuses first."""
     import ssl
