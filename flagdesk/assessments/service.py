@@ -205,6 +205,10 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
             raise WorkflowError(_("You cannot approve your own decision."))
         if not approve and not comment.strip():
             raise WorkflowError(_("Say why you send the decision back."))
+        # The case row before the audit chain's head, as intake and propose_decision take
+        # them: intake locks the case before it appends its events, so taking the case only
+        # at set_case_state (after our events) could deadlock with a signal.
+        Case.objects.select_for_update(no_key=True).filter(pk=decision.case_id).first()
         if approve:
             _check_url_set(decision)
         before = _decision_snapshot(decision)
@@ -249,8 +253,6 @@ def covered_urls(decision: Decision) -> set[str]:
 def _check_url_set(decision: Decision) -> None:
     """Approval is for exactly the URLs the assessor decided on: refuse if the case's URLs
     or the stored set changed since (a back door: intake itself never adds to a frozen case)."""
-    # The case row too, as intake locks it before it adds URLs.
-    Case.objects.select_for_update(no_key=True).filter(pk=decision.case_id).first()
     decided = covered_urls(decision)
     current = set(
         CaseUrl.objects.filter(case_id=decision.case_id).values_list("normalised_url", flat=True)
