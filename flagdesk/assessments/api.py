@@ -91,6 +91,9 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         slug_field="username", read_only=True, allow_null=True
     )
     engine_reasons = serializers.ListField(child=serializers.CharField())
+    content_urls = serializers.SerializerMethodField(
+        help_text="The URLs the decision covers, frozen when it was proposed."
+    )
 
     class Meta:
         model = Decision
@@ -110,8 +113,14 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "reviewed_by",
             "reviewed_at",
             "review_comment",
+            "content_urls",
+            "url_set_sha256",
+            "url_set_origin",
         ]
         read_only_fields = fields
+
+    def get_content_urls(self, decision: Decision) -> list[str]:
+        return [row.url for row in decision.url_set.all()]
 
 
 class CaseSummarySerializer(serializers.Serializer[Case]):
@@ -134,6 +143,15 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     signals = serializers.SerializerMethodField()
     assessment = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, read_only=True)
+    related_to = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The case whose decided URL set this case's URLs arrived outside of.",
+    )
+    related_cases = serializers.SerializerMethodField(
+        help_text="Cases opened for URLs that arrived while this case's set was frozen."
+    )
 
     class Meta:
         model = Case
@@ -143,6 +161,8 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "platform",
             "category",
             "state",
+            "related_to",
+            "related_cases",
             "content_urls",
             "signals",
             "assessment",
@@ -154,6 +174,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 
     def get_content_urls(self, case: Case) -> list[str]:
         return [u.url for u in case.urls.all()]
+
+    def get_related_cases(self, case: Case) -> list[str]:
+        return [other.reference for other in case.related_cases.all()]
 
     def get_signals(self, case: Case) -> list[int]:
         return [s.pk for s in case.signals.all()]
@@ -169,6 +192,14 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
     justification = serializers.CharField(max_length=20_000)
     override_justification = serializers.CharField(
         max_length=20_000, required=False, allow_blank=True, default=""
+    )
+    url_set_sha256 = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The url_set_sha256 of the URLs you decided on; refused if the case's URLs "
+        "differ by now.",
     )
 
 
@@ -204,8 +235,15 @@ CASE_FILTERS = [
 
 
 def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("election", "platform", "assessment").prefetch_related(
-        "urls", "signals", "decisions__decided_by", "decisions__reviewed_by"
+    return Case.objects.select_related(
+        "election", "platform", "assessment", "related_to"
+    ).prefetch_related(
+        "urls",
+        "signals",
+        "related_cases",
+        "decisions__decided_by",
+        "decisions__reviewed_by",
+        "decisions__url_set",
     )
 
 
@@ -299,6 +337,7 @@ class DecisionCreate(CaseActionView):
             values["justification"],
             request.user,
             override_justification=values["override_justification"],
+            expected_url_set=values["url_set_sha256"],
         )
         return Response(DecisionSerializer(decision).data, status=201)
 

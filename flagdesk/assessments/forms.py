@@ -178,6 +178,9 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required if you deploy although the rules give reasons against it."),
     )
+    # The digest of the URLs shown with the form: if others joined meanwhile, the decision is
+    # refused rather than silently covering URLs the assessor never saw.
+    url_set_sha256 = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class ReviewForm(forms.Form):

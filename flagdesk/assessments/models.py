@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case
 
 
@@ -54,6 +55,13 @@ class DecisionStatus(models.TextChoices):
     REJECTED = "rejected", _("Sent back")
 
 
+class UrlSetOrigin(models.TextChoices):
+    DECISION = "decision", _("Recorded at the decision")
+    # Filled in by the upgrade for decisions taken before sets were recorded (migration 0003).
+    SIGNALS_BEFORE_DECISION = "signals", _("Reconstructed from the signals before the decision")
+    ALL_CASE_URLS = "case", _("Reconstructed: all of the case's URLs")
+
+
 class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
@@ -78,6 +86,12 @@ class Decision(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+    # SHA-256 over the sorted normalised URLs the decision covers (assessments/urlset.py);
+    # also in the decision_* audit events, so a changed set row is caught by the chain.
+    url_set_sha256 = models.CharField(_("URL set (SHA-256)"), max_length=64, blank=True)
+    url_set_origin = models.CharField(
+        max_length=10, choices=UrlSetOrigin.choices, default=UrlSetOrigin.DECISION
+    )
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -101,3 +115,24 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.case})"
+
+
+class DecisionUrl(models.Model):
+    """One normalised URL of the exact set a decision covers, frozen when it is proposed."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="url_set")
+    # The election again, so "in an approved set of this election" is one indexed lookup.
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="+")
+    url = models.CharField(max_length=4200, help_text=_("As the case holds it."))
+    normalised_url = models.CharField(max_length=4200)
+    url_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "url_hash"], name="decision_url_once"),
+        ]
+        indexes = [models.Index(fields=["election", "url_hash"])]
+
+    def __str__(self) -> str:
+        return self.url

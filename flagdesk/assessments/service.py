@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.assessments.models import Assessment, Decision, DecisionStatus, Outcome
+from flagdesk.assessments import urlset
+from flagdesk.assessments.models import (
+    Assessment,
+    Decision,
+    DecisionStatus,
+    DecisionUrl,
+    Outcome,
+)
 from flagdesk.assessments.rules import (
     HARMS,
     RULES_VERSION,
@@ -23,7 +30,7 @@ from flagdesk.assessments.rules import (
 from flagdesk.assessments.signals import decision_approved
 from flagdesk.audit import service as audit
 from flagdesk.intake import service as intake
-from flagdesk.intake.models import Case, CaseState
+from flagdesk.intake.models import Case, CaseState, CaseUrl
 
 ANSWER_FIELDS = tuple(f.name for f in fields(AssessmentAnswers))
 
@@ -121,9 +128,21 @@ def _assessment_snapshot(assessment: Assessment) -> dict[str, Any]:
 
 
 def propose_decision(
-    case: Case, outcome: str, justification: str, actor: Any, override_justification: str = ""
+    case: Case,
+    outcome: str,
+    justification: str,
+    actor: Any,
+    override_justification: str = "",
+    expected_url_set: str = "",
 ) -> Decision:
-    """The assessor's decision; it takes effect only once someone else approves it."""
+    """The assessor's decision; it takes effect only once someone else approves it.
+
+    It freezes the case's URLs: the decision covers exactly these, and from now on a signal
+    with other URLs opens a related case instead of joining this one.
+
+    :param expected_url_set: the ``url_set_sha256`` of the URLs the assessor saw; when given
+        and the case holds other URLs by now, the decision is refused.
+    """
     require(actor, Action.DECIDE)
     if outcome not in Outcome.values:
         raise WorkflowError(_("Unknown decision."))
@@ -135,6 +154,12 @@ def propose_decision(
             raise WorkflowError(_("This case already has a pending or final decision."))
         if not hasattr(case, "assessment"):
             raise WorkflowError(_("Assess the case before deciding."))
+        urls = list(CaseUrl.objects.filter(case=case).order_by("pk"))
+        digest = urlset.url_set_sha256(row.normalised_url for row in urls)
+        if expected_url_set and expected_url_set != digest:
+            raise WorkflowError(
+                _("The case's URLs changed while you decided. Check them and decide again.")
+            )
         result = evaluate_case(case)
         is_override = outcome == Outcome.DEPLOY and not result.eligible
         if is_override and not override_justification.strip():
@@ -152,8 +177,15 @@ def propose_decision(
             rules_version=RULES_VERSION,
             decided_by=actor,
             decided_at=timezone.now(),
+            url_set_sha256=digest,
         )
-        audit.log("decision_proposed", decision, actor=actor, after=_decision_snapshot(decision))
+        _freeze(decision, urls)
+        audit.log(
+            "decision_proposed",
+            decision,
+            actor=actor,
+            after={**_decision_snapshot(decision), "urls": sorted(covered_urls(decision))},
+        )
         intake.set_case_state(case, CaseState.AWAITING_APPROVAL, actor)
     return decision
 
@@ -173,6 +205,12 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
             raise WorkflowError(_("You cannot approve your own decision."))
         if not approve and not comment.strip():
             raise WorkflowError(_("Say why you send the decision back."))
+        # The case row before the audit chain's head, as intake and propose_decision take
+        # them: intake locks the case before it appends its events, so taking the case only
+        # at set_case_state (after our events) could deadlock with a signal.
+        Case.objects.select_for_update(no_key=True).filter(pk=decision.case_id).first()
+        if approve:
+            _check_url_set(decision)
         before = _decision_snapshot(decision)
         decision.status = DecisionStatus.APPROVED if approve else DecisionStatus.REJECTED
         decision.reviewed_by = actor
@@ -194,6 +232,53 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
     return decision
 
 
+def _freeze(decision: Decision, urls: list[CaseUrl]) -> None:
+    DecisionUrl.objects.bulk_create(
+        DecisionUrl(
+            decision=decision,
+            election_id=decision.case.election_id,
+            url=row.url,
+            normalised_url=row.normalised_url,
+            url_hash=row.url_hash,
+        )
+        for row in urls
+    )
+
+
+def covered_urls(decision: Decision) -> set[str]:
+    """The normalised URLs the decision covers, as stored."""
+    return set(decision.url_set.values_list("normalised_url", flat=True))
+
+
+def _check_url_set(decision: Decision) -> None:
+    """Approval is for exactly the URLs the assessor decided on: refuse if the case's URLs
+    or the stored set changed since (a back door: intake itself never adds to a frozen case)."""
+    decided = covered_urls(decision)
+    current = set(
+        CaseUrl.objects.filter(case_id=decision.case_id).values_list("normalised_url", flat=True)
+    )
+    reasons = urlset.approval_problems(decided, decision.url_set_sha256, current)
+    if not reasons:
+        return
+    if urlset.SetReason.SET_TAMPERED in reasons:
+        raise WorkflowError(
+            _(
+                "The decision's URL set no longer matches its recorded digest; it cannot be "
+                "approved. Send it back and report this to the administrator."
+            )
+        )
+    raise WorkflowError(
+        _(
+            "The case's URLs changed since the decision (added: %(added)s; removed: "
+            "%(removed)s). Send the decision back, so it can be taken on the current URLs."
+        )
+        % {
+            "added": ", ".join(sorted(current - decided)) or "-",
+            "removed": ", ".join(sorted(decided - current)) or "-",
+        }
+    )
+
+
 def _decision_snapshot(decision: Decision) -> dict[str, Any]:
     return {
         "case": decision.case.reference,
@@ -208,6 +293,7 @@ def _decision_snapshot(decision: Decision) -> dict[str, Any]:
         "status": decision.status,
         "reviewed_by": decision.reviewed_by.get_username() if decision.reviewed_by else None,
         "review_comment": decision.review_comment,
+        "url_set_sha256": decision.url_set_sha256,
     }
 
 

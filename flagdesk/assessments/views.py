@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
-from flagdesk.assessments import service
+from flagdesk.assessments import service, urlset
 from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
 from flagdesk.assessments.models import Assessment
 from flagdesk.assessments.rules import REASON_TEXT_EN, REASON_TEXT_NL, Eligibility, Reason
@@ -38,6 +38,8 @@ ACTION_TEXT = {
     "decision_proposed": gettext_lazy("Decision proposed"),
     "decision_approved": gettext_lazy("Decision approved"),
     "decision_rejected": gettext_lazy("Decision sent back"),
+    "related_case_opened": gettext_lazy("Related case opened"),
+    "notice_refused": gettext_lazy("Notice refused before sending: other URLs than approved"),
     "notice_drafted": gettext_lazy("Notice drafted"),
     "notice_edited": gettext_lazy("Notice edited"),
     "notice_queued": gettext_lazy("Notice made final and queued"),
@@ -58,7 +60,7 @@ ACTION_TEXT = {
 
 
 def _case(reference: str) -> Case:
-    query = Case.objects.select_related("election", "platform", "assessment")
+    query = Case.objects.select_related("election", "platform", "assessment", "related_to")
     return get_object_or_404(query, reference=reference)
 
 
@@ -90,6 +92,14 @@ def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
             "before": labels.get(before, before),
             "after": labels.get(after, after),
         }
+    elif event.action == "related_case_opened":
+        text = _("Related case %(reference)s opened for URLs outside the decision's set") % {
+            "reference": (event.after or {}).get("related_case", "")
+        }
+    elif event.action == "case_opened" and (event.after or {}).get("related_to"):
+        text = _("Case opened, related to %(reference)s") % {
+            "reference": (event.after or {}).get("related_to", "")
+        }
     return {"at": event.at, "actor": event.actor_label, "text": text}
 
 
@@ -115,9 +125,12 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     can_decide = can(user, Action.DECIDE) and case.state == CaseState.ASSESSING
     is_approver = can(user, Action.APPROVE) and proposed is not None
     own_decision = proposed is not None and proposed.decided_by_id == user.pk
+    urls = list(case.urls.all())
+    digest = urlset.url_set_sha256(row.normalised_url for row in urls)
     return {
         "case": case,
-        "urls": list(case.urls.all()),
+        "urls": urls,
+        "related_cases": list(case.related_cases.order_by("created_at", "pk")),
         "signals": list(
             case.signals.order_by("received_at", "pk").prefetch_related("attachments", "urls")
         ),
@@ -130,7 +143,8 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         else [],
         "saved_reasons": reason_texts(saved.reasons),
         "checklist": forms.get("checklist") or (_checklist_form(case) if can_assess else None),
-        "decision_form": forms.get("decision_form") or (DecisionForm() if can_decide else None),
+        "decision_form": forms.get("decision_form")
+        or (DecisionForm(initial={"url_set_sha256": digest}) if can_decide else None),
         "override_expected": not saved.eligible,
         "proposed": proposed,
         "review_form": forms.get("review_form")
@@ -201,6 +215,7 @@ def case_decide(request: HttpRequest, reference: str) -> HttpResponse:
             form.cleaned_data["justification"],
             request.user,
             override_justification=form.cleaned_data["override_justification"],
+            expected_url_set=form.cleaned_data["url_set_sha256"],
         )
     except service.WorkflowError as exc:
         form.add_error(None, str(exc))

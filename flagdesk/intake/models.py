@@ -42,6 +42,8 @@ class CaseState(models.TextChoices):
 class IntakeOutcome(models.TextChoices):
     NEW_CASE = "new_case", _("New case")
     JOINED_CASE = "joined_case", _("Added to an existing case")
+    # Brought URLs outside the set a decision on the case it touched covers.
+    RELATED_CASE = "related_case", _("Opened a related case")
     REFUSED = "refused", _("Refused at intake")
 
 
@@ -55,6 +57,15 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Opened for URLs that came in while this case's content set was frozen by a decision.
+    related_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="related_cases",
+        verbose_name=_("related to"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
+from flagdesk.assessments.models import Decision, DecisionStatus, DecisionUrl, Outcome
 from flagdesk.assessments.rules import (
     ACCEPTED_SOURCES,
     History,
@@ -27,6 +28,7 @@ from flagdesk.assessments.rules import (
     intake_reasons,
     referral_for,
 )
+from flagdesk.assessments.urlset import Holder, Route, Routing, route_signal
 from flagdesk.audit import service as audit
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import (
@@ -110,19 +112,23 @@ def normalise_all(urls: Sequence[str]) -> list[tuple[str, str]]:
 def notified_urls(
     election: Election, exclude_case: Case | None = None, among: Sequence[CaseUrl] | None = None
 ) -> set[str]:
-    """Normalised URLs for which the status was deployed in this election (approved).
+    """Normalised URLs in the approved set of a deploy decision of this election.
+
+    Only the set the decision covers counts: a URL that reached the case some other way was
+    never in a notice (approval comes before sending, so this also stops a second notice while
+    the first is a draft or queued).
 
     :param among: when given, only these case URLs are looked up.
     """
-    query = CaseUrl.objects.filter(
+    query = DecisionUrl.objects.filter(
         election=election,
-        case__decisions__status="approved",
-        case__decisions__outcome="deploy",
+        decision__status=DecisionStatus.APPROVED,
+        decision__outcome=Outcome.DEPLOY,
     )
     if exclude_case is not None:
-        query = query.exclude(case=exclude_case)
+        query = query.exclude(decision__case=exclude_case)
     if among is not None:
-        query = query.filter(pk__in=[row.pk for row in among])
+        query = query.filter(url_hash__in=[row.url_hash for row in among])
     return set(query.values_list("normalised_url", flat=True))
 
 
@@ -201,15 +207,10 @@ def _record(
     case = None
     # The case's event (if one is opened) and the signal's go into the chain together.
     events: list[audit.Entry] = []
-    if Reason.NO_CHANNEL in reasons:
-        outcome = IntakeOutcome.REFUSED
-    else:
+    outcome: str = IntakeOutcome.REFUSED
+    if Reason.NO_CHANNEL not in reasons:
         assert platform is not None
-        case = _first_case(held)
-        outcome = IntakeOutcome.JOINED_CASE if case else IntakeOutcome.NEW_CASE
-        if case is None:
-            case = _open_case(data.election, platform, data.category)
-            events.append(_case_opened(case))
+        case, outcome = _case_for(data, platform, pairs, held, events)
         _add_urls(case, pairs, taken={row.url_hash for row in held})
     signal, recorded = _create_signal(data, platform, pairs, case, outcome, reasons, actor)
     audit.log_many([*events, recorded], actor=actor)
@@ -270,6 +271,8 @@ def _create_signal(
         "case": case.reference if case else None,
         "reasons": [str(r) for r in reasons],
     }
+    if case is not None and case.related_to is not None and outcome == IntakeOutcome.RELATED_CASE:
+        snapshot["related_to"] = case.related_to.reference
     # Returned, not logged: the caller writes it together with the case's event, if any.
     return signal, audit.Entry("signal_recorded", signal, after=snapshot)
 
@@ -323,17 +326,92 @@ def _held_urls(election: Election, pairs: list[tuple[str, str]]) -> list[CaseUrl
     return held
 
 
-def _first_case(held: list[CaseUrl]) -> Case | None:
-    return held[0].case if held else None
+def _case_for(
+    data: SignalInput,
+    platform: Platform,
+    pairs: list[tuple[str, str]],
+    held: list[CaseUrl],
+    events: list[audit.Entry],
+) -> tuple[Case, IntakeOutcome]:
+    """The case the signal goes to, and the intake outcome; appends the events of a case it
+    opens. A case whose URLs a decision froze takes no new URLs (``urlset.route_signal``)."""
+    routing = _route(pairs, held)
+    cases = {row.case_id: row.case for row in held}
+    if routing.route == Route.JOIN:
+        assert routing.case_id is not None
+        return cases[routing.case_id], IntakeOutcome.JOINED_CASE
+    related_to = cases[routing.case_id] if routing.case_id is not None else None
+    case = _open_case(data.election, platform, data.category, related_to)
+    events.append(_case_opened(case))
+    if related_to is None:
+        return case, IntakeOutcome.NEW_CASE
+    taken = {row.url_hash for row in held}
+    late = [url for url, norm in pairs if url_hash(norm) not in taken]
+    events.append(
+        audit.Entry(
+            "related_case_opened", related_to, after={"related_case": case.reference, "urls": late}
+        )
+    )
+    return case, IntakeOutcome.RELATED_CASE
 
 
-def _open_case(election: Election, platform: Any, category: str) -> Case:
+def _route(pairs: list[tuple[str, str]], held: list[CaseUrl]) -> Routing:
+    if not held:
+        return Routing(Route.NEW_CASE)
+    case_ids = list(dict.fromkeys(row.case_id for row in held))  # oldest case first
+    # The same row lock a decision takes before it freezes the case's URLs: either the
+    # decision sees this signal's URLs, or this signal sees the decision.
+    _lock_cases(case_ids)
+    frozen = frozen_sets(case_ids)
+    holders = [
+        Holder(
+            case_id,
+            frozenset(row.normalised_url for row in held if row.case_id == case_id),
+            frozen.get(case_id),
+        )
+        for case_id in case_ids
+    ]
+    return route_signal({norm for _url, norm in pairs}, holders)
+
+
+def _lock_cases(case_ids: list[int]) -> None:
+    # In primary-key order, so two signals touching the same cases cannot deadlock.
+    list(
+        Case.objects.select_for_update(no_key=True)
+        .filter(pk__in=case_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def frozen_sets(case_ids: list[int]) -> dict[int, frozenset[str]]:
+    """Case id → the URL set of its proposed or approved decision, for the cases that have
+    one. A decision that was sent back freezes nothing: the case is open again."""
+    live = (DecisionStatus.PROPOSED, DecisionStatus.APPROVED)
+    sets: dict[int, set[str]] = {
+        case_id: set()
+        for case_id in Decision.objects.filter(case_id__in=case_ids, status__in=live)
+        .order_by()
+        .values_list("case_id", flat=True)
+    }
+    rows = DecisionUrl.objects.filter(
+        decision__case_id__in=case_ids, decision__status__in=live
+    ).values_list("decision__case_id", "normalised_url")
+    for case_id, normalised in rows:
+        sets[case_id].add(normalised)
+    return {case_id: frozenset(urls) for case_id, urls in sets.items()}
+
+
+def _open_case(
+    election: Election, platform: Any, category: str, related_to: Case | None = None
+) -> Case:
     return Case.objects.create(
         reference=_next_reference(election),
         election=election,
         platform=platform,
         category=category,
         state=CaseState.NEW,
+        related_to=related_to,
     )
 
 
@@ -344,6 +422,8 @@ def _case_opened(case: Case) -> audit.Entry:
         "platform": case.platform.slug,
         "election": case.election.code,
     }
+    if case.related_to is not None:
+        after["related_to"] = case.related_to.reference
     return audit.Entry("case_opened", case, after=after)
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from flagdesk.audit import service as audit
 from flagdesk.core import workers
+from flagdesk.notices import content
 from flagdesk.notices.channels import SendOutcome, channel_for
 from flagdesk.notices.models import (
     Attempt,
@@ -100,6 +101,9 @@ def attempt_delivery(delivery_id: int) -> str:
         return "not-claimed"
     delivery = attempt.delivery
     notice = delivery.notice
+    refused = content.frozen_problems(notice)
+    if refused:
+        return _refuse(attempt, refused)
     channel = channel_for(notice.channel_kind)
     recipients = [notice.recipient]
     if settings.ARCHIVE_BCC:
@@ -117,6 +121,18 @@ def attempt_delivery(delivery_id: int) -> str:
         result = "unknown" if attempt.stage == Stage.TRANSMITTING else "temporary"
         outcome = SendOutcome(result, reply=f"unexpected error: {exc!r}")
     return _record_once_the_database_answers(attempt, outcome)
+
+
+def _refuse(attempt: Attempt, reasons: tuple[str, ...]) -> str:
+    """The bytes about to go out name content the decision did not approve, or were changed
+    after freezing: never send them. The delivery fails, so a person sees it among the
+    problems; sending again sends the same bytes and is refused again."""
+    notice = attempt.delivery.notice
+    logger.error("notice %s refused before sending: %s", notice.pk, ", ".join(reasons))
+    with transaction.atomic():
+        audit.log("notice_refused", notice, after={"reasons": [str(r) for r in reasons]})
+        reply = f"refused before sending: {content.explain(reasons)}"
+        return record(attempt, SendOutcome("permanent", reply=reply))
 
 
 def _record_once_the_database_answers(attempt: Attempt, outcome: SendOutcome) -> str:

@@ -28,7 +28,7 @@ from flagdesk.assessments.models import Decision, DecisionStatus, Outcome
 from flagdesk.audit import service as audit
 from flagdesk.core.uploads import check_upload
 from flagdesk.intake.models import Case
-from flagdesk.notices import compose, dispatch
+from flagdesk.notices import compose, content, dispatch
 from flagdesk.notices.models import (
     DELIVERED_STATES,
     PROBLEM_STATES,
@@ -63,7 +63,9 @@ def facts_for(case: Case, decision: Decision, sender: tuple[str, str]) -> compos
         policy_url=case.platform.policy_url,
         election_name=case.election.name,
         election_day=formats.date_format(case.election.election_day, "j F Y", use_l10n=False),
-        urls=list(case.urls.order_by("pk").values_list("url", flat=True)),
+        # The content concerned is exactly the set the approved decision covers: a URL that
+        # reached the case any other way was never assessed.
+        urls=list(decision.url_set.order_by("pk").values_list("url", flat=True)),
         what_is_false=(assessment.misleading_reasoning if assessment else "")
         or (first.explanation if first else ""),
         why_it_matters=assessment.election_process_risk_reasoning if assessment else "",
@@ -184,6 +186,12 @@ def send(notice: Notice, actor: Any) -> Delivery:
         if not notice.recipient:
             raise NoticeError(
                 _("The platform has no channel address; set it on the platform first.")
+            )
+        refused = content.draft_problems(notice)
+        if refused:
+            raise NoticeError(
+                _("This notice cannot be sent: %(why)s. Remove the other URLs.")
+                % {"why": content.explain(refused)}
             )
         now = timezone.now()
         notice.raw = compose.build_message(
