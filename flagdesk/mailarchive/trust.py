@@ -296,16 +296,12 @@ def lookalike_reasons(domain: str, platforms: Mapping[str, Sequence[str]]) -> tu
 
 
 def _near(skeleton: str, known: Iterable[str]) -> bool:
-    """Within a typo of a platform domain (or its name under another TLD)."""
+    """Its name within a typo of a platform domain's name (``twiter.com``, ``tiktoc.net``).
+    Names shorter than five letters are left out: one letter off "x" or "snap" is anything."""
     label = _registrable_label(skeleton)
-    registrable = ".".join(skeleton.split(".")[-2:])
     for domain in known:
-        if len(domain) >= 6 and 0 < Levenshtein.distance(registrable, domain) <= _allowed(domain):
-            return True
-        own_label = _registrable_label(domain)
-        if len(own_label) >= 5 and 0 < Levenshtein.distance(label, own_label) <= _allowed(
-            own_label
-        ):
+        own = _registrable_label(domain)
+        if len(own) >= 5 and 0 < Levenshtein.distance(label, own) <= _allowed(own):
             return True
     return False
 
