@@ -192,7 +192,7 @@ _CONFUSABLE = str.maketrans(
     }
 )  # fmt: skip
 _MULTI_CONFUSABLE = (("rn", "m"), ("vv", "w"), ("cl", "d"))
-_WORD_SPLIT = re.compile(r"[.\-_0-9]+")
+_WORD_SPLIT = re.compile(r"[\W_\d]+")
 
 
 def normalise_domain(domain: str) -> str:
@@ -251,9 +251,8 @@ def _brand_tokens(platforms: Mapping[str, Sequence[str]]) -> list[str]:
     tokens = set(EXTRA_BRAND_TOKENS)
     for slug, domains in platforms.items():
         tokens.add(slug.lower())
-        for domain in domains:
-            labels = normalise_domain(domain).split(".")
-            tokens.update(label for label in labels[:-1] if label not in ("www", "mail"))
+        # The name a domain is registered under ("facebookmail"), not subdomains ("support").
+        tokens.update(_registrable_label(normalise_domain(d)) for d in domains if "." in d)
     return sorted(t for t in tokens if len(t) >= 3 or "-" in t)
 
 
