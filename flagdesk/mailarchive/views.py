@@ -148,7 +148,8 @@ def mail_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SEND_NOTICE)
     message = get_object_or_404(MailMessage, pk=pk)
     kind = request.POST.get("kind", "")
-    notice = Notice.objects.filter(pk=_int(request.POST.get("notice"))).first()
+    notice_pk = _int(request.POST.get("notice"))
+    notice = Notice.objects.filter(pk=notice_pk).first() if notice_pk is not None else None
     if notice is None or kind not in {k for k, _label in CONFIRM_KINDS}:
         messages.error(request, _("Choose what the message is and for which notice."))
         return _back(request, message)

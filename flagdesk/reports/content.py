@@ -573,9 +573,7 @@ def deployed_cases(election: Any) -> list[_Deployment]:
     for case in figure_data.deployed_cases(election):
         sent = [n for n in notices.notices_for_case(case) if n.status == NoticeStatus.FROZEN]
         # Only what counts as the platform's word: forged or unconfirmed mail stays out.
-        replies = [
-            m for m in mailarchive.trusted_messages_for_case(case) if m.kind in REPLY_KINDS
-        ]
+        replies = [m for m in mailarchive.trusted_messages_for_case(case) if m.kind in REPLY_KINDS]
         deployments.append(_Deployment(case, tuple(sent), tuple(replies)))
     return sorted(deployments, key=_sent_at)
 

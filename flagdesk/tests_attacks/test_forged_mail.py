@@ -11,7 +11,7 @@ receiving server may make a mail speak for the platform.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -56,7 +56,7 @@ def sent(draft: Notice, alice: User, smtp_server: SmtpServer) -> Notice:
     assert dispatch.attempt_delivery(delivery.pk) == "accepted"
     [received] = smtp_server.messages
     notice = Notice.objects.get(pk=draft.pk)
-    assert received.data == bytes(notice.raw)
+    assert received.data == bytes(notice.raw or b"")
     return notice
 
 
@@ -68,12 +68,16 @@ def unknown(sent: Notice) -> Notice:
 
 
 @pytest.fixture
-def mailbox(dovecot: DovecotServer, db: Any) -> Callable[[bytes], MailMessage]:
+def mailbox(dovecot: DovecotServer, db: Any) -> Iterator[Callable[[bytes], MailMessage]]:
     """Put a mail in the team mailbox and let the watcher archive it; returns the message."""
+
+    def archive(raw: bytes, uidvalidity: int, uid: int) -> None:
+        service.import_raw(raw, mailbox="team", uid=uid)
+
     watcher = MailboxWatcher(
         parse_imap_url(dovecot.url()),
         service.DatabaseCursor("team"),
-        lambda raw, uidvalidity, uid: service.import_raw(raw, mailbox="team", uid=uid),
+        archive,
         **service.WATCHER_OPTIONS,
     )
 
@@ -422,7 +426,7 @@ def test_a_forged_archive_copy_does_not_settle_an_unknown_delivery(
     unknown: Notice, mailbox: Callable[[bytes], MailMessage]
 ) -> None:
     # Our Message-ID as its own Message-ID, but from a stranger: not our archive copy.
-    raw = bytes(unknown.raw).replace(
+    raw = bytes(unknown.raw or b"").replace(
         b"From: ", b"X-Was: ", 1
     )  # drop our From, then claim another one
     raw = b"From: copy@attacker.example\n" + raw
@@ -458,7 +462,7 @@ def test_only_an_assessor_confirms_and_only_then_the_notice_changes(
     assert unknown.acknowledged_at is not None
     assert Delivery.objects.get(notice=unknown).state == DeliveryState.ACCEPTED
     event = Event.objects.get(action="mail_confirmed")
-    assert event.actor == alice and event.after["note"] == "Phoned X: theirs."
+    assert event.actor == alice and (event.after or {})["note"] == "Phoned X: theirs."
     with pytest.raises(service.ArchiveError):
         service.reject_message(message, alice)  # decided once
 
