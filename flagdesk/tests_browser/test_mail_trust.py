@@ -13,12 +13,15 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from flagdesk.accounts.models import Role
 from flagdesk.conftest import make_user
 from flagdesk.elections.models import Election
 from flagdesk.tests_browser.conftest import log_in, log_out, with_authenticator
+
+pytestmark = pytest.mark.browser
 
 
 def _shots(tmp_path: Path) -> Path:
@@ -27,7 +30,7 @@ def _shots(tmp_path: Path) -> Path:
     return folder
 
 
-def _world(settings: Any, tmp_path: Path) -> dict[str, Any]:
+def _world() -> dict[str, Any]:
     from flagdesk.mailarchive import service as mailarchive
     from flagdesk.notices import dispatch
     from flagdesk.notices import service as notices
@@ -35,7 +38,6 @@ def _world(settings: Any, tmp_path: Path) -> dict[str, Any]:
     from flagdesk.notices.tests.conftest import PLATFORM_ADDRESS, approved_case
     from flagdesk.platforms.models import Platform
 
-    settings.DATA_DIR = tmp_path
     Platform.objects.filter(slug="x").update(channel_address=PLATFORM_ADDRESS)
     assessor = make_user("trust-assessor", Role.ASSESSOR)
     approver = make_user("trust-approver", Role.APPROVER)
@@ -66,9 +68,9 @@ def _world(settings: Any, tmp_path: Path) -> dict[str, Any]:
 
 
 def test_a_forged_acknowledgment_is_flagged_and_rejected_by_the_assessor(
-    tab: Page, site: str, settings: Any, tmp_path: Path
+    tab: Page, site: str, tmp_path: Path
 ) -> None:
-    world = _world(settings, tmp_path)
+    world = _world()
     shots = _shots(tmp_path)
     forged, case = world["forged"], world["case"]
 
