@@ -516,8 +516,12 @@ def verify_dkim(
     verifies. Fail: an aligned signature is there but none verifies. None: no aligned one."""
     import dkim
 
-    checker = dkim.DKIM(raw, minkey=1024)
-    signatures = [v for n, v in checker.headers if n.lower() == b"dkim-signature"]
+    try:
+        checker = dkim.DKIM(raw, minkey=1024)
+        signatures = [v for n, v in checker.headers if n.lower() == b"dkim-signature"]
+    except Exception:
+        # Hostile or broken mail must still be archived: it is simply not authenticated.
+        return Authentication(AuthResult.NONE, "", (Reason.DKIM_UNREADABLE, Reason.AUTH_NONE))
     reasons: list[Reason] = []
     verdict = AuthResult.NONE
     for index, value in enumerate(signatures[:MAX_SIGNATURES]):

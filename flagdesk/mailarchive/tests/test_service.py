@@ -302,3 +302,24 @@ def test_a_portal_reference_links_the_platforms_mail(
     assert (message.match_method, message.notice) == (MatchMethod.PLATFORM_REFERENCE, draft)
     # Unauthenticated: the portal's reference is no secret, so an assessor confirms it.
     assert message.confirmation == "pending"
+
+
+def test_a_message_is_confirmed_only_for_a_sent_notice_of_its_own_case(
+    sent: Notice, alice: User, bob: User, tk2023: Any
+) -> None:
+    from flagdesk.notices.tests.conftest import approved_case
+
+    other = Notice.objects.get(
+        case=approved_case(tk2023, alice, bob, url="https://x.com/a/status/9")
+    )
+    notices.send(other, alice)
+    message = service.import_raw(reply(sent, thread=False, subject=f"Re: {sent.case.reference}"))
+    assert message.confirmation == "pending"
+    with pytest.raises(service.ArchiveError):
+        service.confirm_message(message, alice, kind=Kind.ACKNOWLEDGMENT, notice=other)
+    with pytest.raises(service.ArchiveError):
+        service.confirm_message(message, alice, kind=Kind.OWN_COPY, notice=sent)
+    other.refresh_from_db()
+    assert other.acknowledged_at is None
+    service.confirm_message(message, alice, kind=Kind.BOUNCE, notice=sent)
+    assert Delivery.objects.get(notice=sent).state == DeliveryState.BOUNCED

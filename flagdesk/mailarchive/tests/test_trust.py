@@ -337,3 +337,20 @@ def test_unmatched_and_case_without_notice() -> None:
     assert decide("unmatched", "a@x.com").link_strength == LinkStrength.NONE
     no_notice = decide("case_reference", "a@x.com", PASS, platform="")
     assert Reason.NO_NOTICE in no_notice.reasons and not no_notice.acts
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\x00\xff garbage without headers",
+        b"DKIM-Signature: v=1; a=rsa-sha256; d=x.com; b=!!!; bh=\nFrom: a@x.com\n\nhi\n",
+        b"DKIM-Signature: not a tag list at all\nFrom: a@x.com\n\nhi\n",
+    ],
+)
+def test_broken_mail_never_breaks_the_dkim_check(raw: bytes) -> None:
+    def no_dns(name: bytes, timeout: int = 5) -> bytes | None:
+        return None
+
+    found = trust.verify_dkim(raw, "x.com", PLATFORMS["x"], no_dns)
+    assert found.result in (AuthResult.NONE, AuthResult.FAIL)
