@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from flagdesk.accounts.models import Role
+from flagdesk.accounts.constants import Role
 from flagdesk.conftest import make_user
 from flagdesk.elections.models import Election
 from flagdesk.tests_browser.conftest import log_in, log_out, with_authenticator
