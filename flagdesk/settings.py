@@ -546,6 +546,14 @@ MAIL_AUTHSERV_IDS = env_list(
     "this setting no inbound mail counts as authenticated.",
     group="Mail",
 )
+MAIL_AUTHSERV_MAX_HOPS = env_int(
+    "FLAGDESK_MAIL_AUTHSERV_MAX_HOPS",
+    -1,
+    help="At most this many Received headers (our own internal hops after the receiving "
+    "server, e.g. 1 for an LMTP delivery) may stand above the trusted Authentication-Results "
+    "header; one further down came with the mail. -1: no limit.",
+    group="Mail",
+)
 MAIL_VERIFY_DKIM = env_bool(
     "FLAGDESK_MAIL_VERIFY_DKIM",
     False,

@@ -212,7 +212,9 @@ def own_domains() -> list[str]:
 def _authentication(
     raw: bytes, fields: list[tuple[str, str]], sender: trust.Sender, platform_domains: list[str]
 ) -> trust.Authentication:
-    results, ignored = trust.trusted_results(fields, settings.MAIL_AUTHSERV_IDS)
+    results, ignored = trust.trusted_results(
+        fields, settings.MAIL_AUTHSERV_IDS, settings.MAIL_AUTHSERV_MAX_HOPS
+    )
     server = trust.authentication(results, sender.domain, platform_domains, ignored)
     local = None
     if settings.MAIL_VERIFY_DKIM and sender.domain:

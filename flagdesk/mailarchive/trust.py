@@ -421,22 +421,30 @@ def parse_authentication_results(value: str) -> tuple[str, list[MethodResult]]:
 
 
 def trusted_results(
-    fields: Sequence[tuple[str, str]], authserv_ids: Iterable[str]
+    fields: Sequence[tuple[str, str]], authserv_ids: Iterable[str], max_hops: int = -1
 ) -> tuple[list[MethodResult], tuple[Reason, ...]]:
     """The results our own receiving server wrote: the topmost Authentication-Results header
     if it names one of ``authserv_ids``, with those directly under it that do too (no
-    Received header in between). Every other one may have come with the mail."""
+    Received header in between). Every other one may have come with the mail.
+
+    ``max_hops`` (when not negative): at most that many Received headers (our own internal
+    hops, e.g. the LMTP delivery) may stand above it; one further down was written before
+    the mail reached us, whatever id it names."""
     ours = {i.strip().lower() for i in authserv_ids if i.strip()}
     headers = [(n, v) for n, v in fields if n in ("authentication-results", "received")]
     results: list[MethodResult] = []
     trusted = 0
     started = False
+    hops = 0
     for name, value in headers:
         if name == "received":
             if started:
                 break
+            hops += 1
             continue
         started = True
+        if 0 <= max_hops < hops:
+            break
         authserv_id, found = parse_authentication_results(value)
         if authserv_id not in ours:
             break

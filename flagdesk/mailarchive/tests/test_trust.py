@@ -354,3 +354,16 @@ def test_broken_mail_never_breaks_the_dkim_check(raw: bytes) -> None:
 
     found = trust.verify_dkim(raw, "x.com", PLATFORMS["x"], no_dns)
     assert found.result in (AuthResult.NONE, AuthResult.FAIL)
+
+
+def test_results_below_more_hops_than_ours_came_with_the_mail() -> None:
+    # Our MX wrote none; the forger's, with our id, sits below our own two hops.
+    headers = fields(
+        "Received: by imap.minbzk.nl with LMTP",
+        "Received: from mail.attacker.example by mx.minbzk.nl",
+        f"Authentication-Results: {OUR_MX}; dmarc=pass header.from=x.com",
+    )
+    results, reasons = trust.trusted_results(headers, [OUR_MX], max_hops=1)
+    assert results == [] and reasons == (Reason.LOWER_RESULTS_IGNORED,)
+    trusted, _ = trust.trusted_results(headers[1:], [OUR_MX], max_hops=1)
+    assert [r.result for r in trusted] == ["pass"]
