@@ -559,6 +559,29 @@ MAIL_MAX_PART_MB = env_int(
     "name, size and hash only.",
     group="Mail",
 )
+MAIL_AUTHSERV_IDS = env_list(
+    "FLAGDESK_MAIL_AUTHSERV_IDS",
+    [],
+    help="authserv-id(s) our own receiving mail server writes in the Authentication-Results "
+    "header (RFC 8601), e.g. mx.example.org. Only the topmost such header is read; without "
+    "this setting no inbound mail counts as authenticated.",
+    group="Mail",
+)
+MAIL_AUTHSERV_MAX_HOPS = env_int(
+    "FLAGDESK_MAIL_AUTHSERV_MAX_HOPS",
+    -1,
+    help="At most this many Received headers (our own internal hops after the receiving "
+    "server, e.g. 1 for an LMTP delivery) may stand above the trusted Authentication-Results "
+    "header; one further down came with the mail. -1: no limit.",
+    group="Mail",
+)
+MAIL_VERIFY_DKIM = env_bool(
+    "FLAGDESK_MAIL_VERIFY_DKIM",
+    False,
+    help="Also verify the DKIM signatures of inbound mail in FlagDesk (DNS lookups of the "
+    "signers' keys), besides reading the receiving server's Authentication-Results.",
+    group="Mail",
+)
 WORKER_INTERVAL = float(
     env_str(
         "FLAGDESK_WORKER_INTERVAL",

@@ -8,6 +8,7 @@ was matched to. Nothing here records what the platform did with the content.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +30,37 @@ class MatchMethod(models.TextChoices):
     OWN_MESSAGE_ID = "own_message_id", _("Our Message-ID")
     THREAD = "thread", _("In-Reply-To / References")
     REPORT = "report", _("Original message in a delivery or read report")
-    CASE_REFERENCE = "case_reference", _("Case reference in the subject")
+    CASE_REFERENCE = "case_reference", _("Case reference in the subject or text")
     PLATFORM_REFERENCE = "platform_reference", _("Platform's own reference")
     MANUAL = "manual", _("Attached by hand")
     UNMATCHED = "unmatched", _("Not matched")
+
+
+class SenderKind(models.TextChoices):
+    PLATFORM = "platform", _("Platform's mail domain")
+    OWN = "own", _("Our own domain")
+    MAIL_SYSTEM = "mail_system", _("Mail system (MAILER-DAEMON, postmaster)")
+    LOOKALIKE = "lookalike", _("Lookalike of a platform's domain")
+    OTHER = "other", _("Not a platform's domain")
+
+
+class AuthResult(models.TextChoices):
+    PASS = "pass", _("Authenticated")
+    FAIL = "fail", _("Authentication failed")
+    NONE = "none", _("Not authenticated")
+
+
+class LinkStrength(models.TextChoices):
+    STRONG = "strong", _("Strong link")
+    WEAK = "weak", _("Weak link")
+    NONE = "none", _("No link")
+
+
+class Confirmation(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Not needed")
+    PENDING = "pending", _("Needs confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class MailMessage(models.Model):
@@ -62,6 +90,32 @@ class MailMessage(models.Model):
         Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="mail_messages"
     )
     match_method = models.CharField(max_length=20, choices=MatchMethod.choices)
+    # The sender assessment (mailarchive/trust.py), made on import.
+    sender_domain = models.CharField(_("sender domain"), max_length=253, blank=True)
+    sender_platform = models.CharField(_("sender's platform"), max_length=30, blank=True)
+    sender_kind = models.CharField(
+        _("sender"), max_length=12, choices=SenderKind.choices, default=SenderKind.OTHER
+    )
+    auth_result = models.CharField(
+        _("authentication"), max_length=4, choices=AuthResult.choices, default=AuthResult.NONE
+    )
+    auth_method = models.CharField(max_length=20, blank=True)
+    link_strength = models.CharField(
+        _("link"), max_length=6, choices=LinkStrength.choices, default=LinkStrength.NONE
+    )
+    trust_reasons = models.JSONField(default=list, blank=True)
+    confirmation = models.CharField(
+        _("confirmation"),
+        max_length=10,
+        choices=Confirmation.choices,
+        default=Confirmation.NOT_NEEDED,
+        db_index=True,
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-archived_at", "-id"]
@@ -71,6 +125,34 @@ class MailMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject or self.sha256
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.confirmation == Confirmation.PENDING
+
+    @property
+    def trusted(self) -> bool:
+        """Whether it counts as the platform's (or the mail system's) word: strongly linked,
+        or confirmed by an assessor."""
+        return self.link_strength == LinkStrength.STRONG or (
+            self.confirmation == Confirmation.CONFIRMED
+        )
+
+    @property
+    def lookalike(self) -> bool:
+        return self.sender_kind == SenderKind.LOOKALIKE
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a reader must be told before believing the sender (lookalike, unauthenticated)."""
+        found = []
+        if self.sender_kind == SenderKind.LOOKALIKE:
+            found.append("lookalike")
+        if self.auth_result == AuthResult.FAIL:
+            found.append("authentication_failed")
+        elif self.auth_result == AuthResult.NONE:
+            found.append("not_authenticated")
+        return found
 
 
 class MailAttachment(models.Model):

@@ -15,7 +15,8 @@ import logging
 import os
 import threading
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +31,25 @@ from flagdesk.audit import service as audit
 from flagdesk.core import workers
 from flagdesk.core.storage import write_once
 from flagdesk.intake.models import Case
+from flagdesk.mailarchive import trust
 from flagdesk.mailarchive.classify import classify
 from flagdesk.mailarchive.matching import case_references, platform_references
 from flagdesk.mailarchive.models import (
+    AuthResult,
+    Confirmation,
     Kind,
+    LinkStrength,
     MailAttachment,
     MailboxCursor,
     MailMessage,
     MatchMethod,
     PlatformReference,
+    SenderKind,
 )
 from flagdesk.mailarchive.parsing import ParsedMail, parse_message
 from flagdesk.notices import service as notices
-from flagdesk.notices.models import Notice
+from flagdesk.notices.models import Notice, NoticeStatus
+from flagdesk.platforms import service as platforms
 
 logger = logging.getLogger("flagdesk.mailarchive")
 
@@ -115,6 +122,13 @@ class Match:
     notice: Notice | None
     case: Case | None
     method: str
+    reasons: tuple[trust.Reason, ...] = ()
+    ticket_platform: str = ""
+    """For a match by a platform's ticket number: the platform that number belongs to."""
+
+
+# Tests give the DKIM check a resolver of their own (dkim.verify's dnsfunc); None: real DNS.
+DKIM_DNSFUNC: trust.DnsFunc | None = None
 
 
 def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> MailMessage:
@@ -134,7 +148,9 @@ def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> Mail
         # No savepoint inside an import batch: it would cost two statements per message, and
         # a failing message fails its whole batch anyway (which is then read again).
         with transaction.atomic(savepoint=False):
-            return _archive(parsed, digest, len(raw), raw_path, attachment_paths, mailbox, uid)
+            return _archive(
+                parsed, raw, digest, raw_path, attachment_paths, mailbox=mailbox, uid=uid
+            )
     except IntegrityError:
         if in_batch:
             raise
@@ -142,29 +158,90 @@ def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> Mail
         return MailMessage.objects.get(sha256=digest)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    sender: trust.Sender
+    auth: trust.Authentication
+    verdict: trust.Verdict
+
+
+def assess(parsed: ParsedMail, raw: bytes, match: Match, kind: str) -> Assessment:
+    """The sender, its authentication and whether the mail may act on its notice."""
+    domains = platforms.mail_domains()
+    fields = trust.header_fields(raw)
+    return_paths = [value for name, value in fields if name == "return-path"]
+    sender = trust.assess_sender(
+        parsed.from_address,
+        from_name=parsed.from_name,
+        return_path=return_paths[0] if return_paths else None,
+        platforms=domains,
+        own_domains=[*own_domains(), *_sent_from(match)],
+    )
+    auth = _authentication(raw, fields, sender, domains.get(sender.platform, []))
+    notice = match.notice
+    verdict = trust.decide(
+        method=match.method,
+        kind=kind,
+        sender=sender,
+        auth=auth,
+        notice_platform=notice.platform.slug if notice is not None else "",
+        our_id_in_report=notice is not None and notice.message_id in parsed.report_original_ids,
+        ticket_platform=match.ticket_platform,
+        link_reasons=match.reasons,
+    )
+    return Assessment(sender, auth, verdict)
+
+
+def _sent_from(match: Match) -> list[str]:
+    """For our own archive copy: the domain the notice really went out from (its frozen From
+    header; FLAGDESK_FROM_EMAIL may have changed since)."""
+    if match.method != MatchMethod.OWN_MESSAGE_ID or match.notice is None:
+        return []
+    raw = bytes(match.notice.raw or b"")
+    senders = [value for name, value in trust.header_fields(raw) if name == "from"]
+    addresses = getaddresses(senders[:1])
+    return [trust.domain_of(address) for _name, address in addresses if address]
+
+
+def own_domains() -> list[str]:
+    addresses = [settings.FROM_EMAIL, settings.ARCHIVE_BCC]
+    found = [trust.domain_of(a) for a in addresses if a]
+    return [d for d in (*found, *settings.ORGANISATION_DOMAINS) if d]
+
+
+def _authentication(
+    raw: bytes, fields: list[tuple[str, str]], sender: trust.Sender, platform_domains: list[str]
+) -> trust.Authentication:
+    results, ignored = trust.trusted_results(
+        fields, settings.MAIL_AUTHSERV_IDS, settings.MAIL_AUTHSERV_MAX_HOPS
+    )
+    server = trust.authentication(results, sender.domain, platform_domains, ignored)
+    local = None
+    if settings.MAIL_VERIFY_DKIM and sender.domain:
+        local = trust.verify_dkim(raw, sender.domain, platform_domains, DKIM_DNSFUNC)
+    return trust.combine(server, local)
+
+
 def _archive(
     parsed: ParsedMail,
+    raw: bytes,
     digest: str,
-    size: int,
     raw_path: str,
     attachment_paths: list[str],
+    *,
     mailbox: str,
     uid: int | None,
 ) -> MailMessage:
     now = timezone.now()
     match = match_message(parsed)
-    own_copy = match.method == MatchMethod.OWN_MESSAGE_ID
-    if own_copy:
-        kind, reasons, report = Kind.OWN_COPY, ["own_message_id"], None
-    else:
-        # Without a notice there is nothing to acknowledge: only receipt wording makes an
-        # acknowledgment then, not "the first answer".
-        acked = match.notice is None or match.notice.acknowledged_at is not None
-        report = classify(parsed, ack_already_recorded=acked)
-        kind, reasons = Kind(str(report.kind)), [str(r) for r in report.reasons]
+    kind, reasons, report = _kind_of(parsed, match)
+    assessment = assess(parsed, raw, match, kind)
+    if kind == Kind.OWN_COPY and not assessment.verdict.acts:
+        # Our Message-ID, but not our copy: read it like any other mail.
+        kind, reasons, report = _kind_of(parsed, replace(match, method=MatchMethod.THREAD))
     message = MailMessage.objects.create(
         sha256=digest,
-        size=size,
+        size=len(raw),
         raw_path=raw_path,
         mailbox=mailbox[:300],
         uid=uid,
@@ -185,6 +262,7 @@ def _archive(
         case=match.case,
         notice=match.notice,
         match_method=match.method,
+        **_trust_fields(assessment, linked=match.case is not None or match.notice is not None),
     )
     MailAttachment.objects.bulk_create(
         MailAttachment(
@@ -206,22 +284,53 @@ def _archive(
             "kind": kind,
             "case": match.case.reference if match.case else None,
             "match": match.method,
+            "sender": message.sender_kind,
+            "authentication": message.auth_result,
+            "link": message.link_strength,
+            "confirmation": message.confirmation,
+            "reasons": message.trust_reasons,
         },
     )
-    if match.notice is not None:
-        _remember_platform_references(message, parsed)
-        _act_on_notice(message, match.notice, report)
+    if match.notice is not None and assessment.verdict.acts:
+        _remember_platform_references(message, parsed, assessment)
+        _act_on_notice(message, match.notice, permanent=bool(report and report.permanent))
     return message
 
 
-def _act_on_notice(message: MailMessage, notice: Notice, report: Any) -> None:
+def _kind_of(parsed: ParsedMail, match: Match) -> tuple[str, list[str], Any]:
+    if match.method == MatchMethod.OWN_MESSAGE_ID:
+        return Kind.OWN_COPY, ["own_message_id"], None
+    # Without a notice there is nothing to acknowledge: only receipt wording makes an
+    # acknowledgment then, not "the first answer".
+    acked = match.notice is None or match.notice.acknowledged_at is not None
+    report = classify(parsed, ack_already_recorded=acked)
+    return Kind(str(report.kind)), [str(r) for r in report.reasons], report
+
+
+def _trust_fields(assessment: Assessment, *, linked: bool) -> dict[str, Any]:
+    sender, auth, verdict = assessment.sender, assessment.auth, assessment.verdict
+    reasons = [*verdict.reasons, *sender.reasons, *auth.reasons]
+    waits = linked and not verdict.acts
+    return {
+        "sender_domain": sender.domain[:253],
+        "sender_platform": sender.platform,
+        "sender_kind": SenderKind(str(sender.kind)),
+        "auth_result": AuthResult(str(auth.result)),
+        "auth_method": auth.method,
+        "link_strength": LinkStrength(str(verdict.link_strength)),
+        "trust_reasons": [str(r) for r in dict.fromkeys(reasons)],
+        "confirmation": Confirmation.PENDING if waits else Confirmation.NOT_NEEDED,
+    }
+
+
+def _act_on_notice(message: MailMessage, notice: Notice, *, permanent: bool) -> None:
     source = f"mail {message.message_id or message.sha256[:12]}"
+    if message.confirmed_by_id is not None:
+        source = f"{source} (confirmed by {message.confirmed_by})"
     if message.kind == Kind.OWN_COPY:
         notices.record_delivery_evidence(notice, _("archive copy received"))
     elif message.kind == Kind.BOUNCE:
-        notices.record_bounce(
-            notice, permanent=bool(report and report.permanent), detail=message.text[:2000]
-        )
+        notices.record_bounce(notice, permanent=permanent, detail=message.text[:2000])
     elif message.kind == Kind.ACKNOWLEDGMENT:
         notices.record_acknowledgment(notice, acknowledged_at(message, notice), source)
     else:
@@ -245,7 +354,8 @@ def acknowledged_at(message: MailMessage, notice: Notice) -> dt.datetime:
 
 def match_message(parsed: ParsedMail) -> Match:
     """Our own Message-ID, then the thread headers, then the report's original, then the
-    case reference in the subject; else the unmatched queue."""
+    case reference in the subject and text, then a platform's ticket number; else the
+    unmatched queue. Only the first three are secrets; ``trust.decide`` weighs the rest."""
     thread = [parsed.in_reply_to, *reversed(parsed.references)]
     reported = list(parsed.report_original_ids)
     known = notices.by_message_ids([parsed.message_id, *thread, *reported])
@@ -257,26 +367,39 @@ def match_message(parsed: ParsedMail) -> Match:
             notice = known.get(candidate.strip()) if candidate else None
             if notice is not None:
                 return Match(notice, notice.case, method)
-    for reference in case_references(parsed.subject):
-        sent = notices.sent_notices_for_case_reference(reference)
-        if sent:
-            return Match(sent[0], sent[0].case, MatchMethod.CASE_REFERENCE)
-        case = Case.objects.filter(reference=reference).first()
-        if case is not None:
-            return Match(None, case, MatchMethod.CASE_REFERENCE)
+    by_reference = _by_case_reference(parsed)
+    if by_reference is not None:
+        return by_reference
     known_reference = _by_platform_reference(parsed)
     if known_reference is not None:
-        return Match(known_reference, known_reference.case, MatchMethod.PLATFORM_REFERENCE)
+        notice, platform = known_reference
+        return Match(notice, notice.case, MatchMethod.PLATFORM_REFERENCE, ticket_platform=platform)
     return Match(None, None, MatchMethod.UNMATCHED)
+
+
+def _by_case_reference(parsed: ParsedMail) -> Match | None:
+    places = (
+        (trust.Reason.CASE_REFERENCE_SUBJECT, parsed.subject),
+        (trust.Reason.CASE_REFERENCE_BODY, parsed.text[:20_000]),
+    )
+    for reason, text in places:
+        for reference in case_references(text):
+            sent = notices.sent_notices_for_case_reference(reference)
+            if sent:
+                return Match(sent[0], sent[0].case, MatchMethod.CASE_REFERENCE, (reason,))
+            case = Case.objects.filter(reference=reference).first()
+            if case is not None:
+                return Match(None, case, MatchMethod.CASE_REFERENCE, (reason,))
+    return None
 
 
 def _platform_references(parsed: ParsedMail) -> list[tuple[str, str]]:
     return platform_references(f"{parsed.subject}\n{parsed.text[:20_000]}")
 
 
-def _by_platform_reference(parsed: ParsedMail) -> Notice | None:
+def _by_platform_reference(parsed: ParsedMail) -> tuple[Notice, str] | None:
     """The notice an earlier mail with the same platform ticket number belonged to, or a
-    portal notice the operator recorded with that reference."""
+    portal notice the operator recorded with that reference; with that platform's slug."""
     found = _platform_references(parsed)
     if not found:
         return None
@@ -288,14 +411,27 @@ def _by_platform_reference(parsed: ParsedMail) -> Notice | None:
         .first()
     )
     if earlier is not None:
-        return earlier.notice
-    return notices.by_portal_reference(numbers)
+        return earlier.notice, earlier.platform
+    portal = notices.by_portal_reference(numbers)
+    return (portal, portal.platform.slug) if portal is not None else None
 
 
-def _remember_platform_references(message: MailMessage, parsed: ParsedMail) -> None:
-    if message.notice_id is None or message.kind == Kind.OWN_COPY:
+def _remember_platform_references(
+    message: MailMessage, parsed: ParsedMail, assessment: Assessment
+) -> None:
+    """Learn the platform's ticket numbers, only from its own authenticated mail: a number
+    planted by anyone else would link their later mail to the notice."""
+    sender = assessment.sender
+    if (
+        message.notice_id is None
+        or message.kind == Kind.OWN_COPY
+        or sender.kind != trust.SenderKind.PLATFORM
+        or assessment.auth.result != trust.AuthResult.PASS
+    ):
         return
     for platform, reference in _platform_references(parsed):
+        if platform != sender.platform:
+            continue
         PlatformReference.objects.get_or_create(
             platform=platform,
             reference=reference[:100],
@@ -307,7 +443,15 @@ def _remember_platform_references(message: MailMessage, parsed: ParsedMail) -> N
 def proves_delivery(notice: Notice) -> bool:
     """Evidence in the archive that the platform's server got the notice: our own copy (the
     archive BCC) or anything the platform sent back about it."""
-    return MailMessage.objects.filter(Q(notice=notice) & ~Q(kind=Kind.BOUNCE)).exists()
+    return (
+        MailMessage.objects.filter(Q(notice=notice) & ~Q(kind=Kind.BOUNCE))
+        .filter(_TRUSTED)
+        .exists()
+    )
+
+
+# Mail that counts as the platform's (or the mail system's) word.
+_TRUSTED = Q(link_strength=LinkStrength.STRONG) | Q(confirmation=Confirmation.CONFIRMED)
 
 
 # ------------------------------------------------------------- by hand
@@ -317,8 +461,24 @@ def unmatched() -> QuerySet[MailMessage]:
     return MailMessage.objects.filter(match_method=MatchMethod.UNMATCHED)
 
 
+def awaiting_confirmation() -> QuerySet[MailMessage]:
+    """Mail linked to a case only weakly (or from a doubtful sender): an assessor confirms
+    what it is, or rejects it, before it changes anything."""
+    return MailMessage.objects.filter(confirmation=Confirmation.PENDING).select_related(
+        "case", "notice"
+    )
+
+
+def waiting_for_a_person() -> int:
+    """For the navigation: unmatched mail and mail awaiting confirmation."""
+    return MailMessage.objects.filter(
+        Q(match_method=MatchMethod.UNMATCHED) | Q(confirmation=Confirmation.PENDING)
+    ).count()
+
+
 def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
-    """A person links an unmatched message to a case (and to its latest sent notice)."""
+    """A person links an unmatched message to a case (and to its latest sent notice). That
+    is a weak link: it changes the notice only once an assessor confirms what it is."""
     require(actor, Action.SEND_NOTICE)
     with transaction.atomic():
         message = MailMessage.objects.select_for_update(no_key=True).get(pk=message.pk)
@@ -328,7 +488,6 @@ def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
         message.case = case
         message.notice = sent[0] if sent else None
         message.match_method = MatchMethod.MANUAL
-        report = None
         if message.notice is not None and message.kind != Kind.OWN_COPY and message.raw_path:
             # Now that it answers a notice, the first answer may be the acknowledgment.
             parsed = parse_message(
@@ -339,24 +498,135 @@ def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
             )
             message.kind = Kind(str(report.kind))
             message.kind_reasons = [str(r) for r in report.reasons]
-        message.save(update_fields=["case", "notice", "match_method", "kind", "kind_reasons"])
+        message.link_strength = LinkStrength.WEAK
+        message.confirmation = Confirmation.PENDING
+        message.trust_reasons = list(
+            dict.fromkeys([trust.Reason.ATTACHED_BY_HAND, *message.trust_reasons])
+        )
+        message.save(
+            update_fields=[
+                "case",
+                "notice",
+                "match_method",
+                "kind",
+                "kind_reasons",
+                "link_strength",
+                "confirmation",
+                "trust_reasons",
+            ]
+        )
         audit.log(
             "mail_attached",
             message,
             actor=actor,
-            after={"case": case.reference, "notice": message.notice_id},
+            after={"case": case.reference, "notice": message.notice_id, "confirmation": "pending"},
         )
-        if message.notice is not None:
-            _act_on_notice(message, message.notice, report)
     return message
 
 
+# What an assessor may say a weakly linked message is.
+CONFIRMABLE_KINDS = (Kind.ACKNOWLEDGMENT, Kind.REPLY, Kind.BOUNCE)
+
+
+def confirmable_notices(message: MailMessage) -> list[Notice]:
+    """The sent notices of the message's case, newest first: what it may be confirmed for."""
+    if message.case_id is None:
+        return []
+    return list(
+        Notice.objects.filter(case_id=message.case_id, status=NoticeStatus.FROZEN)
+        .select_related("platform")
+        .order_by("-frozen_at", "-pk")
+    )
+
+
+def confirm_message(
+    message: MailMessage, actor: Any, *, kind: str, notice: Notice, note: str = ""
+) -> MailMessage:
+    """An assessor confirms "this is the platform's acknowledgment (reply, bounce) of this
+    notice"; only now does it change the notice."""
+    require(actor, Action.SEND_NOTICE)
+    if kind not in CONFIRMABLE_KINDS:
+        raise ArchiveError(_("Choose acknowledgment, reply or bounce."))
+    with transaction.atomic():
+        message = _pending(message)
+        if notice.pk not in {n.pk for n in confirmable_notices(message)}:
+            raise ArchiveError(_("Choose a sent notice of this message's case."))
+        before = {"kind": message.kind, "notice": message.notice_id}
+        message.kind = Kind(kind)
+        message.notice = notice
+        _decide_by_hand(message, actor, Confirmation.CONFIRMED, note)
+        audit.log(
+            "mail_confirmed",
+            message,
+            actor=actor,
+            before=before,
+            after={"kind": kind, "notice": notice.pk, "note": message.confirmation_note},
+        )
+        _act_on_notice(message, notice, permanent=_permanent_bounce(message))
+    return message
+
+
+def reject_message(message: MailMessage, actor: Any, note: str = "") -> MailMessage:
+    """An assessor says the message is not what it claims (not the platform's answer): it
+    stays in the archive and on the case, marked rejected, and changes nothing."""
+    require(actor, Action.SEND_NOTICE)
+    with transaction.atomic():
+        message = _pending(message)
+        _decide_by_hand(message, actor, Confirmation.REJECTED, note)
+        audit.log(
+            "mail_rejected",
+            message,
+            actor=actor,
+            after={"notice": message.notice_id, "note": message.confirmation_note},
+        )
+    return message
+
+
+def _pending(message: MailMessage) -> MailMessage:
+    locked = (
+        MailMessage.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("case")
+        .get(pk=message.pk)
+    )
+    if locked.confirmation != Confirmation.PENDING:
+        raise ArchiveError(_("This message does not await confirmation."))
+    return locked
+
+
+def _decide_by_hand(message: MailMessage, actor: Any, state: str, note: str) -> None:
+    message.confirmation = state
+    message.confirmed_by = actor
+    message.confirmed_at = timezone.now()
+    message.confirmation_note = note.strip()[:2000]
+    message.save(
+        update_fields=[
+            "kind",
+            "notice",
+            "confirmation",
+            "confirmed_by",
+            "confirmed_at",
+            "confirmation_note",
+        ]
+    )
+
+
+def _permanent_bounce(message: MailMessage) -> bool:
+    temporary = {"dsn_delayed", "delay_subject"}
+    return not temporary & set(message.kind_reasons)
+
+
 def messages_for_case(case: Case) -> list[MailMessage]:
+    """All mail on the case (with its trust), except our own archive copies."""
     return list(
         MailMessage.objects.filter(case=case)
         .exclude(kind=Kind.OWN_COPY)
         .order_by("archived_at", "pk")
     )
+
+
+def trusted_messages_for_case(case: Case) -> list[MailMessage]:
+    """The case's mail that counts as the platform's word: strongly linked or confirmed."""
+    return [m for m in messages_for_case(case) if m.trusted]
 
 
 # -------------------------------------------------------------- mailbox

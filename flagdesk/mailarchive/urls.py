@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""URLs of the mail archive: one message, its raw bytes and attachments, the unmatched queue."""
+"""URLs of the mail archive: one message, its raw bytes and attachments, the unmatched queue,
+confirming or rejecting a weakly linked message."""
 
 from django.urls import URLPattern, path
 
@@ -10,5 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("mail/<int:pk>", views.mail_detail, name="fd-mail-detail"),
     path("mail/<int:pk>/message.eml", views.mail_raw, name="fd-mail-raw"),
     path("mail/<int:pk>/attach", views.mail_attach, name="fd-mail-attach"),
+    path("mail/<int:pk>/confirm", views.mail_confirm, name="fd-mail-confirm"),
+    path("mail/<int:pk>/reject", views.mail_reject, name="fd-mail-reject"),
     path("mail/attachments/<int:pk>", views.attachment_download, name="fd-mail-attachment"),
 ]

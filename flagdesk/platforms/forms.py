@@ -16,6 +16,8 @@ from flagdesk.platforms import service
 from flagdesk.platforms.models import ChannelKind, Platform
 
 ALIAS_RE = re.compile(r"^[a-z0-9_-]{1,30}$")
+# A DNS name of two or more labels, ASCII (an IDN in its xn-- form).
+DOMAIN_RE = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 
 
 def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
@@ -72,6 +74,19 @@ class PlatformForm(forms.ModelForm):
                 params={"aliases": ", ".join(taken)},
             )
         return aliases
+
+    def clean_mail_domains(self) -> str:
+        raw = self.cleaned_data.get("mail_domains") or ""
+        domains = list(
+            dict.fromkeys(d.strip().lower().rstrip(".") for d in raw.split(",") if d.strip())
+        )
+        bad = [d for d in domains if not DOMAIN_RE.match(d)]
+        if bad:
+            raise ValidationError(
+                _("Not a valid domain: %(domains)s. Write e.g. x.com, twitter.com."),
+                params={"domains": ", ".join(bad)},
+            )
+        return ",".join(domains)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

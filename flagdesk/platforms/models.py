@@ -49,6 +49,16 @@ class Platform(models.Model):
         ),
     )
 
+    mail_domains = models.CharField(
+        _("mail domains"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Comma-separated domains the platform sends its mail from, e.g. x.com,twitter.com. "
+            "Subdomains count. Only mail from these domains can acknowledge a notice by itself."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("platform")
@@ -63,6 +73,14 @@ class Platform(models.Model):
 
     def host_list(self) -> list[str]:
         return [h.strip().lower() for h in self.hosts.split(",") if h.strip()]
+
+    def mail_domain_list(self) -> list[str]:
+        """The configured mail domains and the domain of an e-mail channel address: the
+        platform answers from where we write to it."""
+        domains = [d.strip().lower().rstrip(".") for d in self.mail_domains.split(",")]
+        if self.channel_kind == ChannelKind.EMAIL and "@" in self.channel_address:
+            domains.append(self.channel_address.rpartition("@")[2].strip().lower())
+        return list(dict.fromkeys(d for d in domains if d))
 
 
 class PlatformAlias(models.Model):

@@ -55,6 +55,11 @@ def platform_for_host(host: str) -> Platform | None:
     return None
 
 
+def mail_domains() -> dict[str, list[str]]:
+    """Each platform's mail domains by slug, for judging who sent an inbound mail."""
+    return {p.slug: p.mail_domain_list() for p in Platform.objects.order_by("pk")}
+
+
 def all_platforms() -> list[Platform]:
     return list(Platform.objects.all())
 
@@ -80,6 +85,7 @@ EDITABLE_FIELDS = (
     "policy_url",
     "citizen_report_url",
     "hosts",
+    "mail_domains",
 )
 
 

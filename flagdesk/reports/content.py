@@ -572,7 +572,8 @@ def deployed_cases(election: Any) -> list[_Deployment]:
     deployments = []
     for case in figure_data.deployed_cases(election):
         sent = [n for n in notices.notices_for_case(case) if n.status == NoticeStatus.FROZEN]
-        replies = [m for m in mailarchive.messages_for_case(case) if m.kind in REPLY_KINDS]
+        # Only what counts as the platform's word: forged or unconfirmed mail stays out.
+        replies = [m for m in mailarchive.trusted_messages_for_case(case) if m.kind in REPLY_KINDS]
         deployments.append(_Deployment(case, tuple(sent), tuple(replies)))
     return sorted(deployments, key=_sent_at)
 

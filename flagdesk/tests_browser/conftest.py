@@ -29,6 +29,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 SEED_MIGRATIONS = (
     "flagdesk.elections.migrations.0002_seed_elections",
     "flagdesk.platforms.migrations.0002_seed_platforms",
+    "flagdesk.platforms.migrations.0004_seed_mail_domains",
     "flagdesk.narratives.migrations.0002_seed_narratives",
 )
 CHROMIUM = "/usr/bin/chromium"

@@ -161,6 +161,12 @@ def test_correspondence_pages_have_no_wcag_violations(axe_tab: Page, site: str) 
     stray["Message-ID"] = make_msgid()
     stray.set_content("Hello?")
     mailarchive.import_raw(stray.as_bytes())
+    forged = EmailMessage()  # needs confirmation: the confirm form and the warnings
+    forged["From"] = "help@meta-support-desk.example"
+    forged["Subject"] = f"Re: {sent_case.reference}"
+    forged["Message-ID"] = make_msgid()
+    forged.set_content("Thanks.")
+    pending = mailarchive.import_raw(forged.as_bytes())
 
     log_in(axe_tab, site, assessor, with_authenticator(assessor))
     found = {}
@@ -168,6 +174,7 @@ def test_correspondence_pages_have_no_wcag_violations(axe_tab: Page, site: str) 
         f"/cases/{draft_case.reference}",
         f"/cases/{sent_case.reference}",
         f"/mail/{message.pk}",
+        f"/mail/{pending.pk}",
         "/mail/unmatched",
         "/",
     ]:

@@ -98,6 +98,8 @@ RULES: dict[str, Rule] = {
     "fd-mail-detail": ui(STAFF, None),
     "fd-mail-raw": ui(STAFF, None),
     "fd-mail-attach": ui(None, ASSESSORS),
+    "fd-mail-confirm": ui(None, ASSESSORS),
+    "fd-mail-reject": ui(None, ASSESSORS),
     "fd-mail-attachment": ui(STAFF, None),
     # reports
     "fd-report-list": ui(STAFF, None),

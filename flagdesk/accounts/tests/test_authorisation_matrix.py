@@ -243,6 +243,8 @@ def _build(data_dir: Path) -> World:
         "fd-mail-detail": {"pk": message.pk},
         "fd-mail-raw": {"pk": message.pk},
         "fd-mail-attach": {"pk": message.pk},
+        "fd-mail-confirm": {"pk": message.pk},
+        "fd-mail-reject": {"pk": message.pk},
         "fd-mail-attachment": {"pk": mail_attachment.pk},
         "fd-report-detail": tk,
         "fd-report-draft": {**tk, "fmt": "md"},

@@ -31,6 +31,23 @@ def test_it_loads_the_seed_case_decided_and_approved_by_someone_else() -> None:
     assert audit.verify() == []
 
 
+def test_the_seed_case_shows_xs_acknowledgment_as_strongly_linked(
+    settings: Any, tmp_path: Any
+) -> None:
+    from flagdesk.mailarchive.models import Kind, MailMessage
+
+    settings.DATA_DIR = tmp_path
+    _demo()
+    [ack] = MailMessage.objects.filter(case__reference="FD-2023-0001")
+    assert (ack.kind, ack.link_strength, ack.confirmation) == (
+        Kind.ACKNOWLEDGMENT,
+        "strong",
+        "not_needed",
+    )
+    assert (ack.sender_kind, ack.sender_platform) == ("platform", "x")
+    assert ack.notice is not None and ack.notice.acknowledged_at is not None
+
+
 def test_it_can_run_again_and_gives_fresh_passwords(django_user_model: Any) -> None:
     first = _demo()
     second = _demo()

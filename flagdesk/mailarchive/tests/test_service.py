@@ -144,6 +144,11 @@ def test_the_case_reference_in_the_subject_matches(sent: Notice) -> None:
     message = service.import_raw(raw)
     assert message.match_method == MatchMethod.CASE_REFERENCE
     assert message.notice == sent
+    # A case reference is no secret: the mail waits for an assessor's confirmation.
+    assert (message.link_strength, message.confirmation) == ("weak", "pending")
+    assert "case_reference_in_subject" in message.trust_reasons
+    sent.refresh_from_db()
+    assert sent.acknowledged_at is None
 
 
 def test_unmatched_mail_waits_until_someone_attaches_it(
@@ -163,11 +168,16 @@ def test_unmatched_mail_waits_until_someone_attaches_it(
         MatchMethod.MANUAL,
     )
     assert message.kind == Kind.ACKNOWLEDGMENT  # the first answer to the notice
+    # Linked by hand is a weak link: it waits for an assessor to say what it is.
+    assert (message.link_strength, message.confirmation) == ("weak", "pending")
     sent.refresh_from_db()
-    assert sent.acknowledged_at is not None
+    assert sent.acknowledged_at is None
     assert list(service.unmatched()) == []
     with pytest.raises(service.ArchiveError):
         service.attach_to_case(message, sent.case, alice)
+    service.confirm_message(message, alice, kind=Kind.ACKNOWLEDGMENT, notice=sent)
+    sent.refresh_from_db()
+    assert sent.acknowledged_at is not None
 
 
 def test_hostile_html_is_stored_sanitised(sent: Notice) -> None:
@@ -224,20 +234,54 @@ def test_a_batch_commits_with_its_cursor_or_not_at_all(dovecot: Any, db: Any) ->
     watcher.close()
 
 
-def test_the_platforms_own_ticket_number_links_later_mail(sent: Notice) -> None:
+def authenticated(raw: bytes, result: str = "pass", domain: str = "x.example") -> bytes:
+    """As our receiving server delivers it: its Authentication-Results on top."""
+    header = (
+        f"Authentication-Results: {AUTHSERV_ID}; dkim={result} header.d={domain};"
+        f" dmarc={result} header.from={domain}\n"
+    )
+    return header.encode() + raw
+
+
+AUTHSERV_ID = "mx.minbzk.example"
+
+
+@pytest.fixture
+def authserv(settings: Any) -> str:
+    settings.MAIL_AUTHSERV_IDS = [AUTHSERV_ID]
+    return AUTHSERV_ID
+
+
+def test_the_platforms_own_ticket_number_links_later_mail(sent: Notice, authserv: str) -> None:
     first = service.import_raw(
-        reply(sent, "Thanks, we opened Case #0123456789 and will look into it.")
+        authenticated(reply(sent, "Thanks, we opened Case #0123456789 and will look into it."))
     )
     assert first.match_method == MatchMethod.THREAD
+    assert (first.auth_result, first.link_strength) == ("pass", "strong")
     later = service.import_raw(
-        reply(
-            None,
-            "An update on your report: Case #0123456789 is being reviewed.",
-            subject="Update on Case #0123456789",
+        authenticated(
+            reply(
+                None,
+                "An update on your report: Case #0123456789 is being reviewed.",
+                subject="Update on Case #0123456789",
+            )
         )
     )
     assert (later.match_method, later.notice) == (MatchMethod.PLATFORM_REFERENCE, sent)
+    assert (later.link_strength, later.confirmation) == ("strong", "not_needed")
     assert later.kind == Kind.REPLY  # the first answer was the acknowledgment
+
+
+def test_a_ticket_number_in_unauthenticated_mail_is_a_weak_link(
+    sent: Notice, authserv: str
+) -> None:
+    service.import_raw(authenticated(reply(sent, "Thanks, we opened Case #0123456789.")))
+    later = service.import_raw(
+        reply(None, "Case #0123456789: please confirm.", subject="Update on Case #0123456789")
+    )
+    assert (later.match_method, later.notice) == (MatchMethod.PLATFORM_REFERENCE, sent)
+    assert (later.link_strength, later.confirmation) == ("weak", "pending")
+    assert "platform_ticket_number_unauthenticated" in later.trust_reasons
 
 
 def test_a_portal_reference_links_the_platforms_mail(
@@ -256,3 +300,26 @@ def test_a_portal_reference_links_the_platforms_mail(
         reply(None, "About Case #0987654321: we need more information.", subject="Your report")
     )
     assert (message.match_method, message.notice) == (MatchMethod.PLATFORM_REFERENCE, draft)
+    # Unauthenticated: the portal's reference is no secret, so an assessor confirms it.
+    assert message.confirmation == "pending"
+
+
+def test_a_message_is_confirmed_only_for_a_sent_notice_of_its_own_case(
+    sent: Notice, alice: User, bob: User, tk2023: Any
+) -> None:
+    from flagdesk.notices.tests.conftest import approved_case
+
+    other = Notice.objects.get(
+        case=approved_case(tk2023, alice, bob, url="https://x.com/a/status/9")
+    )
+    notices.send(other, alice)
+    message = service.import_raw(reply(sent, thread=False, subject=f"Re: {sent.case.reference}"))
+    assert message.confirmation == "pending"
+    with pytest.raises(service.ArchiveError):
+        service.confirm_message(message, alice, kind=Kind.ACKNOWLEDGMENT, notice=other)
+    with pytest.raises(service.ArchiveError):
+        service.confirm_message(message, alice, kind=Kind.OWN_COPY, notice=sent)
+    other.refresh_from_db()
+    assert other.acknowledged_at is None
+    service.confirm_message(message, alice, kind=Kind.BOUNCE, notice=sent)
+    assert Delivery.objects.get(notice=sent).state == DeliveryState.BOUNCED

@@ -111,7 +111,7 @@ def test_the_queue_lists_unmatched_mail_with_a_count_in_the_nav(
 ) -> None:
     html = in_english(verified_client(carol)).get("/mail/unmatched").content.decode()
     assert f'href="/mail/{stray.pk}"' in html
-    assert 'Unmatched mail <span class="nav-count">(1)</span>' in html
+    assert 'Mail to check <span class="nav-count">(1)</span>' in html
     assert '<form method="post" action="/mail/' not in html  # intake cannot link
 
 
@@ -189,3 +189,96 @@ def test_the_case_page_lists_the_mail_of_the_case(draft: Notice, alice: User) ->
     text = html.decode()
     assert f'href="/mail/{message.pk}"' in text
     assert f'class="badge kind-{message.kind}"' in text
+
+
+# ------------------------------------------------------------ sender check
+
+
+def forged_answer(notice: Notice, sender: str = "random@attacker.example") -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "trustedflagger@minbzk.example"
+    message["Subject"] = f"Re: {notice.case.reference}"
+    message["Message-ID"] = "<forged-1@attacker.example>"
+    message.set_content("Thanks.")
+    return message.as_bytes()
+
+
+@pytest.fixture
+def pending(draft: Notice, alice: User) -> MailMessage:
+    notices.send(draft, alice)
+    return service.import_raw(forged_answer(draft, "help@meta-support-desk.example"))
+
+
+def test_the_message_page_shows_the_sender_check_and_warns(
+    pending: MailMessage, carol: User
+) -> None:
+    html = in_english(verified_client(carol)).get(f"/mail/{pending.pk}").content.decode()
+    assert "Needs confirmation" in html and "Lookalike sender" in html
+    assert "Lookalike of a platform&#x27;s domain: probably not the platform." in html
+    assert 'data-code="lookalike_brand_token"' in html
+    assert "meta-support-desk.example" in html
+    assert f'action="/mail/{pending.pk}/confirm"' not in html  # intake cannot confirm
+
+
+def test_the_case_page_and_the_queue_show_it(pending: MailMessage, alice: User) -> None:
+    client = in_english(verified_client(alice))
+    case_html = client.get(f"/cases/{pending.case.reference}").content.decode()
+    assert 'data-confirmation="pending"' in case_html and "Lookalike sender" in case_html
+    queue = client.get("/mail/unmatched").content.decode()
+    assert f'id="confirm-{pending.pk}"' in queue
+    assert f'action="/mail/{pending.pk}/confirm"' in queue
+    assert 'Mail to check <span class="nav-count">(1)</span>' in queue
+
+
+def test_the_assessor_confirms_through_the_page(
+    pending: MailMessage, draft: Notice, alice: User
+) -> None:
+    client = in_english(verified_client(alice))
+    response = client.post(
+        f"/mail/{pending.pk}/confirm",
+        {
+            "kind": "acknowledgment",
+            "notice": draft.pk,
+            "note": "X phoned",
+            "next": "/mail/unmatched",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/mail/unmatched"
+    draft.refresh_from_db()
+    assert draft.acknowledged_at is not None
+    pending.refresh_from_db()
+    assert (pending.confirmation, pending.confirmed_by) == ("confirmed", alice)
+
+
+def test_the_assessor_rejects_and_nothing_changes(
+    pending: MailMessage, draft: Notice, alice: User
+) -> None:
+    client = in_english(verified_client(alice))
+    # An outside address as "next" is not followed.
+    response = client.post(f"/mail/{pending.pk}/reject", {"next": "https://evil.example/"})
+    assert response["Location"] == f"/mail/{pending.pk}"
+    pending.refresh_from_db()
+    assert pending.confirmation == "rejected"
+    draft.refresh_from_db()
+    assert draft.acknowledged_at is None
+    assert "Rejected" in client.get(f"/mail/{pending.pk}").content.decode()
+
+
+@pytest.mark.parametrize("persona", ["carol", "bob", "dave"])
+def test_others_cannot_confirm_or_reject(
+    pending: MailMessage, draft: Notice, persona: str, request: pytest.FixtureRequest
+) -> None:
+    client = verified_client(request.getfixturevalue(persona))
+    for action in ("confirm", "reject"):
+        data = {"kind": "acknowledgment", "notice": draft.pk}
+        assert client.post(f"/mail/{pending.pk}/{action}", data).status_code == 403
+    pending.refresh_from_db()
+    assert pending.confirmation == "pending"
+
+
+def test_a_confirmation_needs_a_kind_and_a_notice(pending: MailMessage, alice: User) -> None:
+    client = verified_client(alice)
+    client.post(f"/mail/{pending.pk}/confirm", {"kind": "own_copy", "notice": "x"})
+    pending.refresh_from_db()
+    assert pending.confirmation == "pending"

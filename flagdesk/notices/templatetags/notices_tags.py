@@ -134,8 +134,9 @@ def correspondence(context: template.Context, case: Case) -> dict[str, Any]:
 
 @register.simple_tag
 def unmatched_mail_count() -> int:
-    """For the navigation: messages waiting for a person to link them to a case."""
-    return mailarchive.unmatched().count()
+    """For the navigation: messages waiting for a person to link them to a case, or to
+    confirm or reject them."""
+    return mailarchive.waiting_for_a_person()
 
 
 @register.filter

@@ -118,6 +118,8 @@ def test_saving_without_changes_writes_no_event(dave: User, x_platform: Platform
         ({"channel_kind": "email", "channel_address": "https://x.com/report"}, "e-mail address"),
         ({"channel_kind": "portal", "channel_address": "http://x.com/report"}, "https://"),
         ({"channel_kind": "portal", "channel_address": "escalation@x.com"}, "https://"),
+        ({"mail_domains": "x.com, not a domain"}, "Not a valid domain"),
+        ({"mail_domains": "x.com, @twitter.com"}, "Not a valid domain"),
     ],
 )
 def test_it_rejects_invalid_input(
@@ -152,3 +154,23 @@ def test_the_service_refuses_an_alias_of_another_platform(dave: User, x_platform
 def test_an_unknown_platform_is_404(dave: User) -> None:
     response = verified_client(dave).get(reverse("fd-platform-edit", args=["myspace"]))
     assert response.status_code == 404
+
+
+def test_the_five_platforms_come_with_their_mail_domains(db: Any) -> None:
+    domains = service.mail_domains()
+    assert {"x.com", "twitter.com"} <= set(domains["x"])
+    assert {"facebook.com", "facebookmail.com", "meta.com"} <= set(domains["meta"])
+    assert {"google.com", "youtube.com"} <= set(domains["google"])
+    assert {"tiktok.com", "bytedance.com"} <= set(domains["tiktok"])
+    assert {"snapchat.com", "snap.com"} <= set(domains["snapchat"])
+    # The domain of the e-mail channel counts too: the platform answers from where we write.
+    assert "x.example" in domains["x"]
+
+
+def test_admin_edits_the_mail_domains_audited(dave: User, x_platform: Platform) -> None:
+    data = form_data(x_platform, mail_domains=" X.com., twitter.com ,x.com, mail.x.example ")
+    assert verified_client(dave).post(EDIT_X, data).status_code == 302
+    x_platform.refresh_from_db()
+    assert x_platform.mail_domains == "x.com,twitter.com,mail.x.example"
+    event = AuditEvent.objects.get(action="platform_updated")
+    assert event.after["mail_domains"] == "x.com,twitter.com,mail.x.example"
