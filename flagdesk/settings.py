@@ -668,7 +668,8 @@ AUDIT_KEY_FILE = env_str(
     "",
     help="File holding the key that signs audit checkpoints (HMAC-SHA256; one key per line, "
     "the first signs, the others still verify). Readable by the worker and the flagdesk CLI "
-    "user, never in the database or its backups. Unset: the audit log is not anchored.",
+    "user, never in the database or its backups. Unset: <FLAGDESK_DATA_DIR>/"
+    "audit-checkpoint.key, made on first use (outside the backup).",
     group="Audit",
 )
 AUDIT_CHECKPOINT_TARGETS = env_list(
@@ -678,6 +679,14 @@ AUDIT_CHECKPOINT_TARGETS = env_list(
     "lines, read back by `flagdesk audit verify`), syslog (local /dev/log), "
     "syslog://host:514 (UDP) or syslog+tcp://host:514. "
     "Default: file://<FLAGDESK_DATA_DIR>/audit-checkpoints.jsonl.",
+    group="Audit",
+)
+AUDIT_ANCHOR_EVERY_COMMIT = env_bool(
+    "FLAGDESK_AUDIT_ANCHOR_EVERY_COMMIT",
+    True,
+    help="Append a checkpoint of the newest event after every transaction that logs events "
+    "(without fsync), so removing the newest events is caught at once; false: only the "
+    "worker's interval and `flagdesk audit checkpoint` write them.",
     group="Audit",
 )
 AUDIT_CHECKPOINT_SECONDS = env_int(

@@ -20,6 +20,7 @@ checkpoint (at most one interval) were not removed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -89,15 +90,50 @@ def parse_keys(text: str) -> list[Key]:
     return keys
 
 
+DEFAULT_KEY_NAME = "audit-checkpoint.key"
+
+
+def key_path() -> Path:
+    """FLAGDESK_AUDIT_KEY_FILE, or by default a key file in the data directory.
+
+    The default is outside the database and outside the backup (which packs only the
+    uploads and the mail archive); production keeps it elsewhere (docs/operations.md).
+    """
+    configured = getattr(settings, "AUDIT_KEY_FILE", "")
+    return Path(configured) if configured else Path(settings.DATA_DIR) / DEFAULT_KEY_NAME
+
+
 def configured_keys() -> list[Key] | None:
-    """The keys from FLAGDESK_AUDIT_KEY_FILE; ``None`` when it is not set (not anchored)."""
-    path = getattr(settings, "AUDIT_KEY_FILE", "")
-    if not path:
+    """The keys from the key file; ``None`` when the default key was never made yet."""
+    path = key_path()
+    if not getattr(settings, "AUDIT_KEY_FILE", "") and not path.exists():
         return None
     try:
-        return parse_keys(Path(path).read_text(encoding="utf-8"))
+        stat = path.stat()
+        return _read_keys(str(path), stat.st_mtime_ns, stat.st_size)
     except OSError as exc:
         raise CheckpointError(f"cannot read the audit key file {path}: {exc.strerror}") from exc
+
+
+@functools.lru_cache(maxsize=4)
+def _read_keys(path: str, mtime_ns: int, size: int) -> list[Key]:
+    # Cached by the file's identity: anchoring every commit must not reread it each time.
+    return parse_keys(Path(path).read_text(encoding="utf-8"))
+
+
+def signing_key() -> Key:
+    """The key that signs new checkpoints; the default key file is made on first use."""
+    keys = configured_keys()
+    if keys is not None:
+        return keys[0]
+    path = key_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return generate_key_file(path)
+    except FileExistsError:  # another process made it first
+        keys = configured_keys()
+        assert keys is not None
+        return keys[0]
 
 
 def generate_key_file(path: Path) -> Key:
@@ -197,13 +233,15 @@ class FileTarget:
             raise CheckpointError(f"{url}: a file target needs an absolute path (file:///...)")
         return cls(url, Path(path))
 
-    def write(self, line: str) -> None:
+    def write(self, line: str, *, sync: bool = True) -> None:
         # O_APPEND: each line goes at the end, even with several writers; fsync so that a
-        # checkpoint reported written survives a crash of the host.
+        # checkpoint reported written survives a crash of the host. The anchor of every
+        # commit skips the fsync: losing the newest few to a power cut leaves older ones.
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
         try:
             os.write(fd, (line + "\n").encode())
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
 
@@ -306,31 +344,61 @@ def write_checkpoint(now: dt.datetime | None = None) -> Checkpoint | None:
 
     Raises CheckpointError without a key, or when a target failed (after trying the others).
     """
-    keys = configured_keys()
-    if keys is None:
-        raise CheckpointError("FLAGDESK_AUDIT_KEY_FILE is not set: there is no key to sign with")
+    key = signing_key()
     newest = _newest()
     if newest is None:
         return None
     now = now or timezone.now()
-    checkpoint = sign(newest[0], newest[1], now, keys[0])
+    checkpoint = sign(newest[0], newest[1], now, key)
     _emit(checkpoint)
     _schedule_row()
     CheckpointSchedule.objects.filter(id=1).update(written_at=now, seq=checkpoint.seq)
     return checkpoint
 
 
-def _emit(checkpoint: Checkpoint) -> None:
+def _emit(checkpoint: Checkpoint, *, durable: bool = True) -> None:
     failed = []
     for target in configured_targets():
         try:
-            target.write(checkpoint.to_line())
+            if durable or not isinstance(target, FileTarget):
+                target.write(checkpoint.to_line())
+            else:
+                target.write(checkpoint.to_line(), sync=False)
         except OSError as exc:
             logger.error("audit checkpoint #%s: %s failed: %s", checkpoint.seq, target.url, exc)
             failed.append(f"{target.url}: {exc}")
     if failed:
         raise CheckpointError("writing the checkpoint failed: " + "; ".join(failed))
-    logger.info("audit checkpoint #%s written", checkpoint.seq)
+    # The anchor after every commit would double the log's lines; the interval's is news.
+    logger.log(
+        logging.INFO if durable else logging.DEBUG, "audit checkpoint #%s written", checkpoint.seq
+    )
+
+
+def anchor_at_commit() -> None:
+    """Anchor the log once the current transaction, which appended events, commits.
+
+    So that removing the newest events together with the chain head is caught whatever
+    the worker's interval (FLAGDESK_AUDIT_ANCHOR_EVERY_COMMIT). One anchor per transaction,
+    however many events it logs; call it inside the transaction.
+    """
+    if not getattr(settings, "AUDIT_ANCHOR_EVERY_COMMIT", True):
+        return
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _anchor_newest for entry in pending):
+        transaction.on_commit(_anchor_newest)
+
+
+def _anchor_newest() -> None:
+    # The newest committed event, read after our commit: it is ours or a later one. Read
+    # rather than remembered, so that events of a rolled-back savepoint are never anchored.
+    # The commit has happened: a failure is logged, never raised into the request.
+    try:
+        newest = _newest()
+        if newest is not None:
+            _emit(sign(newest[0], newest[1], timezone.now(), signing_key()), durable=False)
+    except (CheckpointError, OSError) as exc:
+        logger.error("audit checkpoint after a commit failed: %s", exc)
 
 
 def _schedule_row() -> None:
@@ -344,7 +412,7 @@ def write_due(now: dt.datetime | None = None) -> Checkpoint | None:
     Nothing happens without a key or with FLAGDESK_AUDIT_CHECKPOINT_SECONDS at 0.
     """
     interval = int(getattr(settings, "AUDIT_CHECKPOINT_SECONDS", 0))
-    if not getattr(settings, "AUDIT_KEY_FILE", "") or interval <= 0:
+    if interval <= 0:
         return None
     newest = _newest()
     if newest is None:
@@ -353,9 +421,7 @@ def write_due(now: dt.datetime | None = None) -> Checkpoint | None:
     if not _claim(now, interval, newest[0]):
         return None
     try:
-        keys = configured_keys()
-        assert keys is not None
-        checkpoint = sign(newest[0], newest[1], now, keys[0])
+        checkpoint = sign(newest[0], newest[1], now, signing_key())
         _emit(checkpoint)
     except CheckpointError:
         # Give the claim back, so the next upkeep round tries again instead of an interval on.
@@ -472,17 +538,29 @@ def verify(extra_files: Iterable[Path] = ()) -> Report:
         keys = configured_keys()
     except CheckpointError as exc:
         return Report([Finding(KEY_UNREADABLE, f"{exc}: the checkpoints can't be checked")])
+    sources = _sources(extra_files)
     if keys is None:
+        if any(lines for _, lines in sources):
+            # Checkpoints were written, so a key was made: it has gone since.
+            return Report(
+                [
+                    Finding(
+                        KEY_UNREADABLE,
+                        f"the key file {key_path()} is missing, "
+                        "but checkpoints exist: they can't be checked",
+                    )
+                ]
+            )
         return Report(
             [
                 Finding(
                     NOT_ANCHORED,
-                    "audit log not anchored: FLAGDESK_AUDIT_KEY_FILE is not set, so removing "
-                    "the newest events together with the chain head would go unnoticed",
+                    "audit log not anchored: no checkpoint was written yet (no key in "
+                    f"{key_path()}), so removing the newest events together with the chain "
+                    "head would go unnoticed",
                 )
             ]
         )
-    sources = _sources(extra_files)
     report = Report()
     if not sources:
         report.findings.append(

@@ -240,9 +240,11 @@ def _checkpointed_seqs(path: Path) -> list[int]:
 def test_the_worker_writes_checkpoints_at_its_interval(
     anchored: Path, settings: Any, tmp_path: Path, spawn: Any
 ) -> None:
+    settings.AUDIT_ANCHOR_EVERY_COMMIT = False  # only the workers' interval writes here
     first = audit.log("before_the_workers", ("test.thing", 1))
     env = worker_env(
         tmp_path / "data",
+        FLAGDESK_AUDIT_ANCHOR_EVERY_COMMIT="false",
         FLAGDESK_AUDIT_KEY_FILE=settings.AUDIT_KEY_FILE,
         FLAGDESK_AUDIT_CHECKPOINT_TARGETS=f"file://{anchored}",
         FLAGDESK_AUDIT_CHECKPOINT_SECONDS="1",
@@ -261,3 +263,61 @@ def test_the_worker_writes_checkpoints_at_its_interval(
     code, _, err = _audit("verify")
     assert code == 1
     assert f"events after #{first.seq} missing: checkpoint at #{later.seq}" in err
+
+
+# ------------------------------------------------ with nothing configured: every commit anchors
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_out_of_the_box_deleting_the_newest_event_is_caught_at_once(
+    settings: Any, tmp_path: Path
+) -> None:
+    """No key file set, no checkpoint command run, no worker: the commit anchors the log."""
+    settings.DATA_DIR = tmp_path
+    settings.AUDIT_KEY_FILE = ""
+    settings.AUDIT_CHECKPOINT_TARGETS = []
+    events = _events(3)  # each in its own transaction, as requests are
+    assert (tmp_path / checkpoints.DEFAULT_KEY_NAME).stat().st_mode & 0o777 == 0o600
+    _cut_to(events[-2])
+    assert audit.verify() == []
+
+    code, _, err = _audit("verify")
+    assert code == 1
+    assert f"events after #{events[-2].seq} missing: checkpoint at #{events[-1].seq}" in err
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_anchor_per_transaction_and_none_for_a_rolled_back_savepoint(
+    settings: Any, tmp_path: Path
+) -> None:
+    from django.db import transaction
+
+    settings.DATA_DIR = tmp_path
+    settings.AUDIT_KEY_FILE = ""
+    settings.AUDIT_CHECKPOINT_TARGETS = []
+
+    def log_then_fail() -> None:
+        with transaction.atomic():
+            _events(1)  # gone with its savepoint: must not be anchored
+            raise RuntimeError
+
+    with transaction.atomic():
+        kept = _events(2)
+        with pytest.raises(RuntimeError):
+            log_then_fail()
+    lines = (tmp_path / "audit-checkpoints.jsonl").read_text().splitlines()
+    assert [cp.seq for line in lines if (cp := checkpoints.parse_line(line))] == [kept[-1].seq]
+    assert _audit("verify")[0] == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_removing_the_key_file_does_not_switch_the_check_off(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    settings.AUDIT_KEY_FILE = ""
+    settings.AUDIT_CHECKPOINT_TARGETS = []
+    events = _events(2)
+    (tmp_path / checkpoints.DEFAULT_KEY_NAME).unlink()
+    _cut_to(events[0])
+    code, _, err = _audit("verify")
+    assert code == 1
+    assert "is missing, but checkpoints exist" in err

@@ -129,16 +129,24 @@ def run(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_without_a_key_verify_warns_and_passes(db: Any, settings: Any) -> None:
+def test_before_the_first_checkpoint_verify_warns_then_the_default_key_is_made(
+    db: Any, settings: Any, tmp_path: Path
+) -> None:
+    # In a test transaction nothing commits, so no anchor was written: as after an upgrade.
     settings.AUDIT_KEY_FILE = ""
+    settings.AUDIT_CHECKPOINT_TARGETS = []
     audit.log("thing", ("test.thing", 1))
     code, out, err = run("verify")
     assert code == 0
     assert "audit log intact, but not anchored" in out
-    assert "warning: audit log not anchored: FLAGDESK_AUDIT_KEY_FILE is not set" in err
-    assert checkpoints.write_due() is None
-    with pytest.raises(CommandError, match="FLAGDESK_AUDIT_KEY_FILE is not set"):
-        call_command("audit", "checkpoint")
+    assert "warning: audit log not anchored: no checkpoint was written yet" in err
+
+    assert run("checkpoint")[0] == 0
+    key = tmp_path / checkpoints.DEFAULT_KEY_NAME
+    assert key.stat().st_mode & 0o777 == 0o600
+    code, out, _ = run("verify")
+    assert code == 0
+    assert out.strip().endswith("audit log intact")
 
 
 def test_an_unreadable_key_fails_verify(db: Any, settings: Any, tmp_path: Path) -> None:
