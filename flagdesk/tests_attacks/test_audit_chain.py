@@ -268,16 +268,20 @@ def test_the_worker_writes_checkpoints_at_its_interval(
 # ------------------------------------------------ with nothing configured: every commit anchors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_out_of_the_box_deleting_the_newest_event_is_caught_at_once(
-    settings: Any, tmp_path: Path
-) -> None:
-    """No key file set, no checkpoint command run, no worker: the commit anchors the log."""
+@pytest.fixture
+def out_of_the_box(settings: Any, tmp_path: Path) -> Path:
+    """No key file, no targets set: the defaults in the data directory, which it returns."""
     settings.DATA_DIR = tmp_path
     settings.AUDIT_KEY_FILE = ""
     settings.AUDIT_CHECKPOINT_TARGETS = []
+    return tmp_path
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_out_of_the_box_deleting_the_newest_event_is_caught_at_once(out_of_the_box: Path) -> None:
+    """No key file set, no checkpoint command run, no worker: the commit anchors the log."""
     events = _events(3)  # each in its own transaction, as requests are
-    assert (tmp_path / checkpoints.DEFAULT_KEY_NAME).stat().st_mode & 0o777 == 0o600
+    assert (out_of_the_box / checkpoints.DEFAULT_KEY_NAME).stat().st_mode & 0o777 == 0o600
     _cut_to(events[-2])
     assert audit.verify() == []
 
@@ -288,13 +292,9 @@ def test_out_of_the_box_deleting_the_newest_event_is_caught_at_once(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_anchor_per_transaction_and_none_for_a_rolled_back_savepoint(
-    settings: Any, tmp_path: Path
+    out_of_the_box: Path,
 ) -> None:
     from django.db import transaction
-
-    settings.DATA_DIR = tmp_path
-    settings.AUDIT_KEY_FILE = ""
-    settings.AUDIT_CHECKPOINT_TARGETS = []
 
     def log_then_fail() -> None:
         with transaction.atomic():
@@ -305,18 +305,15 @@ def test_one_anchor_per_transaction_and_none_for_a_rolled_back_savepoint(
         kept = _events(2)
         with pytest.raises(RuntimeError):
             log_then_fail()
-    lines = (tmp_path / "audit-checkpoints.jsonl").read_text().splitlines()
+    lines = (out_of_the_box / "audit-checkpoints.jsonl").read_text().splitlines()
     assert [cp.seq for line in lines if (cp := checkpoints.parse_line(line))] == [kept[-1].seq]
     assert _audit("verify")[0] == 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_removing_the_key_file_does_not_switch_the_check_off(settings: Any, tmp_path: Path) -> None:
-    settings.DATA_DIR = tmp_path
-    settings.AUDIT_KEY_FILE = ""
-    settings.AUDIT_CHECKPOINT_TARGETS = []
     events = _events(2)
-    (tmp_path / checkpoints.DEFAULT_KEY_NAME).unlink()
+    (out_of_the_box / checkpoints.DEFAULT_KEY_NAME).unlink()
     _cut_to(events[0])
     code, _, err = _audit("verify")
     assert code == 1
