@@ -311,7 +311,7 @@ def test_one_anchor_per_transaction_and_none_for_a_rolled_back_savepoint(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_removing_the_key_file_does_not_switch_the_check_off(settings: Any, tmp_path: Path) -> None:
+def test_removing_the_key_file_does_not_switch_the_check_off(out_of_the_box: Path) -> None:
     events = _events(2)
     (out_of_the_box / checkpoints.DEFAULT_KEY_NAME).unlink()
     _cut_to(events[0])
