@@ -375,30 +375,40 @@ def _emit(checkpoint: Checkpoint, *, durable: bool = True) -> None:
     )
 
 
-def anchor_at_commit() -> None:
-    """Anchor the log once the current transaction, which appended events, commits.
+class _Anchor:
+    """The on-commit callback that anchors the newest event its transaction logged."""
 
-    So that removing the newest events together with the chain head is caught whatever
-    the worker's interval (FLAGDESK_AUDIT_ANCHOR_EVERY_COMMIT). One anchor per transaction,
-    however many events it logs; call it inside the transaction.
+    def __init__(self, seq: int, event_hash: str) -> None:
+        self.seq, self.event_hash = seq, event_hash
+
+    def __call__(self) -> None:
+        # The commit has happened: a failure is logged, never raised into the request.
+        try:
+            checkpoint = sign(self.seq, self.event_hash, timezone.now(), signing_key())
+            _emit(checkpoint, durable=False)
+        except (CheckpointError, OSError) as exc:
+            logger.error("audit checkpoint #%s after its commit failed: %s", self.seq, exc)
+
+
+def anchor_at_commit(seq: int, event_hash: str) -> None:
+    """Anchor event ``seq`` once the current transaction, which logged it, commits.
+
+    So that removing the newest events together with the chain head is caught whatever the
+    worker's interval (FLAGDESK_AUDIT_ANCHOR_EVERY_COMMIT). Call it inside the transaction.
+    One anchor per transaction and savepoint level: a pending anchor registered at the same
+    savepoint level is moved on to this newer event, since a rollback would discard both
+    together; inside a new savepoint another one is registered, which Django discards with
+    the savepoint, so an event that was rolled back is never anchored.
     """
     if not getattr(settings, "AUDIT_ANCHOR_EVERY_COMMIT", True):
         return
-    pending = transaction.get_connection().run_on_commit
-    if not any(entry[1] is _anchor_newest for entry in pending):
-        transaction.on_commit(_anchor_newest)
-
-
-def _anchor_newest() -> None:
-    # The newest committed event, read after our commit: it is ours or a later one. Read
-    # rather than remembered, so that events of a rolled-back savepoint are never anchored.
-    # The commit has happened: a failure is logged, never raised into the request.
-    try:
-        newest = _newest()
-        if newest is not None:
-            _emit(sign(newest[0], newest[1], timezone.now(), signing_key()), durable=False)
-    except (CheckpointError, OSError) as exc:
-        logger.error("audit checkpoint after a commit failed: %s", exc)
+    connection = transaction.get_connection()
+    level = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Anchor) and savepoints == level:
+            callback.seq, callback.event_hash = seq, event_hash
+            return
+    transaction.on_commit(_Anchor(seq, event_hash))
 
 
 def _schedule_row() -> None:

@@ -103,7 +103,7 @@ def log_many(entries: Sequence[Entry], *, actor: Any = None) -> list[AuditEvent]
         events = _chain(entries, user, label, head.seq, head.hash)
         AuditEvent.objects.bulk_create(events)
         ChainHead.objects.filter(id=1).update(seq=events[-1].seq, hash=events[-1].hash)
-        checkpoints.anchor_at_commit()
+        checkpoints.anchor_at_commit(events[-1].seq, events[-1].hash)
     who = f"user {user.pk}" if user is not None else label
     for event in events:
         # The actor's id, not their name: logs leave the database's access control.
