@@ -318,3 +318,20 @@ def test_removing_the_key_file_does_not_switch_the_check_off(out_of_the_box: Pat
     code, _, err = _audit("verify")
     assert code == 1
     assert "is missing, but checkpoints exist" in err
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_released_savepoint_keeps_its_anchor(out_of_the_box: Path) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        _events(1)
+        with transaction.atomic():  # a savepoint, released: its events commit with the rest
+            inner = _events(1)
+        outer = _events(1)
+    lines = (out_of_the_box / "audit-checkpoints.jsonl").read_text().splitlines()
+    seqs = sorted(cp.seq for line in lines if (cp := checkpoints.parse_line(line)))
+    assert seqs == [inner[-1].seq, outer[-1].seq]
+    assert _audit("verify")[0] == 0
+    _cut_to(inner[-1])
+    assert _audit("verify")[0] == 1
