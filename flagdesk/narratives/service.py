@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Min, Q
@@ -437,17 +438,20 @@ def _release(claimed: list[MatchingWanted]) -> None:
 
 
 def _match_one(marker: MatchingWanted) -> None:
-    case = Case.objects.filter(pk=marker.case_id).first()
-    if case is not None:
-        try:
-            match_case(case)
-        except workers.DATABASE_ERRORS:
-            raise  # the database went away: the worker queues the task again
-        except Exception:
-            # One broken case must not hold up every batch after it: log it and go on (an
-            # assessor can still ask for similar cases on the case page).
-            logger.exception("matching case %s failed; skipped", marker.case_id)
-    MatchingWanted.objects.filter(pk=marker.pk, generation=marker.generation).delete()
+    # The case's id on every line logged meanwhile, as a task's ids are (core.logging).
+    with structlog.contextvars.bound_contextvars(case_id=marker.case_id):
+        case = Case.objects.filter(pk=marker.case_id).first()
+        if case is not None:
+            try:
+                match_case(case)
+                logger.info("case matched")
+            except workers.DATABASE_ERRORS:
+                raise  # the database went away: the worker queues the task again
+            except Exception:
+                # One broken case must not hold up every batch after it: log it and go on
+                # (an assessor can still ask for similar cases on the case page).
+                logger.exception("matching the case failed; skipped")
+        MatchingWanted.objects.filter(pk=marker.pk, generation=marker.generation).delete()
 
 
 @dataclass(frozen=True)
