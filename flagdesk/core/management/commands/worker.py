@@ -304,7 +304,13 @@ class Command(BaseCommand):
                 self._run_until_stopped(stop, plan_queues(queues), watch_mail=not no_mail)
         finally:
             stop.set()
-            workers.stopped()
+            # This thread's connection sat idle while the loops worked; the database may
+            # have restarted meanwhile: report the stop on a fresh one.
+            connection.close()
+            try:
+                workers.stopped()
+            except workers.DATABASE_ERRORS as exc:
+                logger.warning("could not record the stop (%s); the heartbeat will go stale", exc)
             self.stdout.write(f"worker {workers.current_worker_id()} stopped")
 
     def _run_until_stopped(
