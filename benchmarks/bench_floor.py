@@ -2,8 +2,8 @@
 """``bench/floor``: the intake's work with the framework taken away — a lower bound.
 
 It writes the same rows as ``POST /api/v1/signalen`` for a partner's new-case signal (the
-case counter, case, case URL, signal, signal URL, two chained audit events, the narrative
-task row) in one transaction, after the same reads (token, platform, URLs already held),
+case counter, case, case URL, signal, signal URL, two chained audit events, the case's
+"matching wanted" marker and, when none waits, the matching batch task row) in one transaction, after the same reads (token, platform, URLs already held),
 but through hand-written SQL on a raw cursor: no DRF, no ORM query building, no serializer,
 no permission layer. It skips what the product must not skip (the citizen gate, joining a
 case, validation beyond the keys it needs), so it is *not* a way to take signals in; it
@@ -61,6 +61,18 @@ EVENT_SQL = (
     " %s, %s, %s, NULL, %s, %s, %s, %s, %s, 2)"
 )
 MOVE_HEAD_SQL = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = 1"
+WANTED_SQL = (
+    "INSERT INTO narratives_matchingwanted (case_id, wanted_at, generation, claimed_by)"
+    " VALUES (%s, %s, 0, '') ON CONFLICT DO NOTHING"
+)
+WANTED_AGAIN_SQL = (
+    "UPDATE narratives_matchingwanted SET generation = generation + 1 WHERE case_id = %s"
+)
+BATCH_WAITING_SQL = (
+    "SELECT 1 FROM django_tasks_database_dbtaskresult WHERE status = 'READY' AND task_path = %s"
+    " LIMIT 1"
+)
+BATCH_TASK = "flagdesk.narratives.tasks.match_wanted_cases"
 TASK_SQL = (
     "INSERT INTO django_tasks_database_dbtaskresult (id, args_kwargs, priority, task_path,"
     " queue_name, backend_name, run_after, enqueued_at, exception_class_path, traceback,"
@@ -178,14 +190,10 @@ def _write(
         )
         prev = digest
     cursor.execute(MOVE_HEAD_SQL, [seq, prev])
-    cursor.execute(
-        TASK_SQL,
-        [
-            uuid.uuid4().hex,
-            json.dumps({"args": [case_id], "kwargs": {}}),
-            "flagdesk.narratives.tasks.suggest_narratives",
-            stamp,
-            stamp,
-        ],
-    )
+    cursor.execute(WANTED_SQL, [case_id, stamp])
+    cursor.execute(WANTED_AGAIN_SQL, [case_id])
+    cursor.execute(BATCH_WAITING_SQL, [BATCH_TASK])
+    if cursor.fetchone() is None:
+        args = json.dumps({"args": [], "kwargs": {}})
+        cursor.execute(TASK_SQL, [uuid.uuid4().hex, args, BATCH_TASK, stamp, stamp])
     return {"id": signal_id, "case": reference, "intake_outcome": "new_case"}

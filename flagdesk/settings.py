@@ -597,6 +597,13 @@ WORKER_STALE_SECONDS = env_int(
     "sends are recovered by another worker.",
     group="Worker",
 )
+MATCHING_BATCH = env_int(
+    "FLAGDESK_MATCHING_BATCH",
+    50,
+    help="Cases one background matching task matches (those waiting longest first) before it "
+    "enqueues the next batch; a case is matched once however many signals it got meanwhile.",
+    group="Worker",
+)
 FAILPOINT = env_str(
     "FLAGDESK_FAILPOINT",
     "",

@@ -10,15 +10,18 @@ from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service as assessments
-from flagdesk.core import workers
+from flagdesk.core import queues, workers
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import CaseState, IntakeOutcome
+from flagdesk.narratives import service as narratives
 from flagdesk.notices import service as notices
 
 WAITING_LIMIT = 25
@@ -117,6 +120,36 @@ def _attention(user: Any) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    label: str
+    waiting: int
+    oldest_seconds: float | None
+
+
+def _queue_label(name: str) -> str:
+    labels = {
+        "notices": _("Notices to send"),
+        "default": _("Matching and retention"),
+        "mail": _("Mail"),
+    }
+    return str(labels.get(name, name))
+
+
+def _background() -> dict[str, Any]:
+    """What the worker has still to do: tasks per queue and cases waiting for matching, each
+    with the time the longest has waited (a surge, or too few workers, shows here)."""
+    now = timezone.now()
+    rows = [
+        QueueRow(_queue_label(q.name), q.waiting, q.oldest_seconds(now))
+        for q in queues.queue_states()
+    ]
+    backlog = narratives.matching_backlog()
+    oldest = (now - backlog.oldest).total_seconds() if backlog.oldest else None
+    rows.append(QueueRow(str(_("Cases waiting for matching")), backlog.cases, oldest))
+    return {"background": rows}
+
+
 def _waiting(user: Any, election: Election) -> dict[str, Any]:
     waiting: dict[str, Any] = {}
     if can(user, Action.ASSESS):
@@ -137,7 +170,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     election = _chosen_election(request)
     context: dict[str, Any] = {"election": election, "elections": elections.all_elections()}
-    context |= _attention(request.user)
+    context |= _attention(request.user) | _background()
     if election is not None:
         context |= _statistics(election) | _waiting(request.user, election)
         context["ack_bars"] = ack_bars(notices.acknowledgment_stats(election))
@@ -155,6 +188,8 @@ def health(request: HttpRequest) -> JsonResponse:
     mailboxes = workers.mailbox_states()
     failing = any(not state.ok for state in mailboxes)
     status = "degraded" if (waiting and not live) or failing else "ok"
+    now = timezone.now()
+    backlog = narratives.matching_backlog()
     return JsonResponse(
         {
             "status": status,
@@ -166,8 +201,23 @@ def health(request: HttpRequest) -> JsonResponse:
                 {"ok": state.ok, "since": _iso(state.ok_at if state.ok else state.error_since)}
                 for state in mailboxes
             ],
+            # Added in issue 17: tasks due per queue and how long the oldest has waited.
+            "queues": {
+                q.name: {"waiting": q.waiting, "oldest_seconds": _seconds(q.oldest_seconds(now))}
+                for q in queues.queue_states()
+            },
+            "matching": {
+                "cases_waiting": backlog.cases,
+                "oldest_seconds": _seconds(
+                    (now - backlog.oldest).total_seconds() if backlog.oldest else None
+                ),
+            },
         }
     )
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _iso(moment: Any) -> str | None:

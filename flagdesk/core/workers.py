@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import uuid
 from dataclasses import dataclass
 
@@ -25,6 +26,15 @@ logger = logging.getLogger("flagdesk.worker")
 
 #: The database is unreachable (a restart, a failover, the network): wait and try again.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+#: The time-critical queues: every ``flagdesk worker`` runs them in a loop of their own (the
+#: lane), never behind narrative matching or the retention run. ``mail`` is kept for mail work
+#: that must not wait either.
+LANE_QUEUES = ("notices", "mail")
+
+#: Set when this worker process is asked to stop: a long task (a matching batch) ends after
+#: the item at hand instead of holding up the stop.
+stopping = threading.Event()
 
 _current_worker_id: str | None = None
 

@@ -97,3 +97,32 @@ class SimilarCase(Suggestion):
 
     def __str__(self) -> str:
         return f"{self.case_id} ~ {self.earlier_id} ({self.score:.0f})"
+
+
+class MatchingWanted(models.Model):
+    """A case that wants (re)matching: one row per case however many signals arrived, so a
+    surge queues cases, not signals. Queue bookkeeping like a task row, not an audited
+    state: the suggestions that matching makes are audited.
+
+    ``generation`` grows with each new signal; the batch that matched the case removes the
+    row only when no signal came meanwhile. ``claimed_by`` is the worker matching it now;
+    a dead worker's claims are taken again (``core.workers.is_alive``)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="+")
+    wanted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    generation = models.PositiveIntegerField(default=0)
+    claimed_by = models.CharField(max_length=100, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} wants matching"
+
+
+class MatchingSchedule(models.Model):
+    """One row, locked while deciding whether a matching batch task must be enqueued, so two
+    transactions can't both enqueue one (at most one batch task waits at a time)."""
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "matching schedule"

@@ -8,17 +8,26 @@ notifications only when a notice about it really went to the same platform befor
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from dataclasses import dataclass
 from typing import Any
 
+import structlog
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
+from flagdesk.core import workers
 from flagdesk.intake.models import Case
 from flagdesk.narratives.models import (
     LinkStatus,
+    MatchingSchedule,
+    MatchingWanted,
     Narrative,
     NarrativeLink,
     SimilarCase,
@@ -27,6 +36,8 @@ from flagdesk.narratives.models import (
 
 SUGGEST_MIN_SCORE = 60.0
 MAX_SUGGESTIONS = 3
+
+logger = logging.getLogger("flagdesk.narratives")
 
 
 def active_narratives() -> list[Narrative]:
@@ -67,8 +78,11 @@ def scores(text: str, narratives: list[Narrative]) -> list[tuple[Narrative, floa
 def suggest(case: Case) -> list[NarrativeLink]:
     """Match the case against the registry; new matches become suggestions (decided links
     are left as they are). Returns the case's links, best first."""
+    # Scored before the transaction: on SQLite a transaction holds the write lock, and the
+    # notices lane must not wait for rapidfuzz.
+    best = scores(case_text(case), active_narratives())[:MAX_SUGGESTIONS]
     with transaction.atomic():
-        for narrative, score in scores(case_text(case), active_narratives())[:MAX_SUGGESTIONS]:
+        for narrative, score in best:
             if score < SUGGEST_MIN_SCORE:
                 continue
             link, created = NarrativeLink.objects.get_or_create(
@@ -319,3 +333,134 @@ def decide_similar(link: SimilarCase, confirm: bool, actor: Any) -> SimilarCase:
     decided = _decide(link, confirm, actor, "similar_case")
     assert isinstance(decided, SimilarCase)
     return decided
+
+
+# --- background matching: coalesced per case, in batches ----------------------------------
+
+
+def want_matching(case_id: int) -> None:
+    """The case got a signal: it wants matching. One marker per case however many signals
+    come, and one batch task waiting for all marked cases (not a task per signal). Called
+    inside the intake transaction, so marker and task commit with the signal."""
+    with transaction.atomic():
+        MatchingWanted.objects.bulk_create([MatchingWanted(case_id=case_id)], ignore_conflicts=True)
+        # A batch matching the case right now must match it again: it reads the case before
+        # this signal commits, and removes the marker only if the generation is unchanged.
+        MatchingWanted.objects.filter(case_id=case_id).update(generation=F("generation") + 1)
+        schedule_matching()
+
+
+def _batch_task() -> Any:
+    from flagdesk.narratives.tasks import match_wanted_cases
+
+    return match_wanted_cases
+
+
+def _batch_waiting() -> bool:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=_batch_task().module_path
+    ).exists()
+
+
+def schedule_matching() -> bool:
+    """Enqueue a matching batch task unless one already waits; True when it enqueued one.
+
+    Race-safe: the check is repeated under the lock of the one ``MatchingSchedule`` row (on
+    SQLite every write transaction is serialised anyway), so two transactions never both
+    enqueue. The lock is taken only when no batch waits, which during a surge is rare."""
+    if _batch_waiting():
+        return False
+    with transaction.atomic():
+        MatchingSchedule.objects.get_or_create(pk=1)
+        MatchingSchedule.objects.select_for_update(no_key=True).get(pk=1)
+        if _batch_waiting():
+            return False
+        _batch_task().enqueue()
+    return True
+
+
+def schedule_leftover_matching() -> bool:
+    """For the worker's upkeep: a batch for cases nobody is matching (a batch task that
+    crashed, or a marker that committed just after its batch looked)."""
+    if not _free_markers().exists():
+        return False
+    return schedule_matching()
+
+
+def _free_markers() -> Any:
+    claimers = set(
+        MatchingWanted.objects.exclude(claimed_by="").values_list("claimed_by", flat=True)
+    )
+    dead = [worker for worker in claimers if not workers.is_alive(worker)]
+    return MatchingWanted.objects.filter(Q(claimed_by="") | Q(claimed_by__in=dead))
+
+
+def _claim(limit: int) -> list[MatchingWanted]:
+    """Up to ``limit`` cases, longest waiting first, claimed for this worker with a
+    conditional UPDATE (two batches never match the same case at once)."""
+    me = workers.current_worker_id()
+    free = _free_markers()
+    ids = list(free.order_by("wanted_at", "pk").values_list("pk", flat=True)[:limit])
+    free.filter(pk__in=ids).update(claimed_by=me, claimed_at=timezone.now())
+    return list(MatchingWanted.objects.filter(pk__in=ids, claimed_by=me).order_by("wanted_at"))
+
+
+def match_case(case: Case) -> int:
+    """Registry and earlier similar cases; returns how many suggestions the case has."""
+    return len(suggest(case)) + len(suggest_similar(case))
+
+
+def match_wanted(limit: int | None = None) -> int:
+    """One batch: match up to ``limit`` (FLAGDESK_MATCHING_BATCH) waiting cases, then
+    enqueue the next batch if cases still wait. Returns how many cases were matched."""
+    claimed = _claim(limit or settings.MATCHING_BATCH)
+    done = 0
+    try:
+        for marker in claimed:
+            if workers.stopping.is_set():
+                break  # the worker is stopping: the rest waits for the next batch
+            _match_one(marker)
+            done += 1
+    finally:
+        _release(claimed)
+    if MatchingWanted.objects.filter(claimed_by="").exists():
+        schedule_matching()
+    return done
+
+
+def _release(claimed: list[MatchingWanted]) -> None:
+    """Whatever was not matched (or got a new signal meanwhile) waits again."""
+    mine = [marker.pk for marker in claimed]
+    MatchingWanted.objects.filter(pk__in=mine).update(claimed_by="", claimed_at=None)
+
+
+def _match_one(marker: MatchingWanted) -> None:
+    # The case's id on every line logged meanwhile, as a task's ids are (core.logging).
+    with structlog.contextvars.bound_contextvars(case_id=marker.case_id):
+        case = Case.objects.filter(pk=marker.case_id).first()
+        if case is not None:
+            try:
+                match_case(case)
+                logger.info("case matched")
+            except workers.DATABASE_ERRORS:
+                raise  # the database went away: the worker queues the task again
+            except Exception:
+                # One broken case must not hold up every batch after it: log it and go on
+                # (an assessor can still ask for similar cases on the case page).
+                logger.exception("matching the case failed; skipped")
+        MatchingWanted.objects.filter(pk=marker.pk, generation=marker.generation).delete()
+
+
+@dataclass(frozen=True)
+class Backlog:
+    cases: int
+    oldest: dt.datetime | None
+
+
+def matching_backlog() -> Backlog:
+    """How many cases wait for matching, and since when the longest has waited."""
+    rows = MatchingWanted.objects.aggregate(oldest=Min("wanted_at"))
+    return Backlog(MatchingWanted.objects.count(), rows["oldest"])

@@ -10,13 +10,18 @@ from flagdesk.narratives import service
 
 
 @task(queue_name="default")
+def match_wanted_cases() -> int:
+    """One batch of the cases that got signals (``service.want_matching``): each against the
+    registry and against earlier cases of any election; returns how many were matched."""
+    return service.match_wanted()
+
+
+@task(queue_name="default")
 def suggest_narratives(case_id: int) -> int:
-    """Match a case that got a new signal against the registry and against earlier cases of
-    any election; returns how many suggestions the case has."""
+    """One case. Intake no longer enqueues this (it marks the case, see
+    ``match_wanted_cases``); kept for tasks queued before the upgrade."""
     case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        return 0
-    return len(service.suggest(case)) + len(service.suggest_similar(case))
+    return service.match_case(case) if case is not None else 0
 
 
 @task(queue_name="default")

@@ -187,8 +187,11 @@ def test_no_personal_data_reaches_the_logs(
     assert len(requests) == 5 and {line["status"] for line in requests} == {200, 201, 302}
     worker_lines = [json.loads(line) for line in done.stderr.splitlines()]
     tasks = [line for line in worker_lines if line["event"] == "task finished"]
-    assert len(tasks) == 2 and all(line["worker_id"] and line["task_id"] for line in tasks)
-    assert {line["case_id"] for line in tasks} == {
+    # One matching batch for both cases (issue 17); each case's lines carry its id.
+    assert len(tasks) == 1 and all(line["worker_id"] and line["task_id"] for line in tasks)
+    matched = [line for line in worker_lines if line["event"] == "case matched"]
+    assert all(line["task_id"] == tasks[0]["task_id"] for line in matched)
+    assert {line["case_id"] for line in matched} == {
         case.pk,
         Signal.objects.get(received_via="api").case_id,
     }

@@ -35,6 +35,7 @@ from flagdesk.core.tests.processes import (
 )
 from flagdesk.intake import service as intake
 from flagdesk.mailarchive.models import Kind, MailboxCursor, MailMessage
+from flagdesk.narratives.models import MatchingWanted
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Attempt, AttemptResult, Delivery, DeliveryState, Notice
 from flagdesk.testing.dovecot import DovecotServer
@@ -149,9 +150,7 @@ def test_two_workers_watching_one_mailbox_archive_each_reply_once(
         assert "delivering mail failed" not in worker.output, worker.output[-3000:]
 
 
-def test_three_workers_run_a_burst_of_narrative_suggestions_once_each(
-    tmp_path: Path, spawn: Spawn
-) -> None:
+def test_three_workers_match_a_burst_of_cases_once_each(tmp_path: Path, spawn: Spawn) -> None:
     election, _ = email_platform()
     for number in range(30):
         intake.record_signal(
@@ -166,13 +165,19 @@ def test_three_workers_run_a_burst_of_narrative_suggestions_once_each(
                 source_organisation_name="NOS",
             )
         )
-    tasks = list(DBTaskResult.objects.filter(task_path__endswith=".suggest_narratives"))
-    assert len(tasks) == 30
-    env = worker_env(tmp_path)
+    # Coalesced: thirty cases wait for matching, one batch task waits for them.
+    assert MatchingWanted.objects.count() == 30
+    assert DBTaskResult.objects.filter(task_path__endswith=".match_wanted_cases").count() == 1
+    env = worker_env(tmp_path, FLAGDESK_MATCHING_BATCH="4")
     workers = [spawn(env, "--no-mail") for _ in range(3)]
-    eventually(lambda: all_done(tasks), "thirty tasks finished", workers=workers)
+    eventually(
+        lambda: not MatchingWanted.objects.exists() and all_done(list(DBTaskResult.objects.all())),
+        "thirty cases matched",
+        workers=workers,
+    )
     for worker in workers:
         assert worker.stop() == 0, worker.output[-3000:]
     tasks = list(DBTaskResult.objects.all())
-    assert len([t for t in tasks if t.task_path.endswith(".suggest_narratives")]) == 30
     assert_each_task_ran_once(tasks)
+    # Batches of four: at least eight ran; each case was matched by exactly one of them.
+    assert sum(t.return_value for t in tasks) == 30

@@ -119,14 +119,18 @@ def test_the_notice_mentions_an_earlier_notification_only_when_true(
 def test_intake_queues_the_matching_for_the_worker(tk2023: Election) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from flagdesk.narratives.tasks import suggest_narratives
+    from flagdesk.narratives.tasks import match_wanted_cases, suggest_narratives
 
     case = new_case(tk2023, "x", "https://x.com/a/status/31")
-    [task] = DBTaskResult.objects.filter(task_path__endswith="suggest_narratives")
-    assert task.args_kwargs["args"] == [case.pk]
+    [task] = DBTaskResult.objects.filter(task_path__endswith="match_wanted_cases")
+    assert task.args_kwargs["args"] == []
+    assert service.matching_backlog().cases == 1
     assert service.links_for(case) == []  # not in the partner's request
-    assert suggest_narratives.call(case.pk) == 1
+    assert match_wanted_cases.call() == 1
     assert service.links_for(case)[0].narrative.slug == "two-boxes"
+    assert service.matching_backlog().cases == 0
+    # A task queued by an older version (one per signal) still runs.
+    assert suggest_narratives.call(case.pk) == 1
 
 
 def test_the_report_says_a_narrative_was_seen_before(

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """``flagdesk worker``: all background work in one command.
 
-- the task queue (sending notices, with retries),
+- the task queue, in two loops of their own (threads): the **lane** runs only the
+  time-critical queues (``notices``: sending notices and follow-ups, with retries), the
+  **bulk** loop everything else (narrative matching, the retention run). So a notice never
+  waits behind a long match, whatever else the process is doing (docs/architecture.md),
 - the team mailbox (IMAP IDLE, when FLAGDESK_IMAP_URL is set),
 - upkeep every few seconds: the liveness report, recovery of sends a dead worker
   interrupted, reminders for notices that wait too long for an acknowledgment, once a
@@ -19,17 +22,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import sys
 import threading
-import time
+from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from flagdesk.core import workers
 from flagdesk.core.logging import bind_worker
@@ -49,6 +56,7 @@ def upkeep() -> None:
     """One round of periodic work; safe to run in several workers at once."""
     from flagdesk.audit import checkpoints
     from flagdesk.mailarchive import service as mailarchive
+    from flagdesk.narratives import service as narratives
     from flagdesk.notices import dispatch
     from flagdesk.notices import service as notices
     from flagdesk.records import service as records
@@ -56,6 +64,7 @@ def upkeep() -> None:
     workers.beat()
     dispatch.recover_interrupted(delivered_elsewhere=mailarchive.proves_delivery)
     notices.remind_unacknowledged()
+    narratives.schedule_leftover_matching()  # cases a crashed batch left behind
     records.schedule_retention()  # once a day, one worker: enqueues the retention run
     try:
         checkpoints.write_due()  # every FLAGDESK_AUDIT_CHECKPOINT_SECONDS, one worker
@@ -85,11 +94,94 @@ def _mail_loop(stop: threading.Event) -> None:
         connection.close()
 
 
+@dataclass(frozen=True)
+class QueuePlan:
+    """One task loop of a worker process: the queues it takes (``*``: all) and those it
+    leaves to another loop."""
+
+    name: str
+    queue_names: list[str]
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def is_lane(self) -> bool:
+        return self.name == "lane"
+
+
+def plan_queues(chosen: list[str] | None) -> list[QueuePlan]:
+    """Split the queues a worker runs (``--queue``; none or ``*``: every queue) into the
+    lane (the time-critical queues, workers.LANE_QUEUES) and the bulk loop (the rest); a
+    loop with nothing to take is left out."""
+    if not chosen or "*" in chosen:
+        lane = list(workers.LANE_QUEUES)
+        return [QueuePlan("lane", lane), QueuePlan("bulk", ["*"], excluded=lane)]
+    lane = [name for name in chosen if name in workers.LANE_QUEUES]
+    bulk = [name for name in chosen if name not in workers.LANE_QUEUES]
+    plans = [QueuePlan("lane", lane), QueuePlan("bulk", bulk)]
+    return [plan for plan in plans if plan.queue_names]
+
+
 class _TaskQueue(Worker):
-    """django-tasks-db's loop, plus: remember the task that is running, so that a task the
-    database broke off is queued again instead of lost (tasks are idempotent by design)."""
+    """django-tasks-db's loop, plus:
+
+    - remember the task that is running, so that a task the database broke off is queued
+      again instead of lost (tasks are idempotent by design);
+    - look for a task without a lock first, so an idle loop takes no write lock on SQLite;
+    - wait on ``stop`` rather than sleep, so SIGTERM ends an idle loop at once.
+    """
 
     interrupted: Any = None
+
+    def __init__(self, plan: QueuePlan, stop: threading.Event, *, batch: bool) -> None:
+        super().__init__(
+            queue_names=plan.queue_names,
+            interval=settings.WORKER_INTERVAL,
+            batch=batch,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=workers.current_worker_id(),
+            excluded_queue_names=plan.excluded,
+        )
+        self.plan = plan
+        self.stop = stop
+
+    def run(self) -> None:
+        logger.info("task queue %s: %s", self.plan.name, ",".join(self.queue_names))
+        while self.running and not self.stop.is_set():
+            close_old_connections()
+            task, looked = self._claim_next()
+            if task is not None:
+                self.run_task(task)
+            elif self.batch and looked:
+                return
+            else:
+                self.stop.wait(self.interval)
+
+    def _ready(self) -> Any:
+        tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        if not self.process_all_queues:
+            tasks = tasks.filter(queue_name__in=self.queue_names)
+        if self.excluded_queue_names:
+            tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
+        return tasks
+
+    def _claim_next(self) -> tuple[DBTaskResult | None, bool]:
+        """The next due task, claimed for this worker, and whether the queue could be read
+        (False: SQLite was locked; look again)."""
+        tasks = self._ready()
+        if not tasks.exists():
+            return None, True
+        with exclusive_transaction(tasks.db):
+            try:
+                task = tasks.get_locked()
+                if task is not None:
+                    task.claim(self.worker_id)  # no other worker runs it now
+            except OperationalError as exc:
+                if not is_locked_database_exception(exc):
+                    raise
+                return None, False
+        return task, True
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.interrupted = db_task_result.pk
@@ -103,7 +195,7 @@ class _TaskQueue(Worker):
 
     def run_surviving_the_database(self) -> None:
         delay = 0.5
-        while True:
+        while not self.stop.is_set():
             try:
                 self.run()
                 return
@@ -113,7 +205,8 @@ class _TaskQueue(Worker):
                     str(exc).strip(),
                     delay,
                 )
-            time.sleep(delay)
+            if self.stop.wait(delay):
+                return
             delay = min(delay * 2, RECONNECT_MAX_SECONDS)
             close_old_connections()
             try:
@@ -130,8 +223,24 @@ class _TaskQueue(Worker):
         if self.interrupted is not None:
             _requeue(self.interrupted)
             self.interrupted = None
-        # No task runs now, so our own open attempts were broken off: settle them.
-        dispatch.recover_interrupted(delivered_elsewhere=mailarchive.proves_delivery, own=True)
+        if self.plan.is_lane:
+            # Sends run only in the lane, one loop per process, and it runs no task now:
+            # this worker's open attempts were broken off, settle them. The bulk loop must
+            # not: the lane may be in the middle of a send (its answer is kept in memory).
+            dispatch.recover_interrupted(delivered_elsewhere=mailarchive.proves_delivery, own=True)
+
+
+def _queue_loop(queue: _TaskQueue, stop: threading.Event, crashed: list[BaseException]) -> None:
+    """A task loop's thread. When it ends for any reason the whole worker stops: a worker
+    whose lane died must not go on reporting that it is alive."""
+    try:
+        queue.run_surviving_the_database()
+    except BaseException as exc:
+        logger.exception("task queue %s stopped by an error", queue.plan.name)
+        crashed.append(exc)
+    finally:
+        stop.set()
+        connection.close()
 
 
 def _requeue(task_id: Any) -> None:
@@ -186,33 +295,71 @@ class Command(BaseCommand):
         self.stdout.write(f"worker {workers.current_worker_id()} started")
         upkeep()
         stop = threading.Event()
-        threads = []
-        if not once:
-            threads.append(threading.Thread(target=_upkeep_loop, args=(stop,), daemon=True))
-            if settings.IMAP_URL and not no_mail:
-                threads.append(threading.Thread(target=_mail_loop, args=(stop,), daemon=True))
-        for thread in threads:
-            thread.start()
-        queue = _TaskQueue(
-            queue_names=queues or ["*"],
-            interval=settings.WORKER_INTERVAL,
-            batch=once,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=workers.current_worker_id(),
-            excluded_queue_names=[],
-        )
         try:
             if once:
-                queue.run()
+                # One pass, in priority order (notices first): no lane needed.
+                _TaskQueue(QueuePlan("once", queues or ["*"]), stop, batch=True).run()
                 upkeep()
             else:
-                queue.configure_signals()
-                queue.run_surviving_the_database()
+                self._run_until_stopped(stop, plan_queues(queues), watch_mail=not no_mail)
         finally:
             stop.set()
-            for thread in threads:
-                thread.join(timeout=10)
-            workers.stopped()
+            # This thread's connection sat idle while the loops worked; the database may
+            # have restarted meanwhile: report the stop on a fresh one.
+            connection.close()
+            try:
+                workers.stopped()
+            except workers.DATABASE_ERRORS as exc:
+                logger.warning("could not record the stop (%s); the heartbeat will go stale", exc)
             self.stdout.write(f"worker {workers.current_worker_id()} stopped")
+
+    def _run_until_stopped(
+        self, stop: threading.Event, plans: list[QueuePlan], *, watch_mail: bool
+    ) -> None:
+        queues = [_TaskQueue(plan, stop, batch=False) for plan in plans]
+        crashed: list[BaseException] = []
+        loops = [
+            threading.Thread(
+                target=_queue_loop, args=(q, stop, crashed), name=f"queue-{q.plan.name}"
+            )
+            for q in queues
+        ]
+        helpers = [threading.Thread(target=_upkeep_loop, args=(stop,), daemon=True)]
+        if settings.IMAP_URL and watch_mail:
+            helpers.append(threading.Thread(target=_mail_loop, args=(stop,), daemon=True))
+        _stop_on_signals(stop, queues)
+        for thread in [*loops, *helpers]:
+            thread.start()
+        stop.wait()
+        # Each loop finishes the task at hand (a send: at most FLAGDESK_SMTP_TIMEOUT).
+        _stop_queues(stop, queues)
+        for thread in loops:
+            thread.join()
+        for thread in helpers:
+            thread.join(timeout=10)
+        if crashed:
+            raise crashed[0]
+
+
+def _stop_queues(stop: threading.Event, queues: list[_TaskQueue]) -> None:
+    workers.stopping.set()  # a long task (a matching batch) ends after the case at hand
+    for queue in queues:
+        queue.running = False
+    stop.set()
+
+
+def _stop_on_signals(stop: threading.Event, queues: list[_TaskQueue]) -> None:
+    """SIGTERM (systemd), SIGINT (Ctrl-C), SIGQUIT: every loop finishes its task and the
+    worker exits; a second signal ends it at once."""
+
+    def shutdown(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            logger.warning("%s again: stopping now", signal.strsignal(signum))
+            for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
+            sys.exit(1)
+        logger.warning("%s: finishing the tasks at hand, then stopping", signal.strsignal(signum))
+        _stop_queues(stop, queues)
+
+    for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+        signal.signal(getattr(signal, name), shutdown)
