@@ -481,10 +481,6 @@ def cases_for_election(election: Election) -> QuerySet[Case]:
     return Case.objects.filter(election=election).select_related("platform", "election")
 
 
-def signals_of_organisation(organisation: PartnerOrganisation) -> QuerySet[Signal]:
-    return Signal.objects.filter(source_organisation=organisation)
-
-
 def signals_for_election(election: Election) -> QuerySet[Signal]:
     return Signal.objects.filter(election=election)
 

@@ -46,15 +46,6 @@ def facts_for(name: str) -> PlatformFacts | None:
     return facts(platform) if platform else None
 
 
-def platform_for_host(host: str) -> Platform | None:
-    host = host.lower().removeprefix("www.")
-    for platform in Platform.objects.all():
-        hosts = platform.host_list()
-        if host in hosts or any(host.endswith("." + h) for h in hosts):
-            return platform
-    return None
-
-
 def mail_domains() -> dict[str, list[str]]:
     """Each platform's mail domains by slug, for judging who sent an inbound mail."""
     return {p.slug: p.mail_domain_list() for p in Platform.objects.order_by("pk")}

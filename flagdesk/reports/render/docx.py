@@ -18,6 +18,7 @@ import io
 import re
 from typing import Any
 
+from django.utils import timezone
 from docx import Document as new_document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -50,6 +51,7 @@ def xml_text(text: str) -> str:
 
 def render_docx(report: Report, *, final: bool = False) -> bytes:
     doc = new_document()
+    _core_properties(doc, report)
     _base_style(doc)
     if not final:
         _watermark(doc)
@@ -64,6 +66,23 @@ def render_docx(report: Report, *, final: bool = False) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _core_properties(doc: Any, report: Report) -> None:
+    """The document's own metadata: ours, not python-docx's template's ("python-docx", 2013).
+
+    ``created`` is when the file is made: for the final report, the sign-off.
+    """
+    now = timezone.now()
+    properties = doc.core_properties
+    properties.title = xml_text(
+        f"{report.title}: {report.subtitle}" if report.subtitle else report.title
+    )
+    properties.author = properties.last_modified_by = xml_text(report.organisation)
+    properties.created = properties.modified = now
+    properties.revision = 1
+    properties.comments = properties.keywords = properties.subject = ""
+    properties.language = "nl-NL"
 
 
 def _base_style(doc: Any) -> None:

@@ -4,6 +4,7 @@ is marked on every page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import zipfile
@@ -110,6 +111,16 @@ def test_docx_redaction_is_a_black_shaded_run(report: Report) -> None:
     runs = [r for p in document.paragraphs for r in p.runs if "5.1.2 e" in r.text]
     assert runs
     assert all('w:fill="000000"' in r._r.xml for r in runs)
+
+
+def test_docx_carries_our_metadata_not_the_templates(report: Report) -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    properties = docx.Document(io.BytesIO(render(report, "docx", final=True))).core_properties
+    assert properties.title.startswith(report.title)
+    assert properties.author == properties.last_modified_by == report.organisation
+    assert "python-docx" not in (properties.author, properties.last_modified_by)
+    assert properties.created.replace(tzinfo=dt.UTC) >= before  # made at sign-off, not 2013
+    assert properties.language == "nl-NL"
 
 
 def test_docx_draft_has_the_watermark_in_every_header_and_final_not(report: Report) -> None:
