@@ -15,10 +15,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from flagdesk.audit import service as audit
 from flagdesk.elections.models import Election
 
 # When several elections share a day (PS, WS and the Caribbean councils in March), the one
@@ -54,6 +55,35 @@ def get_election(code: str) -> Election | None:
         if election.code.lower() == wanted:
             return election
     return Election.objects.filter(code__iexact=code).first()
+
+
+class WindowError(ValueError):
+    pass
+
+
+def set_attention_window(
+    election: Election, start: dt.date, end: dt.date, *, actor: Any = None
+) -> Election:
+    """Move an election's attention window (audited): partners file signals only inside it.
+
+    The window must hold election day, as the database's check constraint also demands.
+    """
+    if not start <= election.election_day <= end:
+        raise WindowError(
+            f"the window {start}..{end} must hold election day {election.election_day}"
+        )
+    before = {"attention_start": election.attention_start, "attention_end": election.attention_end}
+    election.attention_start, election.attention_end = start, end
+    with transaction.atomic():
+        election.save(update_fields=["attention_start", "attention_end"])
+        audit.log_changes(
+            "election_window_changed",
+            election,
+            actor=actor,
+            before={k: str(v) for k, v in before.items()},
+            after={"attention_start": str(start), "attention_end": str(end)},
+        )
+    return election
 
 
 def all_elections() -> list[Election]:
