@@ -92,6 +92,7 @@ def phase_setup(args: argparse.Namespace) -> None:
     from benchmarks import mail as mail_bench
     from flagdesk.accounts import service as accounts
     from flagdesk.intake.models import Case
+    from flagdesk.narratives.models import MatchingWanted
 
     call_command("migrate", verbosity=0)
     tokens, partner_ids = [], []
@@ -110,8 +111,10 @@ def phase_setup(args: argparse.Namespace) -> None:
     populated = intake_bench._populate(args.signals, partner_ids[0])
     people = mail_bench.create_people()
     decisions = mail_bench.prepare_decisions(args.notices, people)
-    # Preparing the decisions queued narrative matching for their cases: not part of the surge.
+    # Preparing the decisions queued narrative matching for their cases (a batch task and a
+    # marker per case, since issue 17): not part of the surge.
     DBTaskResult.objects.all().delete()
+    MatchingWanted.objects.all().delete()
     references = list(
         Case.objects.filter(election__code=LIST_ELECTION)
         .order_by("?")
@@ -259,7 +262,39 @@ class QueueSampler:
         }
         if connection.vendor == "postgresql":
             sample["pg"] = _pg_activity()
+        sample["cpu"] = cpu_seconds_by_role()
         return sample
+
+
+# Which process does what, by its command line: where the two cores go during a step.
+_ROLES = (
+    ("gunicorn", "web (gunicorn)"),
+    ("flagdesk.cli worker", "flagdesk workers"),
+    ("postgres", "PostgreSQL"),
+    ("--phase locust", "load generator"),
+    ("--phase background", "desk, sampler, aiosmtpd"),
+    ("dovecot", "Dovecot"),
+    ("imap", "Dovecot"),
+)
+
+
+def cpu_seconds_by_role() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the processes of each role on this machine
+    (Linux /proc; processes that have exited are not counted, so a step's share is read
+    from the difference between two samples)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        role = next((name for key, name in _ROLES if key in command), "other")
+        totals[role] = totals.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return totals
 
 
 def _backlog_now() -> dict[str, int]:
@@ -724,6 +759,14 @@ def step_queue(step: dict[str, Any], samples: list[dict[str, Any]]) -> dict[str,
         "cases_max": max(s["cases"] for s in mine),
         "cases_end": mine[-1]["cases"],
     }
+    measured = [s for s in mine if s["t"] >= step["started_at"] and "cpu" in s]
+    if len(measured) >= 2:
+        first, last = measured[0], measured[-1]
+        seconds = last["t"] - first["t"]
+        summary["cores_by_role"] = {
+            role: round(max(0.0, used - first["cpu"].get(role, 0.0)) / seconds, 2)
+            for role, used in last["cpu"].items()
+        }
     pg = [s["pg"] for s in mine if "pg" in s]
     if pg:
         keys = {k for p in pg for k in p}
@@ -819,6 +862,9 @@ def _summary_lines(result: dict[str, Any]) -> list[str]:
     lanes = _lane_maxima(result)
     if lanes:
         lines.append("  Most tasks waiting in one queue during a step: " + lanes + ".")
+    cpu = _cpu_lines(result)
+    if cpu:
+        lines.append("  CPU cores used per step (of 2, from /proc): " + cpu + ".")
     pg = _pg_lines(result)
     if pg:
         lines.append("  PostgreSQL backends (mean per sample): " + pg + ".")
@@ -877,6 +923,16 @@ def _lane_maxima(result: dict[str, Any]) -> str:
         if per_queue:
             queues = ", ".join(f"{name} {n}" for name, n in per_queue.items())
             parts.append(f"{step['users']} users: {queues}")
+    return "; ".join(parts)
+
+
+def _cpu_lines(result: dict[str, Any]) -> str:
+    parts = []
+    for step in result["steps"]:
+        cores = step.get("queue", {}).get("cores_by_role")
+        if cores:
+            shown = sorted(((r, c) for r, c in cores.items() if c >= 0.01), key=lambda rc: -rc[1])
+            parts.append(f"{step['users']} users: " + ", ".join(f"{r} {c}" for r, c in shown))
     return "; ".join(parts)
 
 
