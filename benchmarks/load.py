@@ -267,14 +267,16 @@ class QueueSampler:
 
 
 # Which process does what, by its command line: where the two cores go during a step.
+# The first that matches counts (the benchmark's own command lines name a directory with
+# "postgres" in it, so they come before the server's processes).
 _ROLES = (
-    ("gunicorn", "web (gunicorn)"),
-    ("flagdesk.cli worker", "flagdesk workers"),
-    ("postgres", "PostgreSQL"),
     ("--phase locust", "load generator"),
     ("--phase background", "desk, sampler, aiosmtpd"),
+    ("gunicorn", "web (gunicorn)"),
+    ("flagdesk.cli worker", "flagdesk workers"),
+    ("postgres:", "PostgreSQL"),
+    ("/bin/postgres", "PostgreSQL"),
     ("dovecot", "Dovecot"),
-    ("imap", "Dovecot"),
 )
 
 
