@@ -262,7 +262,7 @@ class QueueSampler:
         }
         if connection.vendor == "postgresql":
             sample["pg"] = _pg_activity()
-        sample["cpu"] = cpu_seconds_by_role()
+        sample["cpu"] = cpu_seconds_by_process()
         return sample
 
 
@@ -280,12 +280,13 @@ _ROLES = (
 )
 
 
-def cpu_seconds_by_role() -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the processes of each role on this machine
-    (Linux /proc; processes that have exited are not counted, so a step's share is read
-    from the difference between two samples)."""
+def cpu_seconds_by_process() -> dict[str, list[Any]]:
+    """Per process on this machine (pid as text, for JSON): its role and the CPU seconds
+    (user + system) it has used so far (Linux /proc). A step's share is the difference
+    between two samples, process by process, since processes come and go (gunicorn
+    restarts its workers after ``max_requests``, and their database backends with them)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    totals: dict[str, float] = {}
+    found: dict[str, list[Any]] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -295,8 +296,19 @@ def cpu_seconds_by_role() -> dict[str, float]:
         except OSError:
             continue  # exited meanwhile
         role = next((name for key, name in _ROLES if key in command), "other")
-        totals[role] = totals.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
-    return totals
+        found[proc.name] = [role, (int(fields[11]) + int(fields[12])) / ticks]
+    return found
+
+
+def cores_by_role(first: dict[str, list[Any]], last: dict[str, list[Any]], seconds: float) -> dict:
+    """CPU cores each role used between two samples: the processes alive at the second, less
+    what each had used at the first (a process that ended in between is not counted)."""
+    used: dict[str, float] = {}
+    for pid, (role, cpu) in last.items():
+        before = first.get(pid)
+        since = cpu - before[1] if before and before[0] == role else cpu
+        used[role] = used.get(role, 0.0) + max(0.0, since)
+    return {role: round(cpu / seconds, 2) for role, cpu in used.items()}
 
 
 def _backlog_now() -> dict[str, int]:
@@ -765,10 +777,7 @@ def step_queue(step: dict[str, Any], samples: list[dict[str, Any]]) -> dict[str,
     if len(measured) >= 2:
         first, last = measured[0], measured[-1]
         seconds = last["t"] - first["t"]
-        summary["cores_by_role"] = {
-            role: round(max(0.0, used - first["cpu"].get(role, 0.0)) / seconds, 2)
-            for role, used in last["cpu"].items()
-        }
+        summary["cores_by_role"] = cores_by_role(first["cpu"], last["cpu"], seconds)
     pg = [s["pg"] for s in mine if "pg" in s]
     if pg:
         keys = {k for p in pg for k in p}

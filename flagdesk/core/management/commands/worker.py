@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 import threading
@@ -50,6 +51,8 @@ RECONNECT_MAX_SECONDS = 5.0
 # A task the database broke off runs again after this pause, this many times at most.
 REQUEUE_AFTER = dt.timedelta(seconds=2)
 REQUEUE_LIMIT = 10
+# The bulk loop's CPU priority (Linux niceness, 0..19): below the web and the lane.
+BULK_NICENESS = 10
 
 
 def upkeep() -> None:
@@ -234,6 +237,8 @@ def _queue_loop(queue: _TaskQueue, stop: threading.Event, crashed: list[BaseExce
     """A task loop's thread. When it ends for any reason the whole worker stops: a worker
     whose lane died must not go on reporting that it is alive."""
     try:
+        if not queue.plan.is_lane:
+            lower_cpu_priority_of_this_thread(BULK_NICENESS)
         queue.run_surviving_the_database()
     except BaseException as exc:
         logger.exception("task queue %s stopped by an error", queue.plan.name)
@@ -241,6 +246,20 @@ def _queue_loop(queue: _TaskQueue, stop: threading.Event, crashed: list[BaseExce
     finally:
         stop.set()
         connection.close()
+
+
+def lower_cpu_priority_of_this_thread(niceness: int) -> None:
+    """Bulk work (a surge's matching backlog, the retention run) must not take the CPU from
+    the pages and the notices on a machine it shares with gunicorn and the database
+    (docs/benchmarks.md, "Where the time goes at 128 users"); with the CPU idle the niceness
+    changes nothing, so the backlog still drains at full speed after the surge. Linux keeps
+    a niceness per thread, so the lane in the same process keeps its priority; elsewhere
+    this does nothing. Raising one's own niceness needs no privilege."""
+    if sys.platform.startswith("linux"):
+        thread = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, thread, max(os.getpriority(os.PRIO_PROCESS, thread), niceness)
+        )
 
 
 def _requeue(task_id: Any) -> None:
