@@ -14,14 +14,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from flagdesk.accounts import service as accounts
-from flagdesk.accounts.constants import Role
-from flagdesk.conftest import make_user
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState
 from flagdesk.platforms.models import Platform
 from flagdesk.tests_browser.conftest import log_in, log_out, with_authenticator
-from flagdesk.tests_browser.test_seed_case import assess_and_propose, record_seed_signal
+from flagdesk.tests_browser.test_seed_case import (
+    assess_and_propose,
+    record_seed_signal,
+    seed_team,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -50,13 +52,7 @@ def test_a_late_url_opens_a_related_case(tab: Page, site: str, tmp_path: Path) -
     x = Platform.objects.get(slug="x")
     x.channel_kind, x.channel_address, x.channel_active = "email", "escalations@x.example", True
     x.save()
-    accounts.create_partner("NOS", "media")
-    carol, alice, bob = (
-        make_user("carol", Role.INTAKE),
-        make_user("alice", Role.ASSESSOR),
-        make_user("bob", Role.APPROVER),
-    )
-    devices = {u.pk: with_authenticator(u) for u in (carol, alice, bob)}
+    carol, alice, bob, devices = seed_team()
     log_in(tab, site, carol, devices[carol.pk])
     reference = record_seed_signal(tab, site)
     log_out(tab)

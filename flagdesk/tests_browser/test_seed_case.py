@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from flagdesk.accounts import service as accounts
 from flagdesk.accounts.constants import Role
+from flagdesk.accounts.models import User
 from flagdesk.conftest import make_user
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case, CaseState
@@ -75,7 +77,9 @@ def assess_and_propose(tab: Page, site: str, reference: str, screenshot: str = "
     expect(tab.locator("#case-state")).to_have_attribute("data-state", CaseState.AWAITING_APPROVAL)
 
 
-def test_seed_case_through_the_ui(tab: Page, site: str) -> None:
+def seed_team() -> tuple[User, User, User, dict[int, TOTPDevice]]:
+    """The partner NOS and the seed's three people (intake, assessor, approver) with their
+    authenticators, by user id."""
     accounts.create_partner("NOS", "media")
     carol, alice, bob = (
         make_user("carol", Role.INTAKE),
@@ -83,6 +87,11 @@ def test_seed_case_through_the_ui(tab: Page, site: str) -> None:
         make_user("bob", Role.APPROVER),
     )
     devices = {u.pk: with_authenticator(u) for u in (carol, alice, bob)}
+    return carol, alice, bob, devices
+
+
+def test_seed_case_through_the_ui(tab: Page, site: str) -> None:
+    carol, alice, bob, devices = seed_team()
 
     log_in(tab, site, carol, devices[carol.pk])
     reference = record_seed_signal(tab, site)
