@@ -275,16 +275,31 @@ class SyslogTarget:
         return cls(url, parts.path or "/dev/log", socktype, facility)
 
     def write(self, line: str) -> None:
-        handler = _StrictSysLogHandler(
-            address=self.address,
-            facility=logging.handlers.SysLogHandler.facility_names[self.facility],
-            socktype=self.socktype,  # type: ignore[arg-type]
-        )
+        # The anchor after every commit comes here too: reuse this process's connection
+        # rather than connect per transaction; a broken one is replaced once and tried again.
+        record = logging.LogRecord(MARKER, logging.INFO, __file__, 0, "%s", (line,), None)
         try:
-            record = logging.LogRecord(MARKER, logging.INFO, __file__, 0, "%s", (line,), None)
+            self._handler().emit(record)
+        except OSError:
+            self._forget_handler()
+            self._handler().emit(record)
+
+    def _handler(self) -> _StrictSysLogHandler:
+        key = (self.url, os.getpid())  # a forked child makes its own connection
+        handler = _SYSLOG_HANDLERS.get(key)
+        if handler is None:
+            handler = _StrictSysLogHandler(
+                address=self.address,
+                facility=logging.handlers.SysLogHandler.facility_names[self.facility],
+                socktype=self.socktype,  # type: ignore[arg-type]
+            )
             handler.setFormatter(logging.Formatter(f"flagdesk: {MARKER} %(message)s"))
-            handler.emit(record)
-        finally:
+            _SYSLOG_HANDLERS[key] = handler
+        return handler
+
+    def _forget_handler(self) -> None:
+        handler = _SYSLOG_HANDLERS.pop((self.url, os.getpid()), None)
+        if handler is not None:
             handler.close()
 
     def read(self) -> list[str] | None:
@@ -296,6 +311,9 @@ class _StrictSysLogHandler(logging.handlers.SysLogHandler):
         # A logging handler swallows its errors; a checkpoint that did not go out must not.
         raise  # re-raises what emit() caught: this runs inside its except block
 
+
+# One open syslog connection per target and process (SyslogTarget._handler).
+_SYSLOG_HANDLERS: dict[tuple[str, int], _StrictSysLogHandler] = {}
 
 TargetFactory = Callable[[str], Target]
 _FACTORIES: dict[str, TargetFactory] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import secrets
 import socket
 import stat
@@ -262,6 +263,39 @@ def test_checkpoints_go_to_syslog(checkpoint_file: Path, settings: Any, tmp_path
     code, out, _ = run("verify", "--checkpoints", str(copy))
     assert code == 0
     assert f"in {copy} hold" in out
+
+
+def test_a_syslog_target_keeps_one_connection_and_replaces_a_broken_one() -> None:
+    """The anchor after every commit must not connect per transaction."""
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.listen(4)
+    receiver.settimeout(30)
+    url = f"syslog+tcp://127.0.0.1:{receiver.getsockname()[1]}"
+    target = checkpoints.make_target(url)
+    try:
+        target.write("first")
+        connection, _ = receiver.accept()
+        target.write("second")
+        connection.settimeout(30)
+        received = b""
+        while b"second" not in received:
+            chunk = connection.recv(65536)
+            if not chunk:  # closed by the sender: "second" went over another connection
+                break
+            received += chunk
+        assert b"first" in received and b"second" in received  # one connection carried both
+
+        checkpoints._SYSLOG_HANDLERS[(url, os.getpid())].socket.close()  # the link broke
+        target.write("third")
+        again, _ = receiver.accept()
+        again.settimeout(30)
+        assert b"third" in again.recv(65536)
+        connection.close()
+        again.close()
+    finally:
+        receiver.close()
+        checkpoints._SYSLOG_HANDLERS.pop((url, os.getpid()), None)
 
 
 def test_an_unknown_target_is_refused_and_a_plugin_can_add_one(
