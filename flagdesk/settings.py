@@ -286,6 +286,8 @@ INSTALLED_APPS = [
     "flagdesk.reports",
     "flagdesk.narratives",
     "flagdesk.records",
+    # Last: the composition app on top of all the others (docs/architecture.md).
+    "flagdesk.desk",
 ]
 
 MIDDLEWARE = [
@@ -327,7 +329,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "flagdesk.core.context_processors.flagdesk",
+                "flagdesk.desk.context_processors.flagdesk",
             ],
         },
     },

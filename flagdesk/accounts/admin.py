@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import ApiToken, PartnerOrganisation, User
-from flagdesk.core.admin_audit import AuditedModelAdmin
+from flagdesk.audit.admin_audit import AuditedModelAdmin
 
 
 class UserRolesForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from flagdesk.accounts.api import StaffOnly
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.assessments import service
 from flagdesk.assessments.eligibility_io import InputError, parse_request
@@ -25,7 +26,7 @@ from flagdesk.assessments.models import Assessment, Decision, Outcome
 from flagdesk.assessments.rules import HARMS, evaluate
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
-from flagdesk.core.api import StaffOnly, path_int, path_reference
+from flagdesk.core.api import path_int, path_reference
 from flagdesk.elections import service as elections
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category

@@ -29,13 +29,14 @@ from flagdesk.assessments.rules import (
 )
 from flagdesk.assessments.signals import decision_approved
 from flagdesk.audit import service as audit
+from flagdesk.core.problems import StateConflict
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, CaseUrl
 
 ANSWER_FIELDS = tuple(f.name for f in fields(AssessmentAnswers))
 
 
-class WorkflowError(Exception):
+class WorkflowError(StateConflict):
     """The action is not possible in the case's current state (shown to the user)."""
 
 

@@ -22,9 +22,8 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from flagdesk.accounts.permissions import Action, can
 from flagdesk.core.problems import PROBLEM_CONTENT_TYPE as PROBLEM_CONTENT_TYPE
-from flagdesk.core.problems import title_for
+from flagdesk.core.problems import StateConflict, title_for
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -109,19 +108,6 @@ class AuthenticatedAndVerified(permissions.BasePermission):
         return True
 
 
-class StaffOnly(AuthenticatedAndVerified):
-    """Staff who may see cases; partners never reach case, assessment or decision data."""
-
-    message = "Only staff may use this endpoint."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        if not can(request.user, Action.VIEW_CASES):
-            raise exceptions.PermissionDenied(self.message)
-        return True
-
-
 MAX_DB_INT = 2**31 - 1
 
 
@@ -144,9 +130,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     # rest_framework.views itself is still being imported.
     from rest_framework.views import exception_handler
 
-    from flagdesk.assessments.service import WorkflowError
-
-    if isinstance(exc, WorkflowError):
+    if isinstance(exc, StateConflict):
         exc = Conflict(str(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=exc.messages)

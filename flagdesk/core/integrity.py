@@ -7,18 +7,21 @@ bytes. ``verify()`` reads every one back and names each file that is missing or 
 ``flagdesk audit verify`` runs it after the hash chain, and ``flagdesk restore`` after a
 restore.
 
+This module knows no app: each app registers what it stored (``register_stored_files``) and
+any other check (``register_check``) in its ``AppConfig.ready()``, so ``core`` and ``audit``
+stay below the apps they verify (docs/architecture.md).
+
 A mail row whose files retention removed (``purged``) is not expected on disk.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from django.core.files.storage import default_storage
 from django.db.models import Model, QuerySet
 
 CHUNK = 1024 * 1024
@@ -42,6 +45,14 @@ class Mismatch:
         return f"{self.label}: {self.path}: {self.problem}"
 
 
+FileSource = Callable[[], Iterable[StoredFile]]
+Check = Callable[[], list[Mismatch]]
+# name -> function, in registration order (INSTALLED_APPS order); a name registered twice
+# (a test, a reloaded app) replaces its entry instead of running twice.
+_file_sources: dict[str, FileSource] = {}
+_checks: dict[str, Check] = {}
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -50,12 +61,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def register_stored_files(name: str, source: FileSource) -> None:
+    """An app names the files it wrote with their hashes (called from its AppConfig.ready())."""
+    _file_sources[name] = source
+
+
+def register_check(name: str, check: Check) -> None:
+    """An app adds a check of its own that is not about files (e.g. bytes kept in a row)."""
+    _checks[name] = check
+
+
 def stored_files() -> Iterator[StoredFile]:
-    """Every file FlagDesk wrote with a recorded hash."""
-    yield from _mail_files()
-    yield from _report_files()
-    yield from _attachment_files()
-    yield from _portal_confirmations()
+    """Every file FlagDesk wrote with a recorded hash, from every app that registered some."""
+    for source in _file_sources.values():
+        yield from source()
 
 
 def check_files(files: Iterable[StoredFile]) -> list[Mismatch]:
@@ -72,75 +91,20 @@ def check_files(files: Iterable[StoredFile]) -> list[Mismatch]:
     return problems
 
 
-def check_notice_bytes() -> list[Mismatch]:
-    """Frozen notices keep their bytes in the database; they must still match their hash."""
-    from flagdesk.notices.models import Notice
-
-    problems = []
-    frozen = Notice.objects.exclude(raw=None).exclude(raw_sha256="").order_by("pk")
-    for pk, raw, recorded in frozen.values_list("pk", "raw", "raw_sha256").iterator(2000):
-        if hashlib.sha256(bytes(raw or b"")).hexdigest() != recorded:
-            problems.append(Mismatch("notice as sent", f"notice {pk}", "bytes changed"))
+def verify() -> list[Mismatch]:
+    """Every stored file and every registered check; an empty list means all are intact."""
+    problems = check_files(stored_files())
+    for check in _checks.values():
+        problems.extend(check())
     return problems
 
 
-def verify() -> list[Mismatch]:
-    """Every stored file and every frozen notice checked; an empty list means all are intact."""
-    return check_files(stored_files()) + check_notice_bytes()
-
-
-# ----------------------------------------------------------- per app
-
-
-def _not_purged(queryset: QuerySet[M]) -> QuerySet[M]:
-    # Retention may mark rows whose files it removed; whatever the field is called, those
-    # rows no longer promise a file.
+def not_purged(queryset: QuerySet[M]) -> QuerySet[M]:
+    """Rows whose files retention has not removed (those no longer promise a file)."""
+    # Whatever the field is called (purged_at, purged), a marked row has no file on disk.
     names = {field.name for field in queryset.model._meta.get_fields()}
     if "purged_at" in names:
         queryset = queryset.filter(purged_at__isnull=True)
     if "purged" in names:
         queryset = queryset.filter(purged=False)
     return queryset
-
-
-def _mail_files() -> Iterator[StoredFile]:
-    from flagdesk.mailarchive import service as mailarchive
-    from flagdesk.mailarchive.models import MailAttachment, MailMessage
-
-    root = mailarchive.archive_root()
-    messages = _not_purged(MailMessage.objects.exclude(raw_path="").order_by("pk"))
-    for raw_path, sha256 in messages.values_list("raw_path", "sha256").iterator(2000):
-        yield StoredFile(root / raw_path, sha256, "archived mail")
-    attachments = MailAttachment.objects.exclude(path="").order_by("pk")
-    attachments = attachments.filter(message__in=_not_purged(MailMessage.objects.all()))
-    for path, sha256 in attachments.values_list("path", "sha256").iterator(2000):
-        yield StoredFile(root / path, sha256, "mail attachment")
-
-
-def _report_files() -> Iterator[StoredFile]:
-    from flagdesk.reports import service as reports
-    from flagdesk.reports.models import FinalReport
-
-    root = reports.reports_root()
-    for final in FinalReport.objects.order_by("pk").select_related("election"):
-        for fmt, entry in sorted(final.files.items()):
-            label = f"final report {final.election.code} v{final.version} ({fmt})"
-            yield StoredFile(root / entry["path"], entry["sha256"], label)
-
-
-def _attachment_files() -> Iterator[StoredFile]:
-    from flagdesk.intake.models import Attachment
-
-    rows = Attachment.objects.exclude(file="").order_by("pk")
-    for name, sha256 in rows.values_list("file", "sha256").iterator(2000):
-        yield StoredFile(Path(default_storage.path(name)), sha256, "signal attachment")
-
-
-def _portal_confirmations() -> Iterator[StoredFile]:
-    from flagdesk.notices.models import Notice
-
-    rows = Notice.objects.exclude(portal_confirmation="").order_by("pk")
-    fields = ("portal_confirmation", "portal_confirmation_sha256")
-    for name, sha256 in rows.values_list(*fields).iterator(2000):
-        # Confirmations stored before their hash was kept: only their presence is checked.
-        yield StoredFile(Path(default_storage.path(name)), sha256 or None, "portal confirmation")

@@ -15,6 +15,14 @@ from django.http import HttpRequest, HttpResponse
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
+class StateConflict(Exception):
+    """The action is not possible in the record's current state: 409 Conflict in the API.
+
+    Domain errors subclass it (``assessments.service.WorkflowError``), so core.api maps them
+    without importing the apps above it.
+    """
+
+
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 from django.contrib import admin
 
-from flagdesk.core.admin_audit import AuditedModelAdmin
+from flagdesk.audit.admin_audit import AuditedModelAdmin
 from flagdesk.elections.models import Election
 
 

@@ -5,3 +5,9 @@ from django.apps import AppConfig
 class MailarchiveConfig(AppConfig):
     name = "flagdesk.mailarchive"
     label = "mailarchive"
+
+    def ready(self) -> None:
+        from flagdesk.core.integrity import register_stored_files
+        from flagdesk.mailarchive import integrity
+
+        register_stored_files("mailarchive.files", integrity.stored_files)

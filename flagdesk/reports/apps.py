@@ -5,3 +5,9 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "flagdesk.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from flagdesk.core.integrity import register_stored_files
+        from flagdesk.reports import integrity
+
+        register_stored_files("reports.final", integrity.stored_files)

@@ -30,7 +30,7 @@ from flagdesk.accounts import service as accounts
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import User
 from flagdesk.conftest import PASSWORD, make_user, verified_client
-from flagdesk.core import backup
+from flagdesk.desk import backup
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Signal
 from flagdesk.notices.tests.conftest import approved_case

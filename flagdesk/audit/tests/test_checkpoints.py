@@ -229,7 +229,7 @@ def test_a_failed_write_is_reported_and_tried_again(
 def test_the_worker_upkeep_carries_on_when_the_checkpoint_fails(
     db: Any, settings: Any, tmp_path: Path
 ) -> None:
-    from flagdesk.core.management.commands.worker import upkeep
+    from flagdesk.desk.management.commands.worker import upkeep
 
     settings.AUDIT_KEY_FILE = str(tmp_path / "gone.key")
     settings.AUDIT_CHECKPOINT_SECONDS = 1

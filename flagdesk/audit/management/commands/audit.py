@@ -121,7 +121,7 @@ class Command(BaseCommand):
 
     def _verify_files(self) -> bool:
         # Stored files (archived mail, final reports, attachments) against their recorded
-        # hashes; see flagdesk/core/integrity.py.
+        # hashes; each app registers its own (flagdesk/core/integrity.py).
         from flagdesk.core import integrity
 
         mismatches = integrity.verify()

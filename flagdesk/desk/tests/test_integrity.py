@@ -86,3 +86,27 @@ def test_mail_removed_by_retention_is_not_missing(election: Election) -> None:
     assert verify()[0] == 1
     MailMessage.objects.filter(pk=message.pk).update(raw_path="")  # as purge_raw leaves it
     assert verify()[0] == 0
+
+
+def test_every_app_that_stores_files_registered_them() -> None:
+    # audit verify knows no app: a source missing here would silently go unchecked.
+    assert set(integrity._file_sources) == {
+        "intake.attachments",
+        "notices.portal_confirmations",
+        "mailarchive.files",
+        "reports.final",
+    }
+    assert set(integrity._checks) == {"notices.frozen_bytes"}
+
+
+def test_audit_verify_runs_a_check_an_app_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(integrity, "_checks", dict(integrity._checks))
+    monkeypatch.setattr(integrity, "_file_sources", dict(integrity._file_sources))
+    broken = integrity.Mismatch("seal", "seal 7", "changed")
+    integrity.register_check("test.seals", lambda: [broken])
+    gone = integrity.StoredFile(Path("/nonexistent/seal.bin"), None, "seal file")
+    integrity.register_stored_files("test.seal_files", lambda: [gone])
+    code, _, errors = verify()
+    assert code == 1
+    assert "stored file seal: seal 7: changed" in errors
+    assert "stored file seal file: /nonexistent/seal.bin: missing" in errors

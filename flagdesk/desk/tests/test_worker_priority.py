@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flagdesk.core.management.commands.worker import BULK_NICENESS
 from flagdesk.core.tests.processes import WorkerProcess, spawn
+from flagdesk.desk.management.commands.worker import BULK_NICENESS
 from flagdesk.testing.worker import worker_env
 
 __all__ = ["spawn"]  # the fixture

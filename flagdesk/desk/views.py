@@ -174,7 +174,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if election is not None:
         context |= _statistics(election) | _waiting(request.user, election)
         context["ack_bars"] = ack_bars(notices.acknowledgment_stats(election))
-    return render(request, "core/dashboard.html", context)
+    return render(request, "desk/dashboard.html", context)
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from flagdesk.audit import service as audit
-from flagdesk.core import backup
 from flagdesk.core.progress import ProgressBar
+from flagdesk.desk import backup
 
 
 class Command(BaseCommand):

@@ -9,8 +9,9 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 
 from flagdesk.audit import service as audit
-from flagdesk.core import backup, integrity
+from flagdesk.core import integrity
 from flagdesk.core.progress import ProgressBar
+from flagdesk.desk import backup
 
 
 class Command(BaseCommand):

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from flagdesk.audit.models import AuditEvent
-from flagdesk.core import backup
+from flagdesk.desk import backup
 from flagdesk.testing.dataset import closed_election_with_everything
 from flagdesk.testing.postgres import private_postgres
 

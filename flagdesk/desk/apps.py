@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: EUPL-1.2
+from django.apps import AppConfig
+
+
+class DeskConfig(AppConfig):
+    """The composition app: the one place that wires the domain apps into one site.
+
+    It sits on top of every other app (docs/architecture.md) and no app imports it.
+    """
+
+    name = "flagdesk.desk"
+    label = "desk"
