@@ -45,6 +45,8 @@ lint: install
 	$(BIN)/ruff check flagdesk benchmarks
 	$(BIN)/ruff format --check flagdesk benchmarks
 	$(BIN)/mypy flagdesk
+	@# The floor plan: contracts in pyproject.toml [tool.importlinter], docs/architecture.md.
+	$(BIN)/lint-imports
 	$(BIN)/flagdesk makemigrations --check --dry-run
 
 test-sqlite: install

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import get_commands, load_command_class
 
 from flagdesk.core.env import REGISTRY
@@ -40,6 +41,29 @@ def test_command_is_documented(name: str) -> None:
 def test_command_has_help(name: str) -> None:
     command = load_command_class(get_commands()[name], name)
     assert command.help and len(command.help) > 20
+
+
+OUR_APPS = sorted(c.label for c in apps.get_app_configs() if c.name.startswith("flagdesk."))
+
+
+def _app_table_rows() -> dict[str, str]:
+    """docs/architecture.md's app table: app label -> what it may import."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("| App | What it is for | May import |", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \|.*\| ([^|]+) \|$", table, flags=re.MULTILINE)
+    return dict(rows)
+
+
+def test_it_finds_our_apps() -> None:
+    assert {"core", "desk", "audit", "intake"} <= set(OUR_APPS)
+
+
+@pytest.mark.parametrize("label", OUR_APPS)
+def test_app_is_in_the_architecture_table(label: str) -> None:
+    # One unbroken table: a blank line inside it would end the table for the test too.
+    rows = _app_table_rows()
+    assert label in rows, f"app {label} is missing from the app table in docs/architecture.md"
+    assert rows[label].strip(), f"app {label} says nothing about what it may import"
 
 
 def test_readme_gives_the_two_commands() -> None:
