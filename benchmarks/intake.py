@@ -154,8 +154,8 @@ def _populate(n_signals: int, partner_id: int) -> dict[str, int]:
         SignalUrl,
     )
     from flagdesk.intake.service import url_hash
-    from flagdesk.intake.urlnorm import normalise_url
     from flagdesk.platforms.models import Platform
+    from flagdesk.rules.urls import normalise_url
 
     rng = random.Random(42)
     elections = list(Election.objects.all())

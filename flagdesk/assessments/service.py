@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.assessments import urlset
+from flagdesk.assessments import selectors
 from flagdesk.assessments.models import (
     Assessment,
     Decision,
@@ -19,7 +19,12 @@ from flagdesk.assessments.models import (
     DecisionUrl,
     Outcome,
 )
-from flagdesk.assessments.rules import (
+from flagdesk.assessments.signals import decision_approved
+from flagdesk.audit import service as audit
+from flagdesk.intake import service as intake
+from flagdesk.intake.models import Case, CaseState, CaseUrl
+from flagdesk.rules import urlset
+from flagdesk.rules.eligibility import (
     HARMS,
     RULES_VERSION,
     AssessmentAnswers,
@@ -27,10 +32,6 @@ from flagdesk.assessments.rules import (
     History,
     evaluate,
 )
-from flagdesk.assessments.signals import decision_approved
-from flagdesk.audit import service as audit
-from flagdesk.intake import service as intake
-from flagdesk.intake.models import Case, CaseState, CaseUrl
 
 ANSWER_FIELDS = tuple(f.name for f in fields(AssessmentAnswers))
 
@@ -57,7 +58,7 @@ def evaluate_case(case: Case, answers: AssessmentAnswers | None = None) -> Eligi
         urls=list(case.urls.values_list("normalised_url", flat=True)),
         organisation=first.source_organisation_name if first else None,
     )
-    history = History(notified_urls=intake.notified_urls(case.election, exclude_case=case))
+    history = History(notified_urls=selectors.notified_urls(case.election, exclude_case=case))
     return evaluate(facts, answers, history)
 
 

@@ -19,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
-from flagdesk.assessments import service, urlset
+from flagdesk.assessments import service
 from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
 from flagdesk.assessments.models import Assessment
-from flagdesk.assessments.rules import REASON_TEXT_EN, REASON_TEXT_NL, Eligibility, Reason
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.intake.models import Attachment, Case, CaseState
+from flagdesk.rules import urlset
+from flagdesk.rules.eligibility import Eligibility
+from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
 OPEN_STATES = (CaseState.NEW, CaseState.ASSESSING)
 

@@ -33,12 +33,12 @@ from rest_framework.response import Response
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
-from flagdesk.assessments.rules import Reason
 from flagdesk.core.api import MAX_DB_INT, Unprocessable, path_int
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Category, IntakeOutcome, ReceivedVia, Signal
+from flagdesk.rules.reasons import Reason
 
 STAFF_ONLY = "Staff only; ignored when a partner token is used."
 

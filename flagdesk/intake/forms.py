@@ -20,8 +20,8 @@ from flagdesk.elections.models import Election
 from flagdesk.intake.models import CaseState, Category, ReceivedVia
 from flagdesk.intake.service import MAX_URLS_PER_SIGNAL, SignalInput
 from flagdesk.intake.uploads import check_upload
-from flagdesk.intake.urlnorm import is_valid_url
 from flagdesk.platforms import service as platforms
+from flagdesk.rules.urls import is_valid_url
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_ATTACHMENTS = 10

@@ -9,7 +9,7 @@ footnotes, figures and appendices with the correspondence.
 
 Two rules hold for everything in here:
 
-- The method section is generated from :mod:`flagdesk.assessments.rules` (accepted sources,
+- The method section is generated from :mod:`flagdesk.rules.eligibility` (accepted sources,
   criteria, reason texts), so the text cannot say something the engine does not do.
 - Personal data never enters the report: every stored free text goes through a
   :class:`~flagdesk.reports.redactions.RedactionSource`, and a withheld span is kept only as
@@ -29,7 +29,6 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from flagdesk.assessments import rules
 from flagdesk.mailarchive import service as mailarchive
 from flagdesk.mailarchive.models import Kind
 from flagdesk.notices import service as notices
@@ -37,6 +36,8 @@ from flagdesk.notices.models import NoticeStatus
 from flagdesk.platforms import service as platforms
 from flagdesk.reports import figures as figure_data
 from flagdesk.reports.redactions import RedactionSource
+from flagdesk.rules import eligibility
+from flagdesk.rules import reasons as reason_codes
 
 # ----------------------------------------------------------------------------- the model
 
@@ -289,7 +290,7 @@ HARM_PHRASES = {
     "wrong_candidate": "kan ertoe leiden dat een ander dan de bedoelde kandidaat wordt aangewezen",
     "deprived_of_vote": "kan kiezers de mogelijkheid ontnemen om te stemmen",
 }
-# Opening sentence per stage of the engine (rules.CRITERIA), in the order it applies them.
+# Opening sentence per stage of the engine (eligibility.CRITERIA), in the order it applies them.
 STAGE_INTROS = {
     "intake": "Bij binnenkomst wordt een signaal niet in behandeling genomen wanneer:",
     "scope": "Een signaal valt buiten de inzet van de status wanneer:",
@@ -404,7 +405,7 @@ def build_report(
         subtitle=election_title(election),
         date=today or timezone.localdate(),
         election_code=election.code,
-        rules_version=rules.RULES_VERSION,
+        rules_version=eligibility.RULES_VERSION,
         sections=sections,
         figures=_figures(election),
         footnotes=tuple(ctx.notes.notes),
@@ -482,8 +483,8 @@ def _method(ctx: _Context) -> Section:
 
 def accepted_sources() -> list[str]:
     """The accepted source types from the rules, in a stable reading order."""
-    known = [s for s in SOURCE_ORDER if s in rules.ACCEPTED_SOURCES]
-    return known + sorted(rules.ACCEPTED_SOURCES - set(known))
+    known = [s for s in SOURCE_ORDER if s in eligibility.ACCEPTED_SOURCES]
+    return known + sorted(eligibility.ACCEPTED_SOURCES - set(known))
 
 
 def _signalling(ctx: _Context) -> Section:
@@ -498,7 +499,7 @@ def _signalling(ctx: _Context) -> Section:
     )
     co_government = Text(
         "Wanneer een medeoverheid rondom de verkiezingen, na herhaaldelijke eigen pogingen "
-        f"(ten minste {rules.MIN_OWN_CONTACT_ATTEMPTS}), geen contact krijgt met een sociaal "
+        f"(ten minste {eligibility.MIN_OWN_CONTACT_ATTEMPTS}), geen contact krijgt met een sociaal "
         "media platform en dit een risico vormt voor de integriteit van het verkiezingsproces, "
         f"kan {ctx.short} haar trusted flagger status ook inzetten. Voorbeelden zijn een "
         "communicatiekanaal van een medeoverheid dat vlak voor de verkiezingen is gehackt, "
@@ -536,12 +537,14 @@ def _assessment(ctx: _Context) -> Section:
         "toepast, in deze volgorde:"
     )
     version = ctx.notes.add(
-        Text(f"Regels versie {rules.RULES_VERSION}. Eén persoon beoordeelt, een tweede keurt goed.")
+        Text(
+            f"Regels versie {eligibility.RULES_VERSION}. Eén persoon beoordeelt, een tweede keurt goed."
+        )
     )
     blocks: list[Block] = [Paragraph((intro, version))]
-    for stage, reasons in rules.CRITERIA:
+    for stage, reasons in eligibility.CRITERIA:
         blocks.append(Paragraph((Text(STAGE_INTROS.get(stage, f"{stage}:")),)))
-        blocks.append(BulletList(tuple((Text(rules.REASON_TEXT_NL[r]),) for r in reasons)))
+        blocks.append(BulletList(tuple((Text(reason_codes.REASON_TEXT_NL[r]),) for r in reasons)))
     archive = Text(
         f"Bij het doen van een melding vraagt {ctx.short} waar mogelijk om een "
         "ontvangstbevestiging van het platform. De ontvangstbevestiging en eventuele aanvullende "
@@ -741,7 +744,7 @@ def _figures(election: Any) -> tuple[Figure, ...]:
 
 def _signals_figure(number: int, election: Any) -> Figure:
     counts = figure_data.signals_by_source_and_category(election)
-    categories = [c for c in rules.CATEGORIES if any(k[1] == c for k in counts)]
+    categories = [c for c in eligibility.CATEGORIES if any(k[1] == c for k in counts)]
     sources = [s for s in SOURCE_NAMES if any(k[0] == s for k in counts)]
     rows = []
     for source in sources:
@@ -761,9 +764,9 @@ def _signals_figure(number: int, election: Any) -> Figure:
 
 def _refusals_figure(number: int, election: Any) -> Figure:
     counts = figure_data.intake_refusals(election)
-    order = [r for _stage, reasons in rules.CRITERIA for r in reasons]
+    order = [r for _stage, reasons in eligibility.CRITERIA for r in reasons]
     rows = tuple(
-        (rules.REASON_TEXT_NL[r], str(counts[str(r)])) for r in order if counts.get(str(r))
+        (reason_codes.REASON_TEXT_NL[r], str(counts[str(r)])) for r in order if counts.get(str(r))
     )
     return Figure(
         number,
