@@ -5,3 +5,11 @@ from django.apps import AppConfig
 class MailarchiveConfig(AppConfig):
     name = "flagdesk.mailarchive"
     label = "mailarchive"
+
+    def ready(self) -> None:
+        from flagdesk.mailarchive import selectors
+        from flagdesk.notices.hooks import MailLookups, register_mail_lookups
+
+        register_mail_lookups(
+            MailLookups(selectors.messages_for_case, selectors.waiting_for_a_person)
+        )

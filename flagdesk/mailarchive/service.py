@@ -469,13 +469,6 @@ def awaiting_confirmation() -> QuerySet[MailMessage]:
     )
 
 
-def waiting_for_a_person() -> int:
-    """For the navigation: unmatched mail and mail awaiting confirmation."""
-    return MailMessage.objects.filter(
-        Q(match_method=MatchMethod.UNMATCHED) | Q(confirmation=Confirmation.PENDING)
-    ).count()
-
-
 def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
     """A person links an unmatched message to a case (and to its latest sent notice). That
     is a weak link: it changes the notice only once an assessor confirms what it is."""
@@ -613,20 +606,6 @@ def _decide_by_hand(message: MailMessage, actor: Any, state: str, note: str) -> 
 def _permanent_bounce(message: MailMessage) -> bool:
     temporary = {"dsn_delayed", "delay_subject"}
     return not temporary & set(message.kind_reasons)
-
-
-def messages_for_case(case: Case) -> list[MailMessage]:
-    """All mail on the case (with its trust), except our own archive copies."""
-    return list(
-        MailMessage.objects.filter(case=case)
-        .exclude(kind=Kind.OWN_COPY)
-        .order_by("archived_at", "pk")
-    )
-
-
-def trusted_messages_for_case(case: Case) -> list[MailMessage]:
-    """The case's mail that counts as the platform's word: strongly linked or confirmed."""
-    return [m for m in messages_for_case(case) if m.trusted]
 
 
 # -------------------------------------------------------------- mailbox

@@ -146,44 +146,6 @@ def link_by_hand(case: Case, narrative: Narrative, actor: Any) -> NarrativeLink:
     return decide(link, True, actor)
 
 
-def confirmed(case: Case) -> list[Narrative]:
-    return [
-        link.narrative
-        for link in NarrativeLink.objects.filter(case=case, status=LinkStatus.CONFIRMED)
-        .select_related("narrative")
-        .order_by("narrative__title")
-    ]
-
-
-def earlier_notifications(case: Case) -> list[str]:
-    """Sentences for the notice: per confirmed narrative, the earlier elections in which a
-    notice about it went to this same platform. Nothing when that never happened."""
-    from flagdesk.notices.models import DELIVERED_STATES
-
-    sentences = []
-    for narrative in confirmed(case):
-        earlier = (
-            Case.objects.filter(
-                narrative_links__narrative=narrative,
-                narrative_links__status=LinkStatus.CONFIRMED,
-                platform=case.platform,
-                notices__delivery__state__in=DELIVERED_STATES,
-                election__election_day__lt=case.election.election_day,
-            )
-            .exclude(pk=case.pk)
-            .select_related("election")
-            .distinct()
-        )
-        elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
-        if elections:
-            names = ", ".join(e.name for e in elections)
-            sentences.append(
-                f"This narrative ({narrative.claim_en.rstrip('.')}) is one we notified your "
-                f"platform about during previous elections as well: {names}."
-            )
-    return sentences
-
-
 class NarrativeError(Exception):
     """A registry change that cannot be made; the message is shown to the user."""
 
@@ -236,26 +198,6 @@ def merge(source: Narrative, target: Narrative, actor: Any) -> Narrative:
             after={"merged_into": target.slug, "links_moved": moved, "duplicates": skipped},
         )
     return source
-
-
-def seen_before(case: Case) -> list[tuple[Narrative, list[Any]]]:
-    """For the report: each confirmed narrative of the case with the earlier elections in
-    which it was also confirmed on a case (seen, whether or not a notice went out)."""
-    found = []
-    for narrative in confirmed(case):
-        earlier = (
-            Case.objects.filter(
-                narrative_links__narrative=narrative,
-                narrative_links__status=LinkStatus.CONFIRMED,
-                election__election_day__lt=case.election.election_day,
-            )
-            .select_related("election")
-            .distinct()
-        )
-        elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
-        if elections:
-            found.append((narrative, elections))
-    return found
 
 
 # ------------------------------------------------------------ earlier similar signals

@@ -29,8 +29,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from flagdesk.mailarchive import service as mailarchive
+from flagdesk.mailarchive import selectors as mail_reads
 from flagdesk.mailarchive.models import Kind
+from flagdesk.narratives import selectors as narrative_reads
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import NoticeStatus
 from flagdesk.platforms import service as platforms
@@ -576,7 +577,7 @@ def deployed_cases(election: Any) -> list[_Deployment]:
     for case in figure_data.deployed_cases(election):
         sent = [n for n in notices.notices_for_case(case) if n.status == NoticeStatus.FROZEN]
         # Only what counts as the platform's word: forged or unconfirmed mail stays out.
-        replies = [m for m in mailarchive.trusted_messages_for_case(case) if m.kind in REPLY_KINDS]
+        replies = [m for m in mail_reads.trusted_messages_for_case(case) if m.kind in REPLY_KINDS]
         deployments.append(_Deployment(case, tuple(sent), tuple(replies)))
     return sorted(deployments, key=_sent_at)
 
@@ -671,10 +672,8 @@ def _why_it_mattered(ctx: _Context, case: Any) -> list[Inline]:
 def narrative_seen_before(ctx: _Context, case: Any) -> list[Inline]:
     """A sentence, with a footnote naming the earlier elections, for each confirmed narrative
     of the case that the organisation also saw in an earlier election (as in the seed)."""
-    from flagdesk.narratives import service as narratives
-
     parts: list[Inline] = []
-    for narrative, elections in narratives.seen_before(case):
+    for narrative, elections in narrative_reads.seen_before(case):
         names = enumeration([e.name for e in elections])
         note = ctx.notes.add(
             Text(f"Het narratief ‘{narrative.title}’ is eerder waargenomen bij: {names}.")
