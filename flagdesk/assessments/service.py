@@ -21,6 +21,7 @@ from flagdesk.assessments.models import (
 )
 from flagdesk.assessments.signals import decision_approved
 from flagdesk.audit import service as audit
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, CaseUrl
 from flagdesk.rules import urlset
@@ -155,7 +156,7 @@ def propose_decision(
             raise WorkflowError(_("This case already has a pending or final decision."))
         if not hasattr(case, "assessment"):
             raise WorkflowError(_("Assess the case before deciding."))
-        urls = list(CaseUrl.objects.filter(case=case).order_by("pk"))
+        urls = case_reads.case_urls(case.pk)
         digest = urlset.url_set_sha256(row.normalised_url for row in urls)
         if expected_url_set and expected_url_set != digest:
             raise WorkflowError(
@@ -255,9 +256,7 @@ def _check_url_set(decision: Decision) -> None:
     """Approval is for exactly the URLs the assessor decided on: refuse if the case's URLs
     or the stored set changed since (a back door: intake itself never adds to a frozen case)."""
     decided = covered_urls(decision)
-    current = set(
-        CaseUrl.objects.filter(case_id=decision.case_id).values_list("normalised_url", flat=True)
-    )
+    current = case_reads.normalised_urls(decision.case_id)
     reasons = urlset.approval_problems(decided, decision.url_set_sha256, current)
     if not reasons:
         return

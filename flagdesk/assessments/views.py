@@ -24,7 +24,8 @@ from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, 
 from flagdesk.assessments.models import Assessment
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
-from flagdesk.intake.models import Attachment, Case, CaseState
+from flagdesk.intake import selectors as case_reads
+from flagdesk.intake.models import Case, CaseState
 from flagdesk.rules import urlset
 from flagdesk.rules.eligibility import Eligibility
 from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
@@ -259,7 +260,7 @@ def _invalid(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Attachments may hold anything; always download, never render them in the browser."""
     require(request.user, Action.VIEW_CASES)
-    attachment = get_object_or_404(Attachment.objects.filter(signal__case__isnull=False), pk=pk)
+    attachment = get_object_or_404(case_reads.attachments_of_cases(), pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

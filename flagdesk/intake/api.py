@@ -30,6 +30,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
@@ -419,7 +420,7 @@ def _source(
         return organisation, organisation.name, organisation.source_type
     organisation_id = values.get("source_organisation")
     if organisation_id is not None:
-        organisation = PartnerOrganisation.objects.filter(pk=organisation_id).first()
+        organisation = accounts_reads.partner_organisation(organisation_id)
         if organisation is None:
             raise serializers.ValidationError({"source_organisation": ["Unknown organisation."]})
         return organisation, organisation.name, organisation.source_type

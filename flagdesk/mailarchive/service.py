@@ -30,6 +30,7 @@ from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.core import workers
 from flagdesk.core.storage import write_once
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive import trust
 from flagdesk.mailarchive.classify import classify
@@ -47,8 +48,9 @@ from flagdesk.mailarchive.models import (
     SenderKind,
 )
 from flagdesk.mailarchive.parsing import ParsedMail, parse_message
+from flagdesk.notices import selectors as notice_reads
 from flagdesk.notices import service as notices
-from flagdesk.notices.models import Notice, NoticeStatus
+from flagdesk.notices.models import Notice
 from flagdesk.platforms import service as platforms
 
 logger = logging.getLogger("flagdesk.mailarchive")
@@ -387,7 +389,7 @@ def _by_case_reference(parsed: ParsedMail) -> Match | None:
             sent = notices.sent_notices_for_case_reference(reference)
             if sent:
                 return Match(sent[0], sent[0].case, MatchMethod.CASE_REFERENCE, (reason,))
-            case = Case.objects.filter(reference=reference).first()
+            case = case_reads.case_by_reference(reference)
             if case is not None:
                 return Match(None, case, MatchMethod.CASE_REFERENCE, (reason,))
     return None
@@ -525,11 +527,7 @@ def confirmable_notices(message: MailMessage) -> list[Notice]:
     """The sent notices of the message's case, newest first: what it may be confirmed for."""
     if message.case_id is None:
         return []
-    return list(
-        Notice.objects.filter(case_id=message.case_id, status=NoticeStatus.FROZEN)
-        .select_related("platform")
-        .order_by("-frozen_at", "-pk")
-    )
+    return notice_reads.sent_notices_of_case(message.case_id)
 
 
 def confirm_message(

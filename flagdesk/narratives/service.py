@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.core import workers
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case
 from flagdesk.narratives.models import (
     LinkStatus,
@@ -217,11 +218,7 @@ class _CaseIndex:
         self.last_id = 0
 
     def refresh(self) -> None:
-        new = (
-            Case.objects.filter(pk__gt=self.last_id)
-            .order_by("pk")
-            .prefetch_related("signals", "urls")
-        )
+        new = case_reads.cases_after(self.last_id)
         batch = []
         for case in new.iterator(chunk_size=500):
             batch.append((str(case.pk), case_text(case)))
@@ -245,7 +242,7 @@ def suggest_similar(case: Case) -> list[SimilarCase]:
     """Earlier cases, from any election, that the case's signals repeat (scored 0–100)."""
     matches = case_index().index.query(case_text(case), limit=MAX_SIMILAR + 1)
     candidates = [int(m.key) for m in matches if int(m.key) < case.pk]
-    existing = set(Case.objects.filter(pk__in=candidates).values_list("pk", flat=True))
+    existing = case_reads.existing_case_ids(candidates)
     earlier_ids = [pk for pk in candidates if pk in existing]
     score_of = {int(m.key): m.score for m in matches}
     with transaction.atomic():
@@ -382,7 +379,7 @@ def _release(claimed: list[MatchingWanted]) -> None:
 def _match_one(marker: MatchingWanted) -> None:
     # The case's id on every line logged meanwhile, as a task's ids are (core.logging).
     with structlog.contextvars.bound_contextvars(case_id=marker.case_id):
-        case = Case.objects.filter(pk=marker.case_id).first()
+        case = case_reads.case_by_id(marker.case_id)
         if case is not None:
             try:
                 match_case(case)

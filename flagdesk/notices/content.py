@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from flagdesk.assessments.models import Decision
-from flagdesk.intake.models import CaseUrl
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.service import url_hash
 from flagdesk.notices.models import Notice
-from flagdesk.platforms.models import Platform
+from flagdesk.platforms import selectors as platform_reads
 from flagdesk.rules.urls import (
     FACEBOOK_HOSTS,
     INSTAGRAM_HOSTS,
@@ -66,16 +66,12 @@ def _normalised(urls: list[str]) -> set[str]:
 
 
 def _content_hosts() -> set[str]:
-    hosts = set(URLNORM_HOSTS)
-    for value in Platform.objects.values_list("hosts", flat=True):
-        hosts.update(h.strip().lower().removeprefix("www.") for h in value.split(",") if h.strip())
-    return hosts
+    return set(URLNORM_HOSTS) | platform_reads.registered_hosts()
 
 
 def _citations() -> set[str]:
     """The platforms' own policy and reporting pages: links a notice may always carry."""
-    pages = Platform.objects.values_list("policy_url", "citizen_report_url")
-    return _normalised([url for pair in pages for url in pair if url])
+    return _normalised(platform_reads.policy_and_reporting_pages())
 
 
 def named_content(text: str, notice: Notice) -> set[str]:
@@ -86,11 +82,7 @@ def named_content(text: str, notice: Notice) -> set[str]:
     if not named:
         return set()
     hashes = [url_hash(form) for forms in named.values() for form in forms]
-    known = set(
-        CaseUrl.objects.filter(
-            election_id=notice.case.election_id, url_hash__in=hashes
-        ).values_list("normalised_url", flat=True)
-    )
+    known = case_reads.known_normalised_urls(notice.case.election_id, hashes)
     hosts = _content_hosts()
     found = set()
     for url, forms in named.items():
