@@ -36,215 +36,39 @@ from flagdesk.notices import service as notices
 from flagdesk.notices.models import NoticeStatus
 from flagdesk.platforms import service as platforms
 from flagdesk.reports import figures as figure_data
+from flagdesk.reports.document import (
+    Appendix,
+    Bar,
+    Block,
+    BulletList,
+    Document,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Inline,
+    InventoryEntry,
+    Line,
+    Link,
+    Paragraph,
+    Redacted,
+    Report,
+    Section,
+    Text,
+    paragraphs,
+)
+from flagdesk.reports.dutch import (
+    dutch_date,
+    dutch_datetime,
+    dutch_duration,
+    enumeration,
+    short_duration,
+    times,
+)
 from flagdesk.reports.redactions import RedactionSource
 from flagdesk.rules import eligibility
 from flagdesk.rules import reasons as reason_codes
 
-# ----------------------------------------------------------------------------- the model
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-    emphasis: bool = False
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    url: str
-
-
-GROUND_LABELS = {
-    "5.1.1a": "Eenheid van de Kroon",
-    "5.1.1b": "Veiligheid van de Staat",
-    "5.1.1c": "Vertrouwelijk verstrekte bedrijfs- en fabricagegegevens",
-    "5.1.1d": "Bijzondere persoonsgegevens",
-    "5.1.1e": "Identificatienummers",
-    "5.1.2a": "Internationale betrekkingen",
-    "5.1.2b": "Economische of financiële belangen van de Staat",
-    "5.1.2c": "Opsporing en vervolging van strafbare feiten",
-    "5.1.2d": "Inspectie, controle en toezicht",
-    "5.1.2e": "Persoonlijke levenssfeer",
-    "5.1.2f": "Concurrentiegevoelige bedrijfs- en fabricagegegevens",
-    "5.1.2g": "Bescherming van het milieu",
-    "5.1.2h": "Beveiliging van personen en bedrijven",
-    "5.1.2i": "Goed functioneren van de Staat",
-    "5.1.5": "Voorkomen van onevenredige benadeling",
-    "5.2": "Persoonlijke beleidsopvattingen",
-}
-# A label is set smaller than the text it replaces: this many label characters fit in the
-# width of one character of text.
-LABEL_CHARS_PER_TEXT_CHAR = 1.8
-
-
-def ground_code(ground: str) -> str:
-    """``5.1.2e`` is printed ``5.1.2 e``, as on Woo documents."""
-    if ground[-1:].isalpha():
-        return f"{ground[:-1]} {ground[-1]}"
-    return ground
-
-
-def ground_label(ground: str) -> str:
-    """``5.1.2 e Persoonlijke levenssfeer``."""
-    name = GROUND_LABELS.get(ground)
-    return f"{ground_code(ground)} {name}" if name else ground_code(ground)
-
-
-@dataclass(frozen=True)
-class Redacted:
-    """Withheld text: its Woo ground and the number of characters it replaces, nothing more."""
-
-    ground: str
-    width: int
-
-    @property
-    def label(self) -> str:
-        return ground_label(self.ground)
-
-    @property
-    def clipped_label(self) -> str:
-        """The label cut to the width of the text it replaces, but never below the code."""
-        fits = round(self.width * LABEL_CHARS_PER_TEXT_CHAR)
-        return self.label[: max(fits, len(ground_code(self.ground)))].rstrip()
-
-    @property
-    def box_width(self) -> int:
-        """Width of the box in characters of the surrounding text (room for the code)."""
-        return max(self.width, round(len(ground_code(self.ground)) / LABEL_CHARS_PER_TEXT_CHAR))
-
-
-@dataclass(frozen=True)
-class FootnoteRef:
-    number: int
-
-
-Inline = Text | Link | Redacted | FootnoteRef
-Line = tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    inlines: Line
-
-
-@dataclass(frozen=True)
-class BulletList:
-    items: tuple[Line, ...]
-
-
-Block = Paragraph | BulletList
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    blocks: tuple[Block, ...] = ()
-    subsections: tuple[Section, ...] = ()
-
-
-@dataclass(frozen=True)
-class Footnote:
-    number: int
-    inlines: Line
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    text: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A table, and a bar chart of one of its columns where a picture helps."""
-
-    number: int
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    chart: tuple[Bar, ...] = ()
-    chart_unit: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Document:
-    """One piece of correspondence, redacted, as it appears in an appendix."""
-
-    number: int
-    title: str
-    date: str
-    day: str
-    headers: tuple[tuple[str, Line], ...]
-    body: tuple[Paragraph, ...]
-    grounds: tuple[str, ...]
-
-    @property
-    def judgement(self) -> str:
-        return PARTLY_PUBLIC if self.grounds else PUBLIC
-
-
-PUBLIC = "Openbaarmaking"
-PARTLY_PUBLIC = "Gedeeltelijk openbaar"
-
-
-@dataclass(frozen=True)
-class Appendix:
-    number: int
-    title: str
-    documents: tuple[Document, ...]
-
-
-@dataclass(frozen=True)
-class InventoryEntry:
-    number: int
-    title: str
-    date: str
-    judgement: str
-    grounds: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Report:
-    organisation: str
-    organisation_short: str
-    title: str
-    subtitle: str
-    date: dt.date
-    election_code: str
-    rules_version: str
-    sections: tuple[Section, ...]
-    figures: tuple[Figure, ...]
-    footnotes: tuple[Footnote, ...]
-    appendices: tuple[Appendix, ...]
-    inventory: tuple[InventoryEntry, ...]
-    deployments: int
-
-    @property
-    def date_text(self) -> str:
-        return dutch_date(self.date)
-
-
 # ------------------------------------------------------------------------ Dutch wording
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-TIMES = {1: "eenmaal", 2: "tweemaal", 3: "driemaal", 4: "viermaal", 5: "vijfmaal"}
 
 ELECTION_TITLES = {
     "TK": "Tweede Kamerverkiezing",
@@ -297,51 +121,6 @@ STAGE_INTROS = {
     "scope": "Een signaal valt buiten de inzet van de status wanneer:",
     "criteria": "Na beoordeling wordt de status niet ingezet wanneer:",
 }
-
-
-def dutch_date(day: dt.date, *, year: bool = True) -> str:
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
-
-
-def dutch_datetime(moment: dt.datetime) -> str:
-    """``woensdag 22 november 2023 14:45:59``, in the configured time zone."""
-    local = timezone.localtime(moment)
-    return f"{WEEKDAYS[local.weekday()]} {dutch_date(local.date())} {local:%H:%M:%S}"
-
-
-def dutch_duration(seconds: float) -> str:
-    """Rounded the way a reader says it: 179 s is "3 minuten"."""
-    if seconds < 60:
-        whole = round(seconds)
-        return f"{whole} seconde" if whole == 1 else f"{whole} seconden"
-    minutes = round(seconds / 60)
-    if minutes < 90:
-        return "1 minuut" if minutes == 1 else f"{minutes} minuten"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} uur en {rest} minuten" if rest else f"{hours} uur"
-
-
-def short_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    whole = round(seconds)
-    minutes, secs = divmod(whole, 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours} u {minutes} min"
-    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
-
-
-def times(count: int) -> str:
-    return TIMES.get(count, f"{count} keer")
-
-
-def enumeration(items: Sequence[str]) -> str:
-    """``a, b en c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} en {items[-1]}"
 
 
 def short_name(organisation: str) -> str:
@@ -927,35 +706,6 @@ def _document(
     return Document(number, title, dutch_datetime(when), day, headers, body, tuple(grounds))
 
 
-def paragraphs(line: Line) -> tuple[Paragraph, ...]:
-    """Split a redacted text into paragraphs at blank lines; single newlines stay in the text."""
-    result: list[list[Inline]] = [[]]
-    for inline in line:
-        if not isinstance(inline, Text):
-            result[-1].append(inline)
-            continue
-        pieces = inline.text.replace("\r\n", "\n").split("\n\n")
-        for index, piece in enumerate(pieces):
-            if index:
-                result.append([])
-                piece = piece.lstrip("\n")
-            if index < len(pieces) - 1:
-                piece = piece.rstrip("\n")
-            if piece:
-                result[-1].append(Text(piece))
-    return tuple(Paragraph(_trimmed(p)) for p in result if _trimmed(p))
-
-
-def _trimmed(inlines: list[Inline]) -> Line:
-    """Without line breaks at the paragraph's start and end."""
-    items = list(inlines)
-    if items and isinstance(items[0], Text):
-        items[0] = Text(items[0].text.lstrip("\n"), items[0].emphasis)
-    if items and isinstance(items[-1], Text):
-        items[-1] = Text(items[-1].text.rstrip("\n"), items[-1].emphasis)
-    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
-
-
 def _inventory(appendices: Iterable[Appendix]) -> list[InventoryEntry]:
     return [
         InventoryEntry(
@@ -968,14 +718,3 @@ def _inventory(appendices: Iterable[Appendix]) -> list[InventoryEntry]:
         for appendix in appendices
         for d in appendix.documents
     ]
-
-
-def plain_text(line: Line) -> str:
-    """What a reader sees of a line, redactions as their clipped label (for tests and search)."""
-    out = []
-    for inline in line:
-        if isinstance(inline, Text | Link):
-            out.append(inline.text)
-        elif isinstance(inline, Redacted):
-            out.append(inline.clipped_label)
-    return "".join(out)

@@ -9,17 +9,12 @@ import pytest
 
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
-from flagdesk.reports import content
-from flagdesk.reports.content import (
-    Paragraph,
-    Redacted,
-    Report,
-    Section,
-    build_report,
-    plain_text,
-)
+from flagdesk.reports import content, dutch
+from flagdesk.reports.content import build_report
+from flagdesk.reports.document import Paragraph, Redacted, Report, Section
 from flagdesk.reports.redactions import TermRedactions
 from flagdesk.reports.tests.conftest import PERSONAL, assert_no_personal_data
+from flagdesk.reports.tests.text import plain_text
 from flagdesk.rules import eligibility
 from flagdesk.rules import reasons as reason_codes
 
@@ -170,7 +165,7 @@ def test_citizen_referrals_are_counts_only(demo: Election) -> None:
     ],
 )
 def test_durations_read_like_a_person_says_them(seconds: float, text: str) -> None:
-    assert content.dutch_duration(seconds) == text
+    assert dutch.dutch_duration(seconds) == text
 
 
 def test_labels_are_clipped_to_the_width_but_keep_the_code() -> None:
