@@ -297,8 +297,3 @@ def normalise(text: str) -> NormalisedText:
     words = tuple(NON_WORD.sub(" ", strip_accents(lowered)).split())
     content = tuple(canonical_word(word) for word in words if word not in STOP_WORDS) + urls
     return NormalisedText(words=words, content=content, urls=urls)
-
-
-def normalise_text(text: str) -> str:
-    """The normalised content of `text` as one string (handy for display and tests)."""
-    return normalise(text).text

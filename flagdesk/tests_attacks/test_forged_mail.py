@@ -33,8 +33,8 @@ from flagdesk.notices import dispatch
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
 from flagdesk.notices.tests.conftest import draft, smtp_server, x_channel
-from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
-from flagdesk.testing.smtp import SmtpServer
+from tests_support.dovecot import DEFAULT_USER, DovecotServer
+from tests_support.smtp import SmtpServer
 
 __all__ = ["draft", "smtp_server", "x_channel"]
 

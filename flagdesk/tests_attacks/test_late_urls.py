@@ -33,7 +33,7 @@ from flagdesk.notices.models import Delivery, DeliveryState, Notice, NoticeStatu
 from flagdesk.notices.tests.conftest import ELIGIBLE
 from flagdesk.platforms.models import Platform
 from flagdesk.rules.urls import normalise_url
-from flagdesk.testing.smtp import SmtpServer
+from tests_support.smtp import SmtpServer
 
 U1 = "https://x.com/kiezer2023/status/1727365011111111111"
 U2 = "https://x.com/kiezer2023/status/1727365022222222222"

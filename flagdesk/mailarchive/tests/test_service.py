@@ -207,7 +207,7 @@ def test_attachments_are_kept_with_their_hash(sent: Notice) -> None:
 
 def test_a_batch_commits_with_its_cursor_or_not_at_all(dovecot: Any, db: Any) -> None:
     from flagdesk.mailarchive.imap import MailboxWatcher, parse_imap_url
-    from flagdesk.testing.dovecot import DEFAULT_USER
+    from tests_support.dovecot import DEFAULT_USER
 
     for n in range(5):
         dovecot.append(DEFAULT_USER, reply(None, f"message {n}", subject=f"Hello {n}"))
