@@ -213,7 +213,7 @@ def test_a_signal_inside_the_decided_set_corroborates(
 ) -> None:
     first = case_of(report(nos_token, U1))
     decided_in_the_ui(alice, first)
-    again = report(gemeente_token, U1 + "?s=20")  # the same post, by urlnorm
+    again = report(gemeente_token, U1 + "?s=20")  # the same post, by rules.urls
     # Joined NOS's case; the Gemeente learns no more of a case it did not open than this.
     assert again["intake_outcome"] == "received"
     assert case_of(again) == first and normalised(first) == {N1}
