@@ -42,9 +42,9 @@ test-quick: install
 	$(BIN)/pytest -n 2 -q -m "$(QUICK)"
 
 lint: install
-	$(BIN)/ruff check flagdesk benchmarks
-	$(BIN)/ruff format --check flagdesk benchmarks
-	$(BIN)/mypy flagdesk
+	$(BIN)/ruff check flagdesk tests_support benchmarks
+	$(BIN)/ruff format --check flagdesk tests_support benchmarks
+	$(BIN)/mypy flagdesk tests_support
 	@# The floor plan: contracts in pyproject.toml [tool.importlinter], docs/architecture.md.
 	$(BIN)/lint-imports
 	$(BIN)/flagdesk makemigrations --check --dry-run

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from flagdesk.elections.service import current_election
-from flagdesk.intake.urlnorm import normalise_url
+from flagdesk.rules.urls import normalise_url
 
 TOKEN_SQL = (
     "SELECT t.id, t.user_id, u.username, o.id, o.name, o.source_type FROM accounts_apitoken t"

@@ -57,9 +57,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from flagdesk.testing import servers
-
 REPO = Path(__file__).resolve().parent.parent
+# The test servers live outside the installed package, in the repository (tests_support).
+sys.path.insert(0, str(REPO))
+
+from tests_support import servers  # noqa: E402
+
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432"
 PG_BENCH_DB = "flagdesk_bench"
 CASE_LIST_ELECTION = "TK2025"
@@ -154,8 +157,8 @@ def _populate(n_signals: int, partner_id: int) -> dict[str, int]:
         SignalUrl,
     )
     from flagdesk.intake.service import url_hash
-    from flagdesk.intake.urlnorm import normalise_url
     from flagdesk.platforms.models import Platform
+    from flagdesk.rules.urls import normalise_url
 
     rng = random.Random(42)
     elections = list(Election.objects.all())

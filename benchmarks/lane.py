@@ -172,7 +172,7 @@ def phase_run(args: argparse.Namespace) -> None:
 
     from flagdesk.narratives.models import MatchingWanted
     from flagdesk.notices.models import Delivery
-    from flagdesk.testing.smtp import SmtpServer
+    from tests_support.smtp import SmtpServer
 
     call_command("migrate", verbosity=0)
     people = create_people()

@@ -146,8 +146,8 @@ def phase_background(args: argparse.Namespace) -> None:
     from benchmarks import mail as mail_bench
     from flagdesk.accounts.models import User
     from flagdesk.assessments.models import Decision
-    from flagdesk.testing.dovecot import DovecotServer
-    from flagdesk.testing.smtp import SmtpServer
+    from tests_support.dovecot import DovecotServer
+    from tests_support.smtp import SmtpServer
 
     fixture = json.loads(args.fixture.read_text(encoding="utf-8"))
     people = {
@@ -594,7 +594,7 @@ def child(phase: str, **extra: Any) -> list[str]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[None]:
-    from flagdesk.testing import servers
+    from tests_support import servers
 
     config = str(REPO / "deploy" / "gunicorn.conf.py")
     args = ["--config", config, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
@@ -606,7 +606,7 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
     import shutil
 
     from benchmarks.intake import psql
-    from flagdesk.testing.servers import free_port
+    from tests_support.servers import free_port
 
     data_dir = Path(tempfile.mkdtemp(prefix=f"flagdesk-bench-load-{db}-"))
     try:

@@ -58,6 +58,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+# The test servers live outside the installed package, in the repository (tests_support).
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432"
 PG_BENCH_DB = "flagdesk_bench_mail"
 TEAM = "flagdesk@bench.example"
@@ -295,7 +298,7 @@ def scenario_send(
     from django.utils import timezone
 
     from flagdesk.notices.models import Delivery
-    from flagdesk.testing.smtp import SmtpServer
+    from tests_support.smtp import SmtpServer
 
     rng = random.Random(3)
     log_path = data_dir / "worker-send.log"
@@ -400,7 +403,7 @@ def scenario_arrival(args: argparse.Namespace, data_dir: Path) -> list[dict[str,
 
     from flagdesk.mailarchive.models import MailMessage
     from flagdesk.notices.models import Notice
-    from flagdesk.testing.dovecot import DovecotServer
+    from tests_support.dovecot import DovecotServer
 
     sent = list(Notice.objects.filter(status="frozen").order_by("frozen_at")[: args.acks])
     log_path = data_dir / "worker-imap.log"
@@ -496,7 +499,7 @@ class MemoryCursor:
 def scenario_ingest(args: argparse.Namespace) -> list[dict[str, Any]]:
     from flagdesk.mailarchive.imap import MailboxWatcher, parse_imap_url
     from flagdesk.notices.models import Notice
-    from flagdesk.testing.dovecot import DovecotServer
+    from tests_support.dovecot import DovecotServer
 
     notices = list(Notice.objects.filter(status="frozen").order_by("pk"))
     with DovecotServer() as dovecot:

@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flagdesk.redaction.metrics import evaluate, load_corpus, ministry_profile  # noqa: E402
+from tests_support.redaction_metrics import evaluate, load_corpus, ministry_profile  # noqa: E402
 
 FLAGDESK = ROOT / ".venv" / "bin" / "flagdesk"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-EMAIL = ROOT / "flagdesk" / "redaction" / "corpus" / "seed_appendix.txt"
+EMAIL = ROOT / "redaction-corpus" / "seed_appendix.txt"
 
 
 def cold_cli(runs: int, data_dir: str) -> list[float]:

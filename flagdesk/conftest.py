@@ -20,7 +20,7 @@ from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.elections.models import Election
 from flagdesk.platforms.models import Platform
-from flagdesk.testing.fixtures import dovecot, dovecot_tls  # noqa: F401
+from tests_support.fixtures import dovecot, dovecot_tls  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
 

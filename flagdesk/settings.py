@@ -347,9 +347,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Keep connections: closing the last one makes SQLite checkpoint the WAL into the
     # database file, which more than doubled the cost of a write request.
     DATABASES["default"]["CONN_MAX_AGE"] = 60
-    # Django's SQLite backend plus a write gate that hands the write lock on without
-    # SQLite's busy-handler sleeps (flagdesk/core/sqlite/base.py).
-    DATABASES["default"]["ENGINE"] = "flagdesk.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE makes every transaction take the write lock at its start, so web and
         # worker processes queue on the busy timeout instead of failing mid-transaction.

@@ -23,7 +23,6 @@ from flagdesk.accounts.permissions import Action, require
 from flagdesk.assessments import service
 from flagdesk.assessments.eligibility_io import InputError, parse_request
 from flagdesk.assessments.models import Assessment, Decision, Outcome
-from flagdesk.assessments.rules import HARMS, evaluate
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.core.api import path_int, path_reference
@@ -31,6 +30,7 @@ from flagdesk.elections import service as elections
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category
 from flagdesk.platforms import service as platforms
+from flagdesk.rules.eligibility import HARMS, evaluate
 
 BOOLEAN_ANSWERS = ("election_process_risk", "misleading", "own_means_exhausted")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flagdesk.assessments.rules import (
+from flagdesk.rules.eligibility import (
     CATEGORIES,
     HARMS,
     AssessmentAnswers,
@@ -24,7 +24,7 @@ from flagdesk.assessments.rules import (
     PlatformFacts,
     SignalFacts,
 )
-from flagdesk.intake.urlnorm import InvalidUrl, normalise_url
+from flagdesk.rules.urls import InvalidUrl, normalise_url
 
 MAX_URLS = 1000
 

@@ -14,8 +14,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from flagdesk.assessments.models import Outcome
-from flagdesk.assessments.rules import HARMS, REQUIRED_ANSWERS, AssessmentAnswers
 from flagdesk.assessments.service import ANSWER_FIELDS
+from flagdesk.rules.eligibility import HARMS, REQUIRED_ANSWERS, AssessmentAnswers
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 TRISTATE_CHOICES = [(YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Not known yet"))]

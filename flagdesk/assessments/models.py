@@ -86,7 +86,7 @@ class Decision(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
-    # SHA-256 over the sorted normalised URLs the decision covers (assessments/urlset.py);
+    # SHA-256 over the sorted normalised URLs the decision covers (rules/urlset.py);
     # also in the decision_* audit events, so a changed set row is caught by the chain.
     url_set_sha256 = models.CharField(_("URL set (SHA-256)"), max_length=64, blank=True)
     url_set_origin = models.CharField(

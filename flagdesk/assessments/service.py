@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.assessments import urlset
+from flagdesk.assessments import selectors
 from flagdesk.assessments.models import (
     Assessment,
     Decision,
@@ -19,7 +19,14 @@ from flagdesk.assessments.models import (
     DecisionUrl,
     Outcome,
 )
-from flagdesk.assessments.rules import (
+from flagdesk.assessments.signals import decision_approved
+from flagdesk.audit import service as audit
+from flagdesk.core.problems import StateConflict
+from flagdesk.intake import selectors as case_reads
+from flagdesk.intake import service as intake
+from flagdesk.intake.models import Case, CaseState, CaseUrl
+from flagdesk.rules import urlset
+from flagdesk.rules.eligibility import (
     HARMS,
     RULES_VERSION,
     AssessmentAnswers,
@@ -27,11 +34,6 @@ from flagdesk.assessments.rules import (
     History,
     evaluate,
 )
-from flagdesk.assessments.signals import decision_approved
-from flagdesk.audit import service as audit
-from flagdesk.core.problems import StateConflict
-from flagdesk.intake import service as intake
-from flagdesk.intake.models import Case, CaseState, CaseUrl
 
 ANSWER_FIELDS = tuple(f.name for f in fields(AssessmentAnswers))
 
@@ -58,7 +60,7 @@ def evaluate_case(case: Case, answers: AssessmentAnswers | None = None) -> Eligi
         urls=list(case.urls.values_list("normalised_url", flat=True)),
         organisation=first.source_organisation_name if first else None,
     )
-    history = History(notified_urls=intake.notified_urls(case.election, exclude_case=case))
+    history = History(notified_urls=selectors.notified_urls(case.election, exclude_case=case))
     return evaluate(facts, answers, history)
 
 
@@ -155,7 +157,7 @@ def propose_decision(
             raise WorkflowError(_("This case already has a pending or final decision."))
         if not hasattr(case, "assessment"):
             raise WorkflowError(_("Assess the case before deciding."))
-        urls = list(CaseUrl.objects.filter(case=case).order_by("pk"))
+        urls = case_reads.case_urls(case.pk)
         digest = urlset.url_set_sha256(row.normalised_url for row in urls)
         if expected_url_set and expected_url_set != digest:
             raise WorkflowError(
@@ -255,9 +257,7 @@ def _check_url_set(decision: Decision) -> None:
     """Approval is for exactly the URLs the assessor decided on: refuse if the case's URLs
     or the stored set changed since (a back door: intake itself never adds to a frozen case)."""
     decided = covered_urls(decision)
-    current = set(
-        CaseUrl.objects.filter(case_id=decision.case_id).values_list("normalised_url", flat=True)
-    )
+    current = case_reads.normalised_urls(decision.case_id)
     reasons = urlset.approval_problems(decided, decision.url_set_sha256, current)
     if not reasons:
         return

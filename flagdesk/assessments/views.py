@@ -19,13 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
-from flagdesk.assessments import service, urlset
+from flagdesk.assessments import service
 from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
 from flagdesk.assessments.models import Assessment
-from flagdesk.assessments.rules import REASON_TEXT_EN, REASON_TEXT_NL, Eligibility, Reason
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
-from flagdesk.intake.models import Attachment, Case, CaseState
+from flagdesk.intake import selectors as case_reads
+from flagdesk.intake.models import Case, CaseState
+from flagdesk.rules import urlset
+from flagdesk.rules.eligibility import Eligibility
+from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
 OPEN_STATES = (CaseState.NEW, CaseState.ASSESSING)
 
@@ -257,7 +260,7 @@ def _invalid(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Attachments may hold anything; always download, never render them in the browser."""
     require(request.user, Action.VIEW_CASES)
-    attachment = get_object_or_404(Attachment.objects.filter(signal__case__isnull=False), pk=pk)
+    attachment = get_object_or_404(case_reads.attachments_of_cases(), pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

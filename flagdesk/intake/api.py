@@ -30,15 +30,16 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
-from flagdesk.assessments.rules import Reason
 from flagdesk.core.api import MAX_DB_INT, Unprocessable, path_int
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Category, IntakeOutcome, ReceivedVia, Signal
+from flagdesk.rules.reasons import Reason
 
 STAFF_ONLY = "Staff only; ignored when a partner token is used."
 
@@ -419,7 +420,7 @@ def _source(
         return organisation, organisation.name, organisation.source_type
     organisation_id = values.get("source_organisation")
     if organisation_id is not None:
-        organisation = PartnerOrganisation.objects.filter(pk=organisation_id).first()
+        organisation = accounts_reads.partner_organisation(organisation_id)
         if organisation is None:
             raise serializers.ValidationError({"source_organisation": ["Unknown organisation."]})
         return organisation, organisation.name, organisation.source_type

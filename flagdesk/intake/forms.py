@@ -13,15 +13,17 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
+from flagdesk.elections import selectors as election_reads
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import CaseState, Category, ReceivedVia
 from flagdesk.intake.service import MAX_URLS_PER_SIGNAL, SignalInput
 from flagdesk.intake.uploads import check_upload
-from flagdesk.intake.urlnorm import is_valid_url
 from flagdesk.platforms import service as platforms
+from flagdesk.rules.urls import is_valid_url
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_ATTACHMENTS = 10
@@ -100,7 +102,7 @@ class SignalForm(PlatformFields):
     """A signal a partner phoned or e-mailed in, typed in by an intake officer."""
 
     election = forms.ModelChoiceField(
-        label=_("Election"), queryset=Election.objects.all(), empty_label=None
+        label=_("Election"), queryset=election_reads.elections(), empty_label=None
     )
     received_via = forms.ChoiceField(
         label=_("Received via"),
@@ -113,7 +115,7 @@ class SignalForm(PlatformFields):
     source_organisation = forms.ModelChoiceField(
         label=_("Source organisation"),
         required=False,
-        queryset=PartnerOrganisation.objects.filter(active=True),
+        queryset=accounts_reads.active_partner_organisations(),
         empty_label=_("— not in the list —"),
         help_text=_("Choose a registered partner, or leave this empty and type the name below."),
     )
@@ -304,7 +306,7 @@ class CaseFilterForm(AccessibleForm):
     election = forms.ModelChoiceField(
         label=_("Election"),
         required=False,
-        queryset=Election.objects.all(),
+        queryset=election_reads.elections(),
         empty_label=_("All elections"),
         to_field_name="code",
     )

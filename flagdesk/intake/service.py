@@ -18,19 +18,9 @@ from django.utils.translation import gettext as _
 
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
-from flagdesk.assessments.models import Decision, DecisionStatus, DecisionUrl, Outcome
-from flagdesk.assessments.rules import (
-    ACCEPTED_SOURCES,
-    History,
-    Reason,
-    Referral,
-    SignalFacts,
-    intake_reasons,
-    referral_for,
-)
-from flagdesk.assessments.urlset import Holder, Route, Routing, route_signal
 from flagdesk.audit import service as audit
 from flagdesk.elections.models import Election
+from flagdesk.intake import hooks
 from flagdesk.intake.models import (
     Attachment,
     Case,
@@ -44,9 +34,19 @@ from flagdesk.intake.models import (
 )
 from flagdesk.intake.signals import signal_recorded
 from flagdesk.intake.uploads import check_upload
-from flagdesk.intake.urlnorm import InvalidUrl, normalise_url
 from flagdesk.platforms import service as platforms
 from flagdesk.platforms.models import Platform
+from flagdesk.rules.eligibility import (
+    ACCEPTED_SOURCES,
+    History,
+    Referral,
+    SignalFacts,
+    intake_reasons,
+    referral_for,
+)
+from flagdesk.rules.reasons import Reason
+from flagdesk.rules.urls import InvalidUrl, normalise_url, url_forms
+from flagdesk.rules.urlset import Holder, Route, Routing, route_signal
 
 __all__ = ["InvalidUrl", "normalise_url", "record_signal", "url_hash"]
 
@@ -109,29 +109,6 @@ def normalise_all(urls: Sequence[str]) -> list[tuple[str, str]]:
     return [(original, norm) for norm, original in pairs.items()]
 
 
-def notified_urls(
-    election: Election, exclude_case: Case | None = None, among: Sequence[CaseUrl] | None = None
-) -> set[str]:
-    """Normalised URLs in the approved set of a deploy decision of this election.
-
-    Only the set the decision covers counts: a URL that reached the case some other way was
-    never in a notice (approval comes before sending, so this also stops a second notice while
-    the first is a draft or queued).
-
-    :param among: when given, only these case URLs are looked up.
-    """
-    query = DecisionUrl.objects.filter(
-        election=election,
-        decision__status=DecisionStatus.APPROVED,
-        decision__outcome=Outcome.DEPLOY,
-    )
-    if exclude_case is not None:
-        query = query.exclude(decision__case=exclude_case)
-    if among is not None:
-        query = query.filter(url_hash__in=[row.url_hash for row in among])
-    return set(query.values_list("normalised_url", flat=True))
-
-
 def signal_facts(
     source_type: str,
     category: str,
@@ -188,6 +165,8 @@ def _url_pairs(data: SignalInput) -> list[tuple[str, str]]:
 def _record(
     data: SignalInput, pairs: list[tuple[str, str]], platform: Platform | None, actor: Any
 ) -> IntakeResult:
+    # Only URLs that some case already holds can have been notified: look those up, once.
+    held, pairs = _held_urls(data.election, pairs)
     facts = SignalFacts(
         source_type=data.source_type,
         category=data.category,
@@ -195,9 +174,8 @@ def _record(
         platform=platforms.facts(platform) if platform else None,
         content_urls=tuple(norm for _, norm in pairs),
     )
-    # Only URLs that some case already holds can have been notified: look those up, once.
-    held = _held_urls(data.election, pairs)
-    history = History(notified_urls=notified_urls(data.election, among=held) if held else ())
+    notified = hooks.decision_lookups().notified_urls(data.election, among=held) if held else ()
+    history = History(notified_urls=notified)
     reasons = intake_reasons(facts, history)
     if Reason.SOURCE_NOT_ACCEPTED in reasons:
         referral = referral_for(facts)
@@ -310,14 +288,41 @@ def _count_refusal(data: SignalInput, facts: SignalFacts, referred: bool, actor:
     )
 
 
-def _held_urls(election: Election, pairs: list[tuple[str, str]]) -> list[CaseUrl]:
-    """The CaseUrl rows of this election that hold any of these URLs, oldest case first."""
-    hashes = [url_hash(norm) for _, norm in pairs]
+def _held_urls(
+    election: Election, pairs: list[tuple[str, str]]
+) -> tuple[list[CaseUrl], list[tuple[str, str]]]:
+    """The CaseUrl rows of this election that hold any of these URLs, oldest case first, and
+    the pairs with each URL in the form its case stored it (see ``stored_forms``)."""
+    forms = {norm: _forms(url, norm) for url, norm in pairs}
+    hashes = {url_hash(form): form for known in forms.values() for form in known}
     if not hashes:
-        return []
+        return [], pairs
     # No join and no ORDER BY: for a new URL (most signals) the answer is empty, and the
     # cases are read only when there is something to sort.
     held = list(CaseUrl.objects.filter(election=election, url_hash__in=hashes).order_by())
+    return _sorted_by_case(held), stored_forms(pairs, forms, {row.normalised_url for row in held})
+
+
+def _forms(url: str, norm: str) -> tuple[str, ...]:
+    try:
+        return (norm, *url_forms(url)[1:])
+    except InvalidUrl:  # a pair given ready-made (``SignalInput.url_pairs``)
+        return (norm,)
+
+
+def stored_forms(
+    pairs: list[tuple[str, str]], forms: dict[str, tuple[str, ...]], stored: set[str]
+) -> list[tuple[str, str]]:
+    """Each pair with the form a case already stored, if one did.
+
+    A URL stored before the tracking lists were merged (issue 13) keeps its old form, so its
+    hash and the digest of a decision over it stay valid; a signal naming it again joins it."""
+    return [
+        (url, next((form for form in forms[norm] if form in stored), norm)) for url, norm in pairs
+    ]
+
+
+def _sorted_by_case(held: list[CaseUrl]) -> list[CaseUrl]:
     if held:
         cases = Case.objects.in_bulk({row.case_id for row in held})
         for row in held:
@@ -362,7 +367,7 @@ def _route(pairs: list[tuple[str, str]], held: list[CaseUrl]) -> Routing:
     # The same row lock a decision takes before it freezes the case's URLs: either the
     # decision sees this signal's URLs, or this signal sees the decision.
     _lock_cases(case_ids)
-    frozen = frozen_sets(case_ids)
+    frozen = hooks.decision_lookups().frozen_sets(case_ids)
     holders = [
         Holder(
             case_id,
@@ -382,24 +387,6 @@ def _lock_cases(case_ids: list[int]) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-
-
-def frozen_sets(case_ids: list[int]) -> dict[int, frozenset[str]]:
-    """Case id → the URL set of its proposed or approved decision, for the cases that have
-    one. A decision that was sent back freezes nothing: the case is open again."""
-    live = (DecisionStatus.PROPOSED, DecisionStatus.APPROVED)
-    sets: dict[int, set[str]] = {
-        case_id: set()
-        for case_id in Decision.objects.filter(case_id__in=case_ids, status__in=live)
-        .order_by()
-        .values_list("case_id", flat=True)
-    }
-    rows = DecisionUrl.objects.filter(
-        decision__case_id__in=case_ids, decision__status__in=live
-    ).values_list("decision__case_id", "normalised_url")
-    for case_id, normalised in rows:
-        sets[case_id].add(normalised)
-    return {case_id: frozenset(urls) for case_id, urls in sets.items()}
 
 
 def _open_case(

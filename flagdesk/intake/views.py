@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.assessments.rules import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 from flagdesk.intake import service
 from flagdesk.intake.forms import CaseFilterForm, CitizenForm, SignalForm
 from flagdesk.intake.models import Case, Signal
 from flagdesk.platforms import service as platforms
+from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
 CASES_PER_PAGE = 50
 

@@ -11,3 +11,10 @@ class MailarchiveConfig(AppConfig):
         from flagdesk.mailarchive import integrity
 
         register_stored_files("mailarchive.files", integrity.stored_files)
+
+        from flagdesk.mailarchive import selectors
+        from flagdesk.notices.hooks import MailLookups, register_mail_lookups
+
+        register_mail_lookups(
+            MailLookups(selectors.messages_for_case, selectors.waiting_for_a_person)
+        )

@@ -30,6 +30,7 @@ from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.core import workers
 from flagdesk.core.storage import write_once
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive import trust
 from flagdesk.mailarchive.classify import classify
@@ -47,8 +48,9 @@ from flagdesk.mailarchive.models import (
     SenderKind,
 )
 from flagdesk.mailarchive.parsing import ParsedMail, parse_message
+from flagdesk.notices import selectors as notice_reads
 from flagdesk.notices import service as notices
-from flagdesk.notices.models import Notice, NoticeStatus
+from flagdesk.notices.models import Notice
 from flagdesk.platforms import service as platforms
 
 logger = logging.getLogger("flagdesk.mailarchive")
@@ -387,7 +389,7 @@ def _by_case_reference(parsed: ParsedMail) -> Match | None:
             sent = notices.sent_notices_for_case_reference(reference)
             if sent:
                 return Match(sent[0], sent[0].case, MatchMethod.CASE_REFERENCE, (reason,))
-            case = Case.objects.filter(reference=reference).first()
+            case = case_reads.case_by_reference(reference)
             if case is not None:
                 return Match(None, case, MatchMethod.CASE_REFERENCE, (reason,))
     return None
@@ -469,13 +471,6 @@ def awaiting_confirmation() -> QuerySet[MailMessage]:
     )
 
 
-def waiting_for_a_person() -> int:
-    """For the navigation: unmatched mail and mail awaiting confirmation."""
-    return MailMessage.objects.filter(
-        Q(match_method=MatchMethod.UNMATCHED) | Q(confirmation=Confirmation.PENDING)
-    ).count()
-
-
 def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
     """A person links an unmatched message to a case (and to its latest sent notice). That
     is a weak link: it changes the notice only once an assessor confirms what it is."""
@@ -532,11 +527,7 @@ def confirmable_notices(message: MailMessage) -> list[Notice]:
     """The sent notices of the message's case, newest first: what it may be confirmed for."""
     if message.case_id is None:
         return []
-    return list(
-        Notice.objects.filter(case_id=message.case_id, status=NoticeStatus.FROZEN)
-        .select_related("platform")
-        .order_by("-frozen_at", "-pk")
-    )
+    return notice_reads.sent_notices_of_case(message.case_id)
 
 
 def confirm_message(
@@ -613,20 +604,6 @@ def _decide_by_hand(message: MailMessage, actor: Any, state: str, note: str) -> 
 def _permanent_bounce(message: MailMessage) -> bool:
     temporary = {"dsn_delayed", "delay_subject"}
     return not temporary & set(message.kind_reasons)
-
-
-def messages_for_case(case: Case) -> list[MailMessage]:
-    """All mail on the case (with its trust), except our own archive copies."""
-    return list(
-        MailMessage.objects.filter(case=case)
-        .exclude(kind=Kind.OWN_COPY)
-        .order_by("archived_at", "pk")
-    )
-
-
-def trusted_messages_for_case(case: Case) -> list[MailMessage]:
-    """The case's mail that counts as the platform's word: strongly linked or confirmed."""
-    return [m for m in messages_for_case(case) if m.trusted]
 
 
 # -------------------------------------------------------------- mailbox

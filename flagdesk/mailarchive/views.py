@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
-from flagdesk.intake.models import Case
+from flagdesk.intake import selectors as case_reads
 from flagdesk.mailarchive import service
 from flagdesk.mailarchive.models import Kind, MailAttachment, MailMessage
-from flagdesk.notices.models import Notice
+from flagdesk.notices import selectors as notice_reads
 
 UNMATCHED_LIMIT = 200
 
@@ -114,7 +114,7 @@ def mail_attach(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SEND_NOTICE)
     message = get_object_or_404(MailMessage, pk=pk)
     reference = request.POST.get("reference", "").strip()
-    case = Case.objects.filter(reference__iexact=reference).first() if reference else None
+    case = case_reads.case_by_reference(reference, ignore_case=True) if reference else None
     if case is None:
         messages.error(
             request,
@@ -149,7 +149,7 @@ def mail_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(MailMessage, pk=pk)
     kind = request.POST.get("kind", "")
     notice_pk = _int(request.POST.get("notice"))
-    notice = Notice.objects.filter(pk=notice_pk).first() if notice_pk is not None else None
+    notice = notice_reads.notice_by_id(notice_pk) if notice_pk is not None else None
     if notice is None or kind not in {k for k, _label in CONFIRM_KINDS}:
         messages.error(request, _("Choose what the message is and for which notice."))
         return _back(request, message)

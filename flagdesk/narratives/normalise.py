@@ -12,20 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from rapidfuzz import fuzz, process
+
+from flagdesk.rules.urls import InvalidUrl, normalise_url
 
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 NON_WORD = re.compile(r"[^a-z0-9]+")
 URL_TOKEN_PREFIX = "url"  # noqa: S105 - a token prefix, not a password
-
-# Query parameters that identify the sharer or the campaign, not the content.
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "igshid", "igsh", "mibextid", "si", "s", "t", "ref", "ref_src", "ref_url"}
-    | {"feature", "share", "from", "xmt", "_r", "is_from_webapp", "sender_device", "mc_cid"}
-)
-HOST_PREFIXES = ("www.", "m.", "mobile.", "mobile.")
 
 # Canonical word -> spelling variants, inflections and the other language's word. Folding
 # both languages onto one word lets a mixed Dutch/English signal match too.
@@ -267,22 +261,13 @@ class NormalisedText:
 
 
 def url_token(raw_url: str) -> str:
-    """Reduce a URL to host + path + non-tracking query, so shares of one post compare equal."""
+    """A URL as one word: its normal form (``rules.urls``, which drops tracking parameters), so
+    shares of one post compare equal; a link that is no content URL keeps its host and path."""
     candidate = raw_url.rstrip(".,;:!?)]}")
-    if not candidate.lower().startswith(("http://", "https://")):
-        candidate = "https://" + candidate
-    parts = urlsplit(candidate)
-    host = (parts.hostname or "").lower()
-    for prefix in HOST_PREFIXES:
-        host = host.removeprefix(prefix)
-    kept = sorted(
-        (name, value)
-        for name, value in parse_qsl(parts.query)
-        if name.lower() not in TRACKING_PARAMS and not name.lower().startswith("utm_")
-    )
-    path = parts.path.rstrip("/")
-    query = urlencode(kept)
-    stable = f"{host}{path}" + (f"?{query}" if query else "")
+    try:
+        stable = normalise_url(candidate).removeprefix("https://")
+    except InvalidUrl:
+        stable = candidate.split("://", 1)[-1]
     return URL_TOKEN_PREFIX + NON_WORD.sub("", stable.lower())
 
 
@@ -312,8 +297,3 @@ def normalise(text: str) -> NormalisedText:
     words = tuple(NON_WORD.sub(" ", strip_accents(lowered)).split())
     content = tuple(canonical_word(word) for word in words if word not in STOP_WORDS) + urls
     return NormalisedText(words=words, content=content, urls=urls)
-
-
-def normalise_text(text: str) -> str:
-    """The normalised content of `text` as one string (handy for display and tests)."""
-    return normalise(text).text

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.core import workers
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case
 from flagdesk.narratives.models import (
     LinkStatus,
@@ -146,44 +147,6 @@ def link_by_hand(case: Case, narrative: Narrative, actor: Any) -> NarrativeLink:
     return decide(link, True, actor)
 
 
-def confirmed(case: Case) -> list[Narrative]:
-    return [
-        link.narrative
-        for link in NarrativeLink.objects.filter(case=case, status=LinkStatus.CONFIRMED)
-        .select_related("narrative")
-        .order_by("narrative__title")
-    ]
-
-
-def earlier_notifications(case: Case) -> list[str]:
-    """Sentences for the notice: per confirmed narrative, the earlier elections in which a
-    notice about it went to this same platform. Nothing when that never happened."""
-    from flagdesk.notices.models import DELIVERED_STATES
-
-    sentences = []
-    for narrative in confirmed(case):
-        earlier = (
-            Case.objects.filter(
-                narrative_links__narrative=narrative,
-                narrative_links__status=LinkStatus.CONFIRMED,
-                platform=case.platform,
-                notices__delivery__state__in=DELIVERED_STATES,
-                election__election_day__lt=case.election.election_day,
-            )
-            .exclude(pk=case.pk)
-            .select_related("election")
-            .distinct()
-        )
-        elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
-        if elections:
-            names = ", ".join(e.name for e in elections)
-            sentences.append(
-                f"This narrative ({narrative.claim_en.rstrip('.')}) is one we notified your "
-                f"platform about during previous elections as well: {names}."
-            )
-    return sentences
-
-
 class NarrativeError(Exception):
     """A registry change that cannot be made; the message is shown to the user."""
 
@@ -238,26 +201,6 @@ def merge(source: Narrative, target: Narrative, actor: Any) -> Narrative:
     return source
 
 
-def seen_before(case: Case) -> list[tuple[Narrative, list[Any]]]:
-    """For the report: each confirmed narrative of the case with the earlier elections in
-    which it was also confirmed on a case (seen, whether or not a notice went out)."""
-    found = []
-    for narrative in confirmed(case):
-        earlier = (
-            Case.objects.filter(
-                narrative_links__narrative=narrative,
-                narrative_links__status=LinkStatus.CONFIRMED,
-                election__election_day__lt=case.election.election_day,
-            )
-            .select_related("election")
-            .distinct()
-        )
-        elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
-        if elections:
-            found.append((narrative, elections))
-    return found
-
-
 # ------------------------------------------------------------ earlier similar signals
 
 MAX_SIMILAR = 5
@@ -275,11 +218,7 @@ class _CaseIndex:
         self.last_id = 0
 
     def refresh(self) -> None:
-        new = (
-            Case.objects.filter(pk__gt=self.last_id)
-            .order_by("pk")
-            .prefetch_related("signals", "urls")
-        )
+        new = case_reads.cases_after(self.last_id)
         batch = []
         for case in new.iterator(chunk_size=500):
             batch.append((str(case.pk), case_text(case)))
@@ -303,7 +242,7 @@ def suggest_similar(case: Case) -> list[SimilarCase]:
     """Earlier cases, from any election, that the case's signals repeat (scored 0–100)."""
     matches = case_index().index.query(case_text(case), limit=MAX_SIMILAR + 1)
     candidates = [int(m.key) for m in matches if int(m.key) < case.pk]
-    existing = set(Case.objects.filter(pk__in=candidates).values_list("pk", flat=True))
+    existing = case_reads.existing_case_ids(candidates)
     earlier_ids = [pk for pk in candidates if pk in existing]
     score_of = {int(m.key): m.score for m in matches}
     with transaction.atomic():
@@ -440,7 +379,7 @@ def _release(claimed: list[MatchingWanted]) -> None:
 def _match_one(marker: MatchingWanted) -> None:
     # The case's id on every line logged meanwhile, as a task's ids are (core.logging).
     with structlog.contextvars.bound_contextvars(case_id=marker.case_id):
-        case = Case.objects.filter(pk=marker.case_id).first()
+        case = case_reads.case_by_id(marker.case_id)
         if case is not None:
             try:
                 match_case(case)

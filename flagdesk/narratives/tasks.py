@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from flagdesk.intake.models import Case
+from flagdesk.intake import selectors as case_reads
 from flagdesk.narratives import service
 
 
@@ -20,7 +20,7 @@ def match_wanted_cases() -> int:
 def suggest_narratives(case_id: int) -> int:
     """One case. Intake no longer enqueues this (it marks the case, see
     ``match_wanted_cases``); kept for tasks queued before the upgrade."""
-    case = Case.objects.filter(pk=case_id).first()
+    case = case_reads.case_by_id(case_id)
     return service.match_case(case) if case is not None else 0
 
 
@@ -28,5 +28,5 @@ def suggest_narratives(case_id: int) -> int:
 def find_similar_cases(case_id: int) -> int:
     """Earlier similar signals only (the web page asks for these in the background: the
     first lookup in a process builds its index of all cases)."""
-    case = Case.objects.filter(pk=case_id).first()
+    case = case_reads.case_by_id(case_id)
     return len(service.suggest_similar(case)) if case is not None else 0

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case
-from flagdesk.narratives import service
+from flagdesk.narratives import hooks, service
 from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink, SimilarCase
 from flagdesk.narratives.tasks import find_similar_cases
 from flagdesk.notices.models import DELIVERED_STATES
@@ -114,9 +114,7 @@ def narrative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _with_reports(row: NarrativeRow) -> list[tuple[LinkedCase, Any]]:
     """Each linked case with its election's signed-off report, if there is one."""
-    from flagdesk.reports import service as reports
-
-    finals = {election.pk: reports.latest_final(election) for election in row.elections}
+    finals = {election.pk: hooks.latest_final_report(election) for election in row.elections}
     return [(linked, finals.get(linked.case.election_id)) for linked in row.cases]
 
 

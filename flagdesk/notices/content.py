@@ -5,7 +5,7 @@ Used when the notice is frozen (``service.send``) and again by the worker just b
 bytes go out (``dispatch``): a notice may name no content outside the approved set. A URL in
 the text counts as content when FlagDesk holds it as a case URL of the election, or when it
 lies on a platform's content host (``x.com``, ``youtube.com``, ... from the registry and
-``intake/urlnorm.py``); other links are citations (the Kiesraad's rules, the platform's
+``rules/urls.py``); other links are citations (the Kiesraad's rules, the platform's
 policy and help pages) and may stay.
 """
 
@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from flagdesk.assessments.models import Decision
-from flagdesk.assessments.urlset import SetReason, notice_problems, urls_in_text
-from flagdesk.intake.models import CaseUrl
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.service import url_hash
-from flagdesk.intake.urlnorm import (
+from flagdesk.notices.models import Notice
+from flagdesk.platforms import selectors as platform_reads
+from flagdesk.rules.urls import (
     FACEBOOK_HOSTS,
     INSTAGRAM_HOSTS,
     SNAPCHAT_HOSTS,
@@ -32,9 +33,9 @@ from flagdesk.intake.urlnorm import (
     YOUTUBE_HOSTS,
     InvalidUrl,
     normalise_url,
+    url_forms,
 )
-from flagdesk.notices.models import Notice
-from flagdesk.platforms.models import Platform
+from flagdesk.rules.urlset import SetReason, notice_problems, urls_in_text
 
 URLNORM_HOSTS = frozenset().union(
     X_HOSTS,
@@ -65,31 +66,42 @@ def _normalised(urls: list[str]) -> set[str]:
 
 
 def _content_hosts() -> set[str]:
-    hosts = set(URLNORM_HOSTS)
-    for value in Platform.objects.values_list("hosts", flat=True):
-        hosts.update(h.strip().lower().removeprefix("www.") for h in value.split(",") if h.strip())
-    return hosts
+    return set(URLNORM_HOSTS) | platform_reads.registered_hosts()
 
 
 def _citations() -> set[str]:
     """The platforms' own policy and reporting pages: links a notice may always carry."""
-    pages = Platform.objects.values_list("policy_url", "citizen_report_url")
-    return _normalised([url for pair in pages for url in pair if url])
+    return _normalised(platform_reads.policy_and_reporting_pages())
 
 
 def named_content(text: str, notice: Notice) -> set[str]:
-    """The normalised content URLs a notice's text names."""
-    named = _normalised(urls_in_text(text)) - _citations()
+    """The normalised content URLs a notice's text names; a URL a case stored in an older
+    form (``rules.urls.url_forms``) is named in that form, as the decision's set holds it."""
+    citations = _citations()
+    named = {forms[0]: forms for forms in _forms(urls_in_text(text)) if forms[0] not in citations}
     if not named:
         return set()
-    hashes = [url_hash(url) for url in named]
-    known = set(
-        CaseUrl.objects.filter(
-            election_id=notice.case.election_id, url_hash__in=hashes
-        ).values_list("normalised_url", flat=True)
-    )
+    hashes = [url_hash(form) for forms in named.values() for form in forms]
+    known = case_reads.known_normalised_urls(notice.case.election_id, hashes)
     hosts = _content_hosts()
-    return {url for url in named if url in known or (urlsplit(url).hostname or "") in hosts}
+    found = set()
+    for url, forms in named.items():
+        stored = next((form for form in forms if form in known), None)
+        if stored is not None:
+            found.add(stored)
+        elif (urlsplit(url).hostname or "") in hosts:
+            found.add(url)
+    return found
+
+
+def _forms(urls: list[str]) -> list[tuple[str, ...]]:
+    found = []
+    for raw in urls:
+        try:
+            found.append(url_forms(raw))
+        except InvalidUrl:
+            continue
+    return found
 
 
 def problems(notice: Notice, text: str) -> tuple[SetReason, ...]:

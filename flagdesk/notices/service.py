@@ -28,7 +28,7 @@ from flagdesk.assessments.models import Decision, DecisionStatus, Outcome
 from flagdesk.audit import service as audit
 from flagdesk.core.uploads import check_upload
 from flagdesk.intake.models import Case
-from flagdesk.notices import compose, content, dispatch
+from flagdesk.notices import compose, content, dispatch, hooks
 from flagdesk.notices.models import (
     DELIVERED_STATES,
     PROBLEM_STATES,
@@ -74,15 +74,8 @@ def facts_for(case: Case, decision: Decision, sender: tuple[str, str]) -> compos
         organisation=settings.ORGANISATION_NAME,
         sender_name=sender[0],
         sender_email=sender[1],
-        earlier_notifications=earlier_notifications(case),
+        earlier_notifications=hooks.earlier_notifications(case),
     )
-
-
-def earlier_notifications(case: Case) -> list[str]:
-    """Sentences about a confirmed narrative this platform was notified about before."""
-    from flagdesk.narratives import service as narratives
-
-    return narratives.earlier_notifications(case)
 
 
 def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:

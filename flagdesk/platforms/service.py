@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from flagdesk.assessments.rules import PlatformFacts
 from flagdesk.audit import service as audit
 from flagdesk.platforms.models import Platform, PlatformAlias
+from flagdesk.rules.eligibility import PlatformFacts
 
 
 def canonical_key(name: str) -> str:

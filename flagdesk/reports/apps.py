@@ -11,3 +11,8 @@ class ReportsConfig(AppConfig):
         from flagdesk.reports import integrity
 
         register_stored_files("reports.final", integrity.stored_files)
+
+        from flagdesk.narratives.hooks import register_final_report_lookup
+        from flagdesk.reports import service
+
+        register_final_report_lookup(service.latest_final)

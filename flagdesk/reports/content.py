@@ -9,7 +9,7 @@ footnotes, figures and appendices with the correspondence.
 
 Two rules hold for everything in here:
 
-- The method section is generated from :mod:`flagdesk.assessments.rules` (accepted sources,
+- The method section is generated from :mod:`flagdesk.rules.eligibility` (accepted sources,
   criteria, reason texts), so the text cannot say something the engine does not do.
 - Personal data never enters the report: every stored free text goes through a
   :class:`~flagdesk.reports.redactions.RedactionSource`, and a withheld span is kept only as
@@ -29,220 +29,46 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from flagdesk.assessments import rules
-from flagdesk.mailarchive import service as mailarchive
+from flagdesk.mailarchive import selectors as mail_reads
 from flagdesk.mailarchive.models import Kind
+from flagdesk.narratives import selectors as narrative_reads
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import NoticeStatus
 from flagdesk.platforms import service as platforms
 from flagdesk.reports import figures as figure_data
+from flagdesk.reports.document import (
+    Appendix,
+    Bar,
+    Block,
+    BulletList,
+    Document,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Inline,
+    InventoryEntry,
+    Line,
+    Link,
+    Paragraph,
+    Redacted,
+    Report,
+    Section,
+    Text,
+    paragraphs,
+)
+from flagdesk.reports.dutch import (
+    dutch_date,
+    dutch_datetime,
+    dutch_duration,
+    enumeration,
+    short_duration,
+    times,
+)
 from flagdesk.reports.redactions import RedactionSource
-
-# ----------------------------------------------------------------------------- the model
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-    emphasis: bool = False
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    url: str
-
-
-GROUND_LABELS = {
-    "5.1.1a": "Eenheid van de Kroon",
-    "5.1.1b": "Veiligheid van de Staat",
-    "5.1.1c": "Vertrouwelijk verstrekte bedrijfs- en fabricagegegevens",
-    "5.1.1d": "Bijzondere persoonsgegevens",
-    "5.1.1e": "Identificatienummers",
-    "5.1.2a": "Internationale betrekkingen",
-    "5.1.2b": "Economische of financiële belangen van de Staat",
-    "5.1.2c": "Opsporing en vervolging van strafbare feiten",
-    "5.1.2d": "Inspectie, controle en toezicht",
-    "5.1.2e": "Persoonlijke levenssfeer",
-    "5.1.2f": "Concurrentiegevoelige bedrijfs- en fabricagegegevens",
-    "5.1.2g": "Bescherming van het milieu",
-    "5.1.2h": "Beveiliging van personen en bedrijven",
-    "5.1.2i": "Goed functioneren van de Staat",
-    "5.1.5": "Voorkomen van onevenredige benadeling",
-    "5.2": "Persoonlijke beleidsopvattingen",
-}
-# A label is set smaller than the text it replaces: this many label characters fit in the
-# width of one character of text.
-LABEL_CHARS_PER_TEXT_CHAR = 1.8
-
-
-def ground_code(ground: str) -> str:
-    """``5.1.2e`` is printed ``5.1.2 e``, as on Woo documents."""
-    if ground[-1:].isalpha():
-        return f"{ground[:-1]} {ground[-1]}"
-    return ground
-
-
-def ground_label(ground: str) -> str:
-    """``5.1.2 e Persoonlijke levenssfeer``."""
-    name = GROUND_LABELS.get(ground)
-    return f"{ground_code(ground)} {name}" if name else ground_code(ground)
-
-
-@dataclass(frozen=True)
-class Redacted:
-    """Withheld text: its Woo ground and the number of characters it replaces, nothing more."""
-
-    ground: str
-    width: int
-
-    @property
-    def label(self) -> str:
-        return ground_label(self.ground)
-
-    @property
-    def clipped_label(self) -> str:
-        """The label cut to the width of the text it replaces, but never below the code."""
-        fits = round(self.width * LABEL_CHARS_PER_TEXT_CHAR)
-        return self.label[: max(fits, len(ground_code(self.ground)))].rstrip()
-
-    @property
-    def box_width(self) -> int:
-        """Width of the box in characters of the surrounding text (room for the code)."""
-        return max(self.width, round(len(ground_code(self.ground)) / LABEL_CHARS_PER_TEXT_CHAR))
-
-
-@dataclass(frozen=True)
-class FootnoteRef:
-    number: int
-
-
-Inline = Text | Link | Redacted | FootnoteRef
-Line = tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    inlines: Line
-
-
-@dataclass(frozen=True)
-class BulletList:
-    items: tuple[Line, ...]
-
-
-Block = Paragraph | BulletList
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    blocks: tuple[Block, ...] = ()
-    subsections: tuple[Section, ...] = ()
-
-
-@dataclass(frozen=True)
-class Footnote:
-    number: int
-    inlines: Line
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    text: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A table, and a bar chart of one of its columns where a picture helps."""
-
-    number: int
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    chart: tuple[Bar, ...] = ()
-    chart_unit: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Document:
-    """One piece of correspondence, redacted, as it appears in an appendix."""
-
-    number: int
-    title: str
-    date: str
-    day: str
-    headers: tuple[tuple[str, Line], ...]
-    body: tuple[Paragraph, ...]
-    grounds: tuple[str, ...]
-
-    @property
-    def judgement(self) -> str:
-        return PARTLY_PUBLIC if self.grounds else PUBLIC
-
-
-PUBLIC = "Openbaarmaking"
-PARTLY_PUBLIC = "Gedeeltelijk openbaar"
-
-
-@dataclass(frozen=True)
-class Appendix:
-    number: int
-    title: str
-    documents: tuple[Document, ...]
-
-
-@dataclass(frozen=True)
-class InventoryEntry:
-    number: int
-    title: str
-    date: str
-    judgement: str
-    grounds: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Report:
-    organisation: str
-    organisation_short: str
-    title: str
-    subtitle: str
-    date: dt.date
-    election_code: str
-    rules_version: str
-    sections: tuple[Section, ...]
-    figures: tuple[Figure, ...]
-    footnotes: tuple[Footnote, ...]
-    appendices: tuple[Appendix, ...]
-    inventory: tuple[InventoryEntry, ...]
-    deployments: int
-
-    @property
-    def date_text(self) -> str:
-        return dutch_date(self.date)
-
+from flagdesk.rules import eligibility
+from flagdesk.rules import reasons as reason_codes
 
 # ------------------------------------------------------------------------ Dutch wording
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-TIMES = {1: "eenmaal", 2: "tweemaal", 3: "driemaal", 4: "viermaal", 5: "vijfmaal"}
 
 ELECTION_TITLES = {
     "TK": "Tweede Kamerverkiezing",
@@ -289,57 +115,12 @@ HARM_PHRASES = {
     "wrong_candidate": "kan ertoe leiden dat een ander dan de bedoelde kandidaat wordt aangewezen",
     "deprived_of_vote": "kan kiezers de mogelijkheid ontnemen om te stemmen",
 }
-# Opening sentence per stage of the engine (rules.CRITERIA), in the order it applies them.
+# Opening sentence per stage of the engine (eligibility.CRITERIA), in the order it applies them.
 STAGE_INTROS = {
     "intake": "Bij binnenkomst wordt een signaal niet in behandeling genomen wanneer:",
     "scope": "Een signaal valt buiten de inzet van de status wanneer:",
     "criteria": "Na beoordeling wordt de status niet ingezet wanneer:",
 }
-
-
-def dutch_date(day: dt.date, *, year: bool = True) -> str:
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
-
-
-def dutch_datetime(moment: dt.datetime) -> str:
-    """``woensdag 22 november 2023 14:45:59``, in the configured time zone."""
-    local = timezone.localtime(moment)
-    return f"{WEEKDAYS[local.weekday()]} {dutch_date(local.date())} {local:%H:%M:%S}"
-
-
-def dutch_duration(seconds: float) -> str:
-    """Rounded the way a reader says it: 179 s is "3 minuten"."""
-    if seconds < 60:
-        whole = round(seconds)
-        return f"{whole} seconde" if whole == 1 else f"{whole} seconden"
-    minutes = round(seconds / 60)
-    if minutes < 90:
-        return "1 minuut" if minutes == 1 else f"{minutes} minuten"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} uur en {rest} minuten" if rest else f"{hours} uur"
-
-
-def short_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    whole = round(seconds)
-    minutes, secs = divmod(whole, 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours} u {minutes} min"
-    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
-
-
-def times(count: int) -> str:
-    return TIMES.get(count, f"{count} keer")
-
-
-def enumeration(items: Sequence[str]) -> str:
-    """``a, b en c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} en {items[-1]}"
 
 
 def short_name(organisation: str) -> str:
@@ -404,7 +185,7 @@ def build_report(
         subtitle=election_title(election),
         date=today or timezone.localdate(),
         election_code=election.code,
-        rules_version=rules.RULES_VERSION,
+        rules_version=eligibility.RULES_VERSION,
         sections=sections,
         figures=_figures(election),
         footnotes=tuple(ctx.notes.notes),
@@ -482,8 +263,8 @@ def _method(ctx: _Context) -> Section:
 
 def accepted_sources() -> list[str]:
     """The accepted source types from the rules, in a stable reading order."""
-    known = [s for s in SOURCE_ORDER if s in rules.ACCEPTED_SOURCES]
-    return known + sorted(rules.ACCEPTED_SOURCES - set(known))
+    known = [s for s in SOURCE_ORDER if s in eligibility.ACCEPTED_SOURCES]
+    return known + sorted(eligibility.ACCEPTED_SOURCES - set(known))
 
 
 def _signalling(ctx: _Context) -> Section:
@@ -498,7 +279,7 @@ def _signalling(ctx: _Context) -> Section:
     )
     co_government = Text(
         "Wanneer een medeoverheid rondom de verkiezingen, na herhaaldelijke eigen pogingen "
-        f"(ten minste {rules.MIN_OWN_CONTACT_ATTEMPTS}), geen contact krijgt met een sociaal "
+        f"(ten minste {eligibility.MIN_OWN_CONTACT_ATTEMPTS}), geen contact krijgt met een sociaal "
         "media platform en dit een risico vormt voor de integriteit van het verkiezingsproces, "
         f"kan {ctx.short} haar trusted flagger status ook inzetten. Voorbeelden zijn een "
         "communicatiekanaal van een medeoverheid dat vlak voor de verkiezingen is gehackt, "
@@ -536,12 +317,14 @@ def _assessment(ctx: _Context) -> Section:
         "toepast, in deze volgorde:"
     )
     version = ctx.notes.add(
-        Text(f"Regels versie {rules.RULES_VERSION}. Eén persoon beoordeelt, een tweede keurt goed.")
+        Text(
+            f"Regels versie {eligibility.RULES_VERSION}. Eén persoon beoordeelt, een tweede keurt goed."
+        )
     )
     blocks: list[Block] = [Paragraph((intro, version))]
-    for stage, reasons in rules.CRITERIA:
+    for stage, reasons in eligibility.CRITERIA:
         blocks.append(Paragraph((Text(STAGE_INTROS.get(stage, f"{stage}:")),)))
-        blocks.append(BulletList(tuple((Text(rules.REASON_TEXT_NL[r]),) for r in reasons)))
+        blocks.append(BulletList(tuple((Text(reason_codes.REASON_TEXT_NL[r]),) for r in reasons)))
     archive = Text(
         f"Bij het doen van een melding vraagt {ctx.short} waar mogelijk om een "
         "ontvangstbevestiging van het platform. De ontvangstbevestiging en eventuele aanvullende "
@@ -573,7 +356,7 @@ def deployed_cases(election: Any) -> list[_Deployment]:
     for case in figure_data.deployed_cases(election):
         sent = [n for n in notices.notices_for_case(case) if n.status == NoticeStatus.FROZEN]
         # Only what counts as the platform's word: forged or unconfirmed mail stays out.
-        replies = [m for m in mailarchive.trusted_messages_for_case(case) if m.kind in REPLY_KINDS]
+        replies = [m for m in mail_reads.trusted_messages_for_case(case) if m.kind in REPLY_KINDS]
         deployments.append(_Deployment(case, tuple(sent), tuple(replies)))
     return sorted(deployments, key=_sent_at)
 
@@ -668,10 +451,8 @@ def _why_it_mattered(ctx: _Context, case: Any) -> list[Inline]:
 def narrative_seen_before(ctx: _Context, case: Any) -> list[Inline]:
     """A sentence, with a footnote naming the earlier elections, for each confirmed narrative
     of the case that the organisation also saw in an earlier election (as in the seed)."""
-    from flagdesk.narratives import service as narratives
-
     parts: list[Inline] = []
-    for narrative, elections in narratives.seen_before(case):
+    for narrative, elections in narrative_reads.seen_before(case):
         names = enumeration([e.name for e in elections])
         note = ctx.notes.add(
             Text(f"Het narratief ‘{narrative.title}’ is eerder waargenomen bij: {names}.")
@@ -741,7 +522,7 @@ def _figures(election: Any) -> tuple[Figure, ...]:
 
 def _signals_figure(number: int, election: Any) -> Figure:
     counts = figure_data.signals_by_source_and_category(election)
-    categories = [c for c in rules.CATEGORIES if any(k[1] == c for k in counts)]
+    categories = [c for c in eligibility.CATEGORIES if any(k[1] == c for k in counts)]
     sources = [s for s in SOURCE_NAMES if any(k[0] == s for k in counts)]
     rows = []
     for source in sources:
@@ -761,9 +542,9 @@ def _signals_figure(number: int, election: Any) -> Figure:
 
 def _refusals_figure(number: int, election: Any) -> Figure:
     counts = figure_data.intake_refusals(election)
-    order = [r for _stage, reasons in rules.CRITERIA for r in reasons]
+    order = [r for _stage, reasons in eligibility.CRITERIA for r in reasons]
     rows = tuple(
-        (rules.REASON_TEXT_NL[r], str(counts[str(r)])) for r in order if counts.get(str(r))
+        (reason_codes.REASON_TEXT_NL[r], str(counts[str(r)])) for r in order if counts.get(str(r))
     )
     return Figure(
         number,
@@ -925,35 +706,6 @@ def _document(
     return Document(number, title, dutch_datetime(when), day, headers, body, tuple(grounds))
 
 
-def paragraphs(line: Line) -> tuple[Paragraph, ...]:
-    """Split a redacted text into paragraphs at blank lines; single newlines stay in the text."""
-    result: list[list[Inline]] = [[]]
-    for inline in line:
-        if not isinstance(inline, Text):
-            result[-1].append(inline)
-            continue
-        pieces = inline.text.replace("\r\n", "\n").split("\n\n")
-        for index, piece in enumerate(pieces):
-            if index:
-                result.append([])
-                piece = piece.lstrip("\n")
-            if index < len(pieces) - 1:
-                piece = piece.rstrip("\n")
-            if piece:
-                result[-1].append(Text(piece))
-    return tuple(Paragraph(_trimmed(p)) for p in result if _trimmed(p))
-
-
-def _trimmed(inlines: list[Inline]) -> Line:
-    """Without line breaks at the paragraph's start and end."""
-    items = list(inlines)
-    if items and isinstance(items[0], Text):
-        items[0] = Text(items[0].text.lstrip("\n"), items[0].emphasis)
-    if items and isinstance(items[-1], Text):
-        items[-1] = Text(items[-1].text.rstrip("\n"), items[-1].emphasis)
-    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
-
-
 def _inventory(appendices: Iterable[Appendix]) -> list[InventoryEntry]:
     return [
         InventoryEntry(
@@ -966,14 +718,3 @@ def _inventory(appendices: Iterable[Appendix]) -> list[InventoryEntry]:
         for appendix in appendices
         for d in appendix.documents
     ]
-
-
-def plain_text(line: Line) -> str:
-    """What a reader sees of a line, redactions as their clipped label (for tests and search)."""
-    out = []
-    for inline in line:
-        if isinstance(inline, Text | Link):
-            out.append(inline.text)
-        elif isinstance(inline, Redacted):
-            out.append(inline.clipped_label)
-    return "".join(out)

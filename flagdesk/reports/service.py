@@ -23,7 +23,8 @@ from flagdesk.audit import service as audit
 from flagdesk.core.storage import write_once
 from flagdesk.elections.models import Election
 from flagdesk.redaction import service as redaction
-from flagdesk.reports.content import Report, build_report
+from flagdesk.reports.content import build_report
+from flagdesk.reports.document import Report
 from flagdesk.reports.models import FinalReport
 from flagdesk.reports.render import render
 

@@ -26,7 +26,7 @@ from flagdesk.audit import checkpoints
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent, ChainHead
 from flagdesk.core.tests.processes import WorkerProcess, eventually, spawn
-from flagdesk.testing.worker import worker_env
+from tests_support.worker import worker_env
 
 __all__ = ["spawn"]  # the fixture
 

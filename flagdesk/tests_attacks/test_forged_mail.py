@@ -26,15 +26,15 @@ from django.utils import timezone
 
 from flagdesk.accounts.models import User
 from flagdesk.audit.models import AuditEvent as Event
-from flagdesk.mailarchive import service
+from flagdesk.mailarchive import selectors, service
 from flagdesk.mailarchive.imap import MailboxWatcher, parse_imap_url
 from flagdesk.mailarchive.models import Kind, MailMessage, PlatformReference
 from flagdesk.notices import dispatch
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
 from flagdesk.notices.tests.conftest import draft, smtp_server, x_channel
-from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
-from flagdesk.testing.smtp import SmtpServer
+from tests_support.dovecot import DEFAULT_USER, DovecotServer
+from tests_support.smtp import SmtpServer
 
 __all__ = ["draft", "smtp_server", "x_channel"]
 
@@ -479,4 +479,4 @@ def test_a_rejected_message_changes_nothing(
     assert Event.objects.filter(action="mail_rejected", actor=alice).exists()
     assert_untouched(unknown, DeliveryState.UNKNOWN)
     assert not service.proves_delivery(unknown)
-    assert message not in service.trusted_messages_for_case(unknown.case)
+    assert message not in selectors.trusted_messages_for_case(unknown.case)

@@ -20,19 +20,20 @@ from django.urls import reverse
 
 from flagdesk.accounts import service as accounts
 from flagdesk.accounts.models import PartnerOrganisation, User
+from flagdesk.assessments import selectors
 from flagdesk.assessments import service as assessments
 from flagdesk.assessments.models import Decision, DecisionStatus
 from flagdesk.conftest import in_english, verified_client
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, CaseUrl, Signal
-from flagdesk.intake.urlnorm import normalise_url
 from flagdesk.notices import dispatch
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice, NoticeStatus
 from flagdesk.notices.tests.conftest import ELIGIBLE
 from flagdesk.platforms.models import Platform
-from flagdesk.testing.smtp import SmtpServer
+from flagdesk.rules.urls import normalise_url
+from tests_support.smtp import SmtpServer
 
 U1 = "https://x.com/kiezer2023/status/1727365011111111111"
 U2 = "https://x.com/kiezer2023/status/1727365022222222222"
@@ -212,7 +213,7 @@ def test_a_signal_inside_the_decided_set_corroborates(
 ) -> None:
     first = case_of(report(nos_token, U1))
     decided_in_the_ui(alice, first)
-    again = report(gemeente_token, U1 + "?s=20")  # the same post, by urlnorm
+    again = report(gemeente_token, U1 + "?s=20")  # the same post, by rules.urls
     # Joined NOS's case; the Gemeente learns no more of a case it did not open than this.
     assert again["intake_outcome"] == "received"
     assert case_of(again) == first and normalised(first) == {N1}
@@ -430,7 +431,7 @@ def test_already_notified_means_in_an_approved_deploy_set(
     assert "ALREADY_NOTIFIED" in signal(tk2023, U1 + "?s=20").reasons
     assert "ALREADY_NOTIFIED" not in signal(tk2023, U2).reasons
     assert "ALREADY_NOTIFIED" not in assessments.evaluate_case(related).reasons
-    assert intake.notified_urls(tk2023) == {N1}
+    assert selectors.notified_urls(tk2023) == {N1}
 
 
 def test_a_url_slipped_into_a_decided_case_is_not_already_notified(
@@ -443,7 +444,7 @@ def test_a_url_slipped_into_a_decided_case_is_not_already_notified(
         case=first, election=tk2023, url=U3, normalised_url=N3, url_hash=intake.url_hash(N3)
     )
     assert "ALREADY_NOTIFIED" not in signal(tk2023, U3).reasons
-    assert intake.notified_urls(tk2023) == {N1}
+    assert selectors.notified_urls(tk2023) == {N1}
 
 
 def test_a_no_deploy_decision_notifies_nothing(tk2023: Election, alice: User, bob: User) -> None:
@@ -451,3 +452,21 @@ def test_a_no_deploy_decision_notifies_nothing(tk2023: Election, alice: User, bo
     assert first is not None
     assessments.review_decision(proposed(first, alice, "no_deploy"), True, bob)
     assert "ALREADY_NOTIFIED" not in signal(tk2023, U1).reasons
+
+
+def test_send_refuses_content_another_case_stored_before_the_lists_were_merged(
+    draft: Notice, tk2023: Election, alice: User
+) -> None:
+    # Another case holds a news article in the form intake gave it before issue 13 merged the
+    # tracking lists (``ref`` was kept then); naming it is still naming known content.
+    shared = "https://nieuws.example/artikel/stemmen?ref=nieuwsbrief&id=7"
+    before_merge = "https://nieuws.example/artikel/stemmen?id=7&ref=nieuwsbrief"
+    other = signal(tk2023, shared).case
+    assert other is not None
+    CaseUrl.objects.filter(case=other).update(
+        normalised_url=before_merge, url_hash=intake.url_hash(before_merge)
+    )
+    Notice.objects.filter(pk=draft.pk).update(body=draft.body + f"\nAlso: {shared}\n")
+    with pytest.raises(notices.NoticeError):
+        notices.send(Notice.objects.get(pk=draft.pk), alice)
+    assert not Delivery.objects.filter(notice=draft).exists()

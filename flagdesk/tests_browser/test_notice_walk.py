@@ -21,11 +21,11 @@ from flagdesk.elections.models import Election
 from flagdesk.notices.models import Notice
 from flagdesk.notices.tests.conftest import PLATFORM_ADDRESS, approved_case
 from flagdesk.platforms.models import Platform
-from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
-from flagdesk.testing.mail import platform_answer
-from flagdesk.testing.smtp import SmtpServer
-from flagdesk.testing.worker import start_worker, worker_env
 from flagdesk.tests_browser.conftest import log_in, with_authenticator
+from tests_support.dovecot import DEFAULT_USER, DovecotServer
+from tests_support.mail import platform_answer
+from tests_support.smtp import SmtpServer
+from tests_support.worker import start_worker, worker_env
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Single sign-on against a real OpenID Connect provider on loopback (flagdesk/testing/oidc.py)."""
+"""Single sign-on against a real OpenID Connect provider on loopback (tests_support/oidc.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import User
 from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import in_english, make_user, verified_client
-from flagdesk.testing.oidc import OIDCProvider, Person
+from tests_support.oidc import OIDCProvider, Person
 
 pytestmark = pytest.mark.django_db
 

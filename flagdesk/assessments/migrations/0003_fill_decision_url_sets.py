@@ -17,7 +17,7 @@ from django.db import migrations
 
 
 def _digest(urls: set[str]) -> str:
-    # The same as flagdesk.assessments.urlset.url_set_sha256, frozen here with the migration.
+    # The same as flagdesk.rules.urlset.url_set_sha256, frozen here with the migration.
     return hashlib.sha256("\n".join(sorted(urls)).encode("utf-8")).hexdigest()
 
 

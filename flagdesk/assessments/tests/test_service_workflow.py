@@ -14,12 +14,12 @@ from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import User
 from flagdesk.assessments import service
 from flagdesk.assessments.models import Decision, DecisionStatus
-from flagdesk.assessments.rules import RULES_VERSION
 from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import make_user
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState
+from flagdesk.rules.eligibility import RULES_VERSION
 
 SEED_POST = "https://x.com/kiezer2023/status/1727365011111111111"
 ELIGIBLE = {

@@ -22,8 +22,8 @@ from flagdesk.elections.models import Election
 from flagdesk.notices.models import Notice
 from flagdesk.notices.tests.conftest import PLATFORM_ADDRESS, approved_case
 from flagdesk.platforms.models import Platform
-from flagdesk.testing.smtp import Received
-from flagdesk.testing.worker import start_worker
+from tests_support.smtp import Received
+from tests_support.worker import start_worker
 
 TEAM = "trustedflagger@minbzk.example"
 # Generous limits for what separate processes do; waits end as soon as the condition holds.

@@ -26,8 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from flagdesk.accounts import service as accounts
 from flagdesk.intake.forms import MAX_ATTACHMENTS
-from flagdesk.testing import servers
-from flagdesk.testing.worker import worker_env
+from tests_support import servers
+from tests_support.worker import worker_env
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"

@@ -49,11 +49,11 @@ from flagdesk.core.tests.processes import (
 from flagdesk.mailarchive.models import MailboxCursor, MailMessage
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Attempt, AttemptResult, Delivery, DeliveryState, Notice
-from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
-from flagdesk.testing.mail import platform_answer
-from flagdesk.testing.postgres import PostgresCluster, private_postgres
-from flagdesk.testing.smtp import Received, SmtpServer
-from flagdesk.testing.worker import worker_env
+from tests_support.dovecot import DEFAULT_USER, DovecotServer
+from tests_support.mail import platform_answer
+from tests_support.postgres import PostgresCluster, private_postgres
+from tests_support.smtp import Received, SmtpServer
+from tests_support.worker import worker_env
 
 __all__ = ["private_postgres", "spawn"]  # fixtures
 

@@ -38,7 +38,7 @@ from flagdesk.notices import service as notices
 from flagdesk.notices.models import Notice
 from flagdesk.notices.tests.conftest import SEED_POST, approved_case
 from flagdesk.platforms.models import Platform
-from flagdesk.testing.mail import platform_answer
+from tests_support.mail import platform_answer
 
 ON_POSTGRES_ONLY = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],

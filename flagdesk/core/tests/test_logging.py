@@ -19,7 +19,7 @@ from flagdesk.conftest import verified_client
 from flagdesk.core.logging import formatter, get_logger
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Signal
-from flagdesk.testing.worker import run_worker, worker_env
+from tests_support.worker import run_worker, worker_env
 
 # Made-up personal data that must never reach a log line.
 CONTACT_NAME = "Wilhelmina Oosterbroek-Zandvliet"

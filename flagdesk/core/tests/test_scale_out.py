@@ -38,10 +38,10 @@ from flagdesk.mailarchive.models import Kind, MailboxCursor, MailMessage
 from flagdesk.narratives.models import MatchingWanted
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Attempt, AttemptResult, Delivery, DeliveryState, Notice
-from flagdesk.testing.dovecot import DovecotServer
-from flagdesk.testing.mail import platform_answer
-from flagdesk.testing.smtp import SmtpServer
-from flagdesk.testing.worker import worker_env
+from tests_support.dovecot import DovecotServer
+from tests_support.mail import platform_answer
+from tests_support.smtp import SmtpServer
+from tests_support.worker import worker_env
 
 __all__ = ["spawn"]  # the fixture
 

@@ -75,11 +75,14 @@ def test_it_hardens_cookies_when_served_over_https(tmp_path: Path) -> None:
     assert out == "True True 31536000"
 
 
-def test_sqlite_uses_the_gated_backend(tmp_path: Path) -> None:
+def test_sqlite_uses_djangos_backend_with_immediate_transactions(tmp_path: Path) -> None:
     engine = _settings_in_fresh_process(
-        {"FLAGDESK_DATA_DIR": str(tmp_path)}, "settings.DATABASES['default']['ENGINE']"
+        {"FLAGDESK_DATA_DIR": str(tmp_path)},
+        "settings.DATABASES['default']['ENGINE'], "
+        "settings.DATABASES['default']['OPTIONS']['transaction_mode'], "
+        "settings.DATABASES['default']['OPTIONS']['timeout']",
     )
-    assert engine == "flagdesk.core.sqlite"
+    assert engine == "django.db.backends.sqlite3 IMMEDIATE 20"
 
 
 def test_it_reads_the_partner_rate_and_refuses_one_it_cannot_read(tmp_path: Path) -> None:

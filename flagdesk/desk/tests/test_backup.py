@@ -24,8 +24,8 @@ from django.db import connection
 
 from flagdesk.audit.models import AuditEvent
 from flagdesk.desk import backup
-from flagdesk.testing.dataset import closed_election_with_everything
-from flagdesk.testing.postgres import private_postgres
+from tests_support.dataset import closed_election_with_everything
+from tests_support.postgres import private_postgres
 
 __all__ = ["private_postgres"]  # fixture
 

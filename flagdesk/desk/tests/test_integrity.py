@@ -17,7 +17,7 @@ from flagdesk.mailarchive import service as mailarchive
 from flagdesk.mailarchive.models import MailMessage
 from flagdesk.notices.models import Notice
 from flagdesk.reports import service as reports
-from flagdesk.testing.dataset import closed_election_with_everything
+from tests_support.dataset import closed_election_with_everything
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 
 from flagdesk.core.tests.processes import WorkerProcess, spawn
 from flagdesk.desk.management.commands.worker import BULK_NICENESS
-from flagdesk.testing.worker import worker_env
+from tests_support.worker import worker_env
 
 __all__ = ["spawn"]  # the fixture
 

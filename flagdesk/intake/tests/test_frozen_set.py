@@ -16,8 +16,8 @@ from flagdesk.conftest import in_english, verified_client
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseUrl, SignalUrl
-from flagdesk.intake.urlnorm import normalise_url
 from flagdesk.notices.tests.conftest import ELIGIBLE
+from flagdesk.rules.urls import normalise_url
 
 U1 = "https://x.com/a/status/1001"
 U2 = "https://x.com/b/status/1002"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from flagdesk.accounts.models import PartnerOrganisation, User
+from flagdesk.assessments import selectors
 from flagdesk.assessments import service as assessments
 from flagdesk.audit.models import AuditEvent
 from flagdesk.elections.models import Election
@@ -261,8 +262,8 @@ def test_already_notified_after_an_approved_deploy(
     assert later.case == first.case
     assert later.signal is not None
     assert later.signal.intake_reasons == ["ALREADY_NOTIFIED"]
-    assert intake.notified_urls(tk2023) == {"https://x.com/i/status/1727365011111111111"}
-    assert intake.notified_urls(Election.objects.get(code="EP2024")) == set()
+    assert selectors.notified_urls(tk2023) == {"https://x.com/i/status/1727365011111111111"}
+    assert selectors.notified_urls(Election.objects.get(code="EP2024")) == set()
 
 
 def test_a_bad_url_is_refused_before_anything_is_stored(tk2023: Election, carol: User) -> None:

@@ -18,7 +18,7 @@ from flagdesk.mailarchive.imap import (
     Security,
     parse_imap_url,
 )
-from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
+from tests_support.dovecot import DEFAULT_USER, DovecotServer
 
 # Generous: only reached when something is broken, never part of a passing run's timing.
 PATIENCE = 60.0

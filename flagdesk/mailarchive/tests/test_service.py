@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from flagdesk.accounts.models import User
 from flagdesk.audit import service as audit
-from flagdesk.mailarchive import service
+from flagdesk.mailarchive import selectors, service
 from flagdesk.mailarchive.models import Kind, MailMessage, MatchMethod
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
@@ -136,7 +136,7 @@ def test_our_own_archive_copy_settles_an_unknown_outcome(sent: Notice) -> None:
     assert (message.kind, message.match_method) == (Kind.OWN_COPY, MatchMethod.OWN_MESSAGE_ID)
     assert Delivery.objects.get(notice=sent).state == DeliveryState.ACCEPTED
     assert service.proves_delivery(sent)
-    assert service.messages_for_case(sent.case) == []  # our copy is no correspondence
+    assert selectors.messages_for_case(sent.case) == []  # our copy is no correspondence
 
 
 def test_the_case_reference_in_the_subject_matches(sent: Notice) -> None:
@@ -207,7 +207,7 @@ def test_attachments_are_kept_with_their_hash(sent: Notice) -> None:
 
 def test_a_batch_commits_with_its_cursor_or_not_at_all(dovecot: Any, db: Any) -> None:
     from flagdesk.mailarchive.imap import MailboxWatcher, parse_imap_url
-    from flagdesk.testing.dovecot import DEFAULT_USER
+    from tests_support.dovecot import DEFAULT_USER
 
     for n in range(5):
         dovecot.append(DEFAULT_USER, reply(None, f"message {n}", subject=f"Hello {n}"))

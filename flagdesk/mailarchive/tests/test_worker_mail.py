@@ -16,10 +16,10 @@ from flagdesk.accounts.models import User
 from flagdesk.mailarchive.models import Kind, MailMessage
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
-from flagdesk.testing.dovecot import DEFAULT_USER, DovecotServer
-from flagdesk.testing.mail import platform_answer
-from flagdesk.testing.smtp import Received, SmtpServer
-from flagdesk.testing.worker import run_worker, start_worker, worker_env
+from tests_support.dovecot import DEFAULT_USER, DovecotServer
+from tests_support.mail import platform_answer
+from tests_support.smtp import Received, SmtpServer
+from tests_support.worker import run_worker, start_worker, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -22,7 +22,7 @@ from flagdesk.narratives import service
 from flagdesk.narratives.models import MatchingWanted
 from flagdesk.narratives.tasks import match_wanted_cases
 from flagdesk.narratives.tests.test_service import new_case
-from flagdesk.testing.worker import run_worker, worker_env
+from tests_support.worker import run_worker, worker_env
 
 
 def batch_tasks(status: str = TaskResultStatus.READY) -> int:

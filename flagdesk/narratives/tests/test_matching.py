@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flagdesk.narratives.matching import DEFAULT_MIN_SCORE, MatchIndex
-from flagdesk.narratives.normalise import normalise, normalise_text, url_token
+from flagdesk.narratives.normalise import normalise, url_token
 
 # The recurring narratives of domain.md §3, each with its false claim in Dutch and English.
 NARRATIVES = {
@@ -65,6 +65,11 @@ PARAPHRASES = [
     ("half-vote", "Stem niet op een kleine partij, want dan telt je stem maar voor de helft"),
     ("half-vote", "Voting for a small party? Your vote only counts half, so don't bother"),
 ]
+
+
+def normalise_text(text: str) -> str:
+    """The normalised content of ``text`` as one string."""
+    return normalise(text).text
 
 
 @pytest.fixture(scope="module")

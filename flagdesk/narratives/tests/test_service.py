@@ -13,7 +13,7 @@ from flagdesk.audit.models import AuditEvent
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case
-from flagdesk.narratives import service
+from flagdesk.narratives import selectors, service
 from flagdesk.narratives.models import LinkStatus, Narrative
 from flagdesk.notices import dispatch
 from flagdesk.notices import service as notices
@@ -58,7 +58,7 @@ def test_a_two_boxes_signal_suggests_that_narrative_first(tk2023: Election) -> N
     assert links and links[0].narrative.slug == "two-boxes"
     assert links[0].status == LinkStatus.SUGGESTED
     assert AuditEvent.objects.filter(action="narrative_suggested").exists()
-    assert service.confirmed(case) == []  # a suggestion is not a confirmation
+    assert selectors.confirmed(case) == []  # a suggestion is not a confirmation
 
 
 def test_unrelated_signals_get_no_suggestion(tk2023: Election) -> None:
@@ -77,7 +77,7 @@ def test_only_assessors_confirm_and_it_is_audited(tk2023: Election, alice: User,
     with pytest.raises(PermissionDenied):
         service.decide(link, True, bob)
     service.decide(link, True, alice)
-    assert [n.slug for n in service.confirmed(case)] == ["two-boxes"]
+    assert [n.slug for n in selectors.confirmed(case)] == ["two-boxes"]
     assert AuditEvent.objects.filter(action="narrative_confirmed").count() == 1
 
 
@@ -98,10 +98,10 @@ def test_the_notice_mentions_an_earlier_notification_only_when_true(
     # Not yet sent in 2023: nothing to mention.
     later = new_case(tk2025, "x", "https://x.com/b/status/21")
     service.link_by_hand(later, Narrative.objects.get(slug="two-boxes"), alice)
-    assert service.earlier_notifications(later) == []
+    assert selectors.earlier_notifications(later) == []
 
     dispatch.attempt_delivery(notices.send(draft, alice).pk)  # to the local outbox
-    [sentence] = service.earlier_notifications(later)
+    [sentence] = selectors.earlier_notifications(later)
     assert "Tweede Kamer 22 november 2023" in sentence
     assert "notified your platform" in sentence
     assert sentence in approve(later, alice, bob).body
@@ -109,11 +109,11 @@ def test_the_notice_mentions_an_earlier_notification_only_when_true(
     # Another platform was never told: no sentence there.
     tiktok = new_case(tk2025, "tiktok", "https://www.tiktok.com/@a/video/7300000000000000009")
     service.link_by_hand(tiktok, Narrative.objects.get(slug="two-boxes"), alice)
-    assert service.earlier_notifications(tiktok) == []
+    assert selectors.earlier_notifications(tiktok) == []
     # A narrative suggested but not confirmed says nothing either.
     other = new_case(tk2025, "x", "https://x.com/c/status/22")
     service.suggest(other)
-    assert service.earlier_notifications(other) == []
+    assert selectors.earlier_notifications(other) == []
 
 
 def test_intake_queues_the_matching_for_the_worker(tk2023: Election) -> None:
@@ -145,7 +145,7 @@ def test_the_report_says_a_narrative_was_seen_before(
     service.link_by_hand(later, two_boxes, alice)
     approve(later, alice, bob)
     dispatch.attempt_delivery(notices.send(Notice.objects.get(case=later), alice).pk)
-    assert service.seen_before(later) == [(two_boxes, [draft.case.election])]
+    assert selectors.seen_before(later) == [(two_boxes, [draft.case.election])]
     markdown = reports.draft(tk2025, "md").decode()
     assert "ook tijdens vorige verkiezingen waargenomen" in markdown
     assert "Tweede Kamer 22 november 2023" in markdown  # in the footnote

@@ -10,7 +10,7 @@ from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import in_english, verified_client
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case
-from flagdesk.narratives import service
+from flagdesk.narratives import selectors, service
 from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink
 from flagdesk.narratives.tests.test_service import new_case
 from flagdesk.notices import dispatch
@@ -40,7 +40,7 @@ def test_assessors_look_for_narratives_and_confirm_one(tk2023: Election, alice: 
     assert f'id="narrative-link-{link.pk}"' in page and "match" in page
 
     client.post(f"/narrative-links/{link.pk}", {"verdict": "confirm"})
-    assert service.confirmed(case) == [two_boxes()]
+    assert selectors.confirmed(case) == [two_boxes()]
     page = case_page(client, case)
     # The correct rule and its source are there at once.
     assert two_boxes().rule_source in page
@@ -62,11 +62,11 @@ def test_assessors_link_a_narrative_by_hand(tk2023: Election, alice: User) -> No
     case = new_case(tk2023, "x", "https://x.com/a/status/33", "Iets heel anders over huren.")
     client = verified_client(alice)
     client.post(f"/cases/{case.reference}/narratives/link", {"narrative": "online-voting"})
-    assert [n.slug for n in service.confirmed(case)] == ["online-voting"]
+    assert [n.slug for n in selectors.confirmed(case)] == ["online-voting"]
     # A retired narrative cannot be linked.
     service.retire(two_boxes(), alice)
     client.post(f"/cases/{case.reference}/narratives/link", {"narrative": "two-boxes"})
-    assert [n.slug for n in service.confirmed(case)] == ["online-voting"]
+    assert [n.slug for n in selectors.confirmed(case)] == ["online-voting"]
 
 
 def test_other_roles_see_the_panel_but_may_not_act(
@@ -89,7 +89,7 @@ def test_other_roles_see_the_panel_but_may_not_act(
             == 403
         )
     assert client.get(f"/narrative-links/{link.pk}").status_code == 405
-    assert service.confirmed(case) == []
+    assert selectors.confirmed(case) == []
 
 
 def test_the_registry_shows_where_a_narrative_was_seen_and_notified(

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, can
 from flagdesk.intake.models import Case
-from flagdesk.mailarchive import service as mailarchive
-from flagdesk.notices import service
+from flagdesk.notices import hooks, service
 from flagdesk.notices.forms import DraftForm, PortalSubmissionForm, ResolveUnknownForm
 from flagdesk.notices.models import (
     DELIVERED_STATES,
@@ -124,7 +123,7 @@ def correspondence(context: template.Context, case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "notices": [notice_view(n, may_send) for n in service.notices_for_case(case)],
-        "mail": mailarchive.messages_for_case(case),
+        "mail": hooks.mail_lookups().messages_for_case(case),
         "may_send": may_send,
         # Without a mail server notices only reach the local outbox: say so where people send.
         "outbox_only": not settings.SMTP_URL,
@@ -136,7 +135,7 @@ def correspondence(context: template.Context, case: Case) -> dict[str, Any]:
 def unmatched_mail_count() -> int:
     """For the navigation: messages waiting for a person to link them to a case, or to
     confirm or reject them."""
-    return mailarchive.waiting_for_a_person()
+    return hooks.mail_lookups().waiting_for_a_person()
 
 
 @register.filter

@@ -15,7 +15,7 @@ from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case
 from flagdesk.notices.models import Notice
 from flagdesk.platforms.models import Platform
-from flagdesk.testing.smtp import SmtpServer
+from tests_support.smtp import SmtpServer
 
 SEED_POST = "https://x.com/kiezer2023/status/1727365011111111111"
 PLATFORM_ADDRESS = "escalations@x.example"

@@ -17,8 +17,8 @@ import pytest
 from flagdesk.accounts.models import User
 from flagdesk.notices import service
 from flagdesk.notices.models import AttemptResult, Delivery, DeliveryState, Notice
-from flagdesk.testing.smtp import SmtpServer
-from flagdesk.testing.worker import run_worker, worker_env
+from tests_support.smtp import SmtpServer
+from tests_support.worker import run_worker, worker_env
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -18,8 +18,8 @@ from flagdesk.notices import dispatch, service
 from flagdesk.notices.channels.email.smtpurl import parse_smtp_url
 from flagdesk.notices.models import Attempt, AttemptResult, Delivery, DeliveryState, Notice
 from flagdesk.notices.tests.conftest import PLATFORM_ADDRESS
-from flagdesk.testing.servers import free_port
-from flagdesk.testing.smtp import SmtpServer
+from tests_support.servers import free_port
+from tests_support.smtp import SmtpServer
 
 
 def run_due(delivery: Delivery) -> str:

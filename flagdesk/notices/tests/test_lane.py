@@ -27,8 +27,8 @@ from flagdesk.narratives.models import Narrative, NarrativeLink
 from flagdesk.narratives.tasks import suggest_narratives
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState
-from flagdesk.testing.smtp import SmtpServer
-from flagdesk.testing.worker import worker_env
+from tests_support.smtp import SmtpServer
+from tests_support.worker import worker_env
 
 __all__ = ["spawn"]  # the fixture
 

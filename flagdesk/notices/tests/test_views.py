@@ -22,7 +22,7 @@ from flagdesk.notices.models import Delivery, DeliveryState, Notice, NoticeStatu
 from flagdesk.notices.templatetags.notices_tags import duration_text
 from flagdesk.notices.tests.conftest import approved_case
 from flagdesk.platforms.models import Platform
-from flagdesk.testing.smtp import SmtpServer
+from tests_support.smtp import SmtpServer
 
 NEUTRAL_SUBJECT = "Possible violation of your election policy"
 NEUTRAL_BODY = "Dear X,\n\nPlease review this post.\n\nKind regards,\nAlice"

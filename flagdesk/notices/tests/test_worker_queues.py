@@ -15,7 +15,7 @@ from flagdesk.intake.models import Case
 from flagdesk.narratives.tasks import suggest_narratives
 from flagdesk.notices import service as notices
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
-from flagdesk.testing.worker import run_worker, worker_env
+from tests_support.worker import run_worker, worker_env
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -27,7 +27,7 @@ from flagdesk.mailarchive.models import MailMessage
 from flagdesk.notices.models import Notice
 from flagdesk.records import archive, archive_mdto
 from flagdesk.reports import service as reports
-from flagdesk.testing.dataset import CONTACT, PNG, closed_election_with_everything
+from tests_support.dataset import CONTACT, PNG, closed_election_with_everything
 
 pytestmark = pytest.mark.django_db
 

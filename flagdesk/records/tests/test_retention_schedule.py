@@ -24,7 +24,7 @@ from flagdesk.intake.models import Signal
 from flagdesk.records import retention, service
 from flagdesk.records.models import RetentionRun
 from flagdesk.records.tasks import apply_retention
-from flagdesk.testing.worker import start_worker, worker_env
+from tests_support.worker import start_worker, worker_env
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TASK = "flagdesk.records.tasks.apply_retention"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flagdesk.redaction.metrics import Score, evaluate, load_corpus, ministry_profile
+from tests_support.redaction_metrics import Score, evaluate, load_corpus, ministry_profile
 
 CORPUS = load_corpus()
 

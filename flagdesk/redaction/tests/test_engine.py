@@ -15,11 +15,11 @@ from flagdesk.redaction.engine import (
     redact,
 )
 from flagdesk.redaction.grounds import BY_CODE, DEFAULT_GROUND, GROUNDS, label
-from flagdesk.redaction.metrics import ministry_profile
+from tests_support.redaction_metrics import ministry_profile
 
-SEED_APPENDIX = (Path(__file__).resolve().parents[1] / "corpus" / "seed_appendix.txt").read_text(
-    encoding="utf-8"
-)
+SEED_APPENDIX = (
+    Path(__file__).resolve().parents[3] / "redaction-corpus" / "seed_appendix.txt"
+).read_text(encoding="utf-8")
 TEXT = "Dear Anna,\n\nCall me on 06-12345678.\n\nKind regards,\nJan de Vries\n"
 
 

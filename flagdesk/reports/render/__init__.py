@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flagdesk.reports.content import Report
+from flagdesk.reports.document import Report
 
 FORMATS = ("pdf", "docx", "html", "md")
 

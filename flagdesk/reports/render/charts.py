@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from flagdesk.reports.content import Bar
+from flagdesk.reports.document import Bar
 
 WIDTH = 480
 LABEL_WIDTH = 150

@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from flagdesk.reports.content import (
+from flagdesk.reports.document import (
     Appendix,
     BulletList,
     Figure,

@@ -17,7 +17,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from flagdesk.reports.content import (
+from flagdesk.reports.document import (
     Block,
     BulletList,
     Figure,

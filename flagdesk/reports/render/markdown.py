@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flagdesk.reports.content import (
+from flagdesk.reports.document import (
     Appendix,
     BulletList,
     Figure,

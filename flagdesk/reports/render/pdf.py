@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flagdesk.reports.content import Report
+from flagdesk.reports.document import Report
 from flagdesk.reports.render.html import render_html
 
 PDF_VARIANT = "pdf/a-3u"

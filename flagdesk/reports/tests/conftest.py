@@ -12,7 +12,8 @@ from django.core.management import call_command
 
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
-from flagdesk.reports.content import Report, build_report
+from flagdesk.reports.content import build_report
+from flagdesk.reports.document import Report
 from flagdesk.reports.redactions import TermRedactions
 
 # The assessor's name (notice signature, X's "Dear …"), username (the notice's sender name)

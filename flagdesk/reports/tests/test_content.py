@@ -7,20 +7,16 @@ from typing import Any
 
 import pytest
 
-from flagdesk.assessments import rules
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
-from flagdesk.reports import content
-from flagdesk.reports.content import (
-    Paragraph,
-    Redacted,
-    Report,
-    Section,
-    build_report,
-    plain_text,
-)
+from flagdesk.reports import content, dutch
+from flagdesk.reports.content import build_report
+from flagdesk.reports.document import Paragraph, Redacted, Report, Section
 from flagdesk.reports.redactions import TermRedactions
 from flagdesk.reports.tests.conftest import PERSONAL, assert_no_personal_data
+from flagdesk.reports.tests.text import plain_text
+from flagdesk.rules import eligibility
+from flagdesk.rules import reasons as reason_codes
 
 
 def _text(section: Section) -> str:
@@ -52,7 +48,7 @@ def test_background_names_the_platforms_with_programme_and_year(report: Report) 
 
 def test_method_names_the_accepted_sources_and_no_reporting_point(report: Report) -> None:
     method = _text(report.sections[1])
-    for source in rules.ACCEPTED_SOURCES:
+    for source in eligibility.ACCEPTED_SOURCES:
         assert content.SOURCE_DESCRIPTIONS[source] in method
     assert "monitort deze kanalen daarom niet" in method
     assert "geen meldpunt voor burgers" in method
@@ -60,16 +56,18 @@ def test_method_names_the_accepted_sources_and_no_reporting_point(report: Report
 
 def test_every_criterion_of_the_rules_is_described(report: Report) -> None:
     method = _text(report.sections[1])
-    for stage, reasons in rules.CRITERIA:
+    for stage, reasons in eligibility.CRITERIA:
         assert content.STAGE_INTROS[stage] in method
         for reason in reasons:
-            assert rules.REASON_TEXT_NL[reason] in method
+            assert reason_codes.REASON_TEXT_NL[reason] in method
 
 
 def test_criteria_text_comes_from_the_rules_module(demo: Election, monkeypatch: Any) -> None:
-    changed = dict(rules.REASON_TEXT_NL)
-    changed[rules.Reason.NO_ELECTORAL_HARM] = "Het bericht raakt de stembus niet (testtekst)."
-    monkeypatch.setattr(rules, "REASON_TEXT_NL", changed)
+    changed = dict(reason_codes.REASON_TEXT_NL)
+    changed[reason_codes.Reason.NO_ELECTORAL_HARM] = (
+        "Het bericht raakt de stembus niet (testtekst)."
+    )
+    monkeypatch.setattr(reason_codes, "REASON_TEXT_NL", changed)
     report = build_report(demo, redactions=TermRedactions(PERSONAL))
     assert "Het bericht raakt de stembus niet (testtekst)." in _text(report.sections[1])
 
@@ -148,7 +146,10 @@ def test_citizen_referrals_are_counts_only(demo: Election) -> None:
     referrals = next(f for f in report.figures if f.title.startswith("Burgers doorverwezen"))
     assert referrals.rows == (("Meta", "1"), ("Totaal", "1"))
     refusals = next(f for f in report.figures if f.title.startswith("Bij binnenkomst"))
-    assert (rules.REASON_TEXT_NL[rules.Reason.SOURCE_NOT_ACCEPTED], "1") in refusals.rows
+    assert (
+        reason_codes.REASON_TEXT_NL[reason_codes.Reason.SOURCE_NOT_ACCEPTED],
+        "1",
+    ) in refusals.rows
     assert report.deployments == 0
     assert "status niet ingezet" in _text(report.sections[2])
 
@@ -164,7 +165,7 @@ def test_citizen_referrals_are_counts_only(demo: Election) -> None:
     ],
 )
 def test_durations_read_like_a_person_says_them(seconds: float, text: str) -> None:
-    assert content.dutch_duration(seconds) == text
+    assert dutch.dutch_duration(seconds) == text
 
 
 def test_labels_are_clipped_to_the_width_but_keep_the_code() -> None:

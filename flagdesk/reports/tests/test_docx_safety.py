@@ -11,7 +11,7 @@ import zipfile
 import docx
 import pytest
 
-from flagdesk.reports.content import (
+from flagdesk.reports.document import (
     Appendix,
     BulletList,
     Document,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flagdesk.reports.content import Redacted, Text, paragraphs, redact_line
+from flagdesk.reports.content import redact_line
+from flagdesk.reports.document import Redacted, Text, paragraphs
 from flagdesk.reports.redactions import (
     CombinedRedactions,
     EngineRedactions,

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from flagdesk.reports.content import Report
+from flagdesk.reports.document import Report
 from flagdesk.reports.render import render
 from flagdesk.reports.tests.conftest import assert_no_personal_data
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from flagdesk.assessments.eligibility_io import InputError, parse_request
-from flagdesk.assessments.rules import evaluate
 from flagdesk.platforms import service as platforms
+from flagdesk.rules.eligibility import evaluate
 
 MAX_INPUT_BYTES = 1024 * 1024
 

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from flagdesk.elections import service as elections
-from flagdesk.reports.content import Report, build_report
+from flagdesk.reports.content import build_report
+from flagdesk.reports.document import Report
 from flagdesk.reports.redactions import (
     CombinedRedactions,
     EngineRedactions,

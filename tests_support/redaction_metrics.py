@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flagdesk.redaction.engine import Finding, Language, OrganisationProfile, detect
 
-CORPUS_DIR = Path(__file__).resolve().parent / "corpus" / "docs"
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "redaction-corpus" / "docs"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flagdesk.assessments.urlset import (
+from flagdesk.rules.urlset import (
     Holder,
     Route,
     Routing,

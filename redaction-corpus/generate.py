@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Writes the synthetic development corpus: ``python -m flagdesk.redaction.corpus.generate``.
+"""Writes the synthetic development corpus: ``python redaction-corpus/generate.py``.
 
 Every person, address, number and account here is invented. Each document is one JSON file
 with ``text``, ``personal`` (strings that must disappear, every occurrence) and ``keep``

@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from imap_tools import MailBoxUnencrypted
 
-from flagdesk.testing.servers import free_port
+from tests_support.servers import free_port
 
 DOVECOT = Path("/usr/sbin/dovecot")
 HOST = "127.0.0.1"

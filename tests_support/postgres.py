@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from flagdesk.testing.servers import free_port
+from tests_support.servers import free_port
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"

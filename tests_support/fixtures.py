@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from flagdesk.testing.dovecot import DovecotServer, DovecotUnavailableError
+from tests_support.dovecot import DovecotServer, DovecotUnavailableError
 
 
 def _serve(*, tls: bool) -> Iterator[DovecotServer]:

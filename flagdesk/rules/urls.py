@@ -9,6 +9,7 @@ content (Facebook ``story_fbid``, YouTube ``v``) is kept. Pure functions, no Dja
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 
@@ -64,9 +65,25 @@ FACEBOOK_ID_PARAMS = (
     "comment_id",
     "reply_comment_id",
 )
-# Parameters that never identify content on any site (kept conservative: on an unknown site
-# a parameter such as ``id`` or ``p`` may well select the article).
-TRACKING_PARAMS = re.compile(
+# The one list of tracking parameters: query parameters that identify the sharer, the campaign
+# or the app a link was shared from, never the content. Platform hosts keep only their
+# identifying parameters anyway; this list is what a link to any other site loses. It is the
+# union of the two lists intake and narrative matching kept before issue 13: intake's
+# (click ids, analytics) plus matching's share markers (``s``, ``t``, ``ref``, ``feature``,
+# ``share``, ``from``, ``xmt``, ``_r``, ``is_from_webapp``, ``sender_device``). ``s`` is
+# also WordPress's search parameter: a search page is not content a notice names.
+# Parameters such as ``id`` or ``p`` stay: on an unknown site they may well select the article.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid"}
+    | {"mc_cid", "mc_eid", "igshid", "igsh", "mibextid", "si", "_ga", "_gl", "wtsid"}
+    | {"cmpid", "ocid", "ref", "ref_src", "ref_url", "s", "t", "feature", "share", "from"}
+    | {"xmt", "_r", "is_from_webapp", "sender_device"}
+)
+TRACKING_PREFIXES = ("utm_",)
+# Intake's list before the merge. Case URLs stored before it keep the form this list gave
+# them (their hashes and the digests of decisions over them must not change), so a lookup
+# of stored URLs also tries that form (:func:`url_forms`).
+PRE_MERGE_TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|igsh|si|ref_src|"
     r"ref_url|mibextid|_ga|_gl|wtsid|yclid|twclid|ttclid|cmpid|ocid)$",
     re.IGNORECASE,
@@ -77,8 +94,31 @@ TIKTOK_VIDEO = re.compile(r"^/@([^/]+)/(?:video|photo)/(\d+)", re.IGNORECASE)
 TIKTOK_V = re.compile(r"^/v/(\d+)(?:\.html)?", re.IGNORECASE)
 
 
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _was_tracking_param(name: str) -> bool:
+    return PRE_MERGE_TRACKING_PARAMS.match(name) is not None
+
+
 def normalise_url(raw: str) -> str:
     """The canonical form of a content URL. Raises :class:`InvalidUrl` for non-URLs."""
+    return _normalise(raw, is_tracking_param)
+
+
+def url_forms(raw: str) -> tuple[str, ...]:
+    """The canonical form first, then the form a case URL stored before the lists were merged
+    has, when that differs (only links to other sites with a share marker such as ``ref``).
+
+    Lookups of stored URLs try every form, so an old duplicate is still found."""
+    current = normalise_url(raw)
+    before = _normalise(raw, _was_tracking_param)
+    return (current,) if before == current else (current, before)
+
+
+def _normalise(raw: str, tracking: Callable[[str], bool]) -> str:
     parts = _split(raw)
     host = _bare_host(parts.hostname or "")
     path = _clean_path(parts.path)
@@ -101,7 +141,7 @@ def normalise_url(raw: str) -> str:
         return _tiktok(path)
     if host in SNAPCHAT_HOSTS:
         return _build(host, _lower_handles(path), [])
-    return _generic(parts.scheme, host, parts.port, path, query)
+    return _generic(parts.scheme, host, parts.port, path, query, tracking)
 
 
 def _split(raw: str) -> SplitResult:
@@ -231,11 +271,16 @@ def _lower_handles(path: str) -> str:
 
 
 def _generic(
-    scheme: str, host: str, port: int | None, path: str, query: list[tuple[str, str]]
+    scheme: str,
+    host: str,
+    port: int | None,
+    path: str,
+    query: list[tuple[str, str]],
+    tracking: Callable[[str], bool],
 ) -> str:
     default_port = {"http": 80, "https": 443}.get(scheme.lower())
     netloc = host if port in (None, default_port) else f"{host}:{port}"
-    kept = [(k, v) for k, v in query if not TRACKING_PARAMS.match(k)]
+    kept = [(k, v) for k, v in query if not tracking(k)]
     return urlunsplit(("https", netloc, path, urlencode(sorted(kept)), ""))
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flagdesk.intake.urlnorm import InvalidUrl, is_valid_url, normalise_url
+from flagdesk.rules.urls import InvalidUrl, is_valid_url, normalise_url, url_forms
 
 STATUS = "https://x.com/i/status/1727012345678901234"
 VIDEO = "https://youtube.com/watch?v=dQw4w9WgXcQ"
@@ -353,3 +353,58 @@ def test_normalise_is_idempotent(url: str) -> None:
     except InvalidUrl:
         return  # e.g. a generated '%' that is not an escape; refusal is allowed
     assert normalise_url(once) == once
+
+
+# ---------------------------------------------------------------- the one tracking list
+
+
+@pytest.mark.parametrize(
+    "param",
+    # intake's list before issue 13, then narrative matching's, then both
+    [
+        "utm_source",
+        "gclid",
+        "msclkid",
+        "ocid",
+        "s",
+        "t",
+        "ref",
+        "feature",
+        "share",
+        "from",
+        "xmt",
+        "_r",
+        "is_from_webapp",
+        "sender_device",
+        "fbclid",
+        "si",
+        "mc_cid",
+        "UTM_Medium",
+    ],
+)
+def test_every_listed_tracking_parameter_is_dropped_from_a_link_to_any_site(param: str) -> None:
+    assert (
+        normalise_url(f"https://nieuws.example/a?id=7&{param}=x") == "https://nieuws.example/a?id=7"
+    )
+
+
+@pytest.mark.parametrize("param", ["id", "p", "page", "q", "article", "v"])
+def test_a_parameter_that_may_select_the_article_stays(param: str) -> None:
+    assert (
+        normalise_url(f"https://nieuws.example/a?{param}=7")
+        == f"https://nieuws.example/a?{param}=7"
+    )
+
+
+def test_a_url_has_one_form_unless_the_merge_changed_it() -> None:
+    assert url_forms("https://x.com/jan/status/123?s=20") == ("https://x.com/i/status/123",)
+    assert url_forms("https://nieuws.example/a?utm_source=x") == ("https://nieuws.example/a",)
+    assert url_forms("https://nieuws.example/a?ref=mail&id=7") == (
+        "https://nieuws.example/a?id=7",
+        "https://nieuws.example/a?id=7&ref=mail",
+    )
+
+
+def test_url_forms_refuses_what_normalise_url_refuses() -> None:
+    with pytest.raises(InvalidUrl):
+        url_forms("javascript:alert(1)")

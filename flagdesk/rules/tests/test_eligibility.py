@@ -7,18 +7,16 @@ from typing import Any
 
 import pytest
 
-from flagdesk.assessments.rules import (
+from flagdesk.rules.eligibility import (
     CRITERIA,
-    REASON_TEXT_EN,
-    REASON_TEXT_NL,
     AssessmentAnswers,
     History,
     PlatformFacts,
-    Reason,
     SignalFacts,
     evaluate,
     intake_reasons,
 )
+from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
 X = PlatformFacts(
     key="x",

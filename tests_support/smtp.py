@@ -18,7 +18,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from flagdesk.testing.servers import free_port
+from tests_support.servers import free_port
 
 
 @dataclass

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The content set a decision covers: which URLs it was taken on, and who may change that.
 
-A decision freezes the case's normalised URLs (``intake/urlnorm.py`` says what "the same URL"
+A decision freezes the case's normalised URLs (``rules/urls.py`` says what "the same URL"
 is) and records a SHA-256 over them. From then on a signal that brings a URL outside that set
 does not join the case; approval refuses when the case's URLs are no longer the set; a notice
 may name no other content than the approved set. Pure functions over plain data, no Django:

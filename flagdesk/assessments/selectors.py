@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reads of decisions that other apps use (writes go through ``service.py``).
+
+``intake`` gets :func:`notified_urls` and :func:`frozen_sets` through its hook registry
+(``intake/hooks.py``), registered in ``AssessmentsConfig.ready``, so it needs no import of
+this app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flagdesk.assessments.models import Decision, DecisionStatus, DecisionUrl, Outcome
+from flagdesk.elections.models import Election
+from flagdesk.intake.models import Case, CaseUrl
+
+
+def notified_urls(
+    election: Election, exclude_case: Case | None = None, among: Sequence[CaseUrl] | None = None
+) -> set[str]:
+    """Normalised URLs in the approved set of a deploy decision of this election.
+
+    Only the set the decision covers counts: a URL that reached the case some other way was
+    never in a notice (approval comes before sending, so this also stops a second notice while
+    the first is a draft or queued).
+
+    :param among: when given, only these case URLs are looked up.
+    """
+    query = DecisionUrl.objects.filter(
+        election=election,
+        decision__status=DecisionStatus.APPROVED,
+        decision__outcome=Outcome.DEPLOY,
+    )
+    if exclude_case is not None:
+        query = query.exclude(decision__case=exclude_case)
+    if among is not None:
+        query = query.filter(url_hash__in=[row.url_hash for row in among])
+    return set(query.values_list("normalised_url", flat=True))
+
+
+def frozen_sets(case_ids: list[int]) -> dict[int, frozenset[str]]:
+    """Case id → the URL set of its proposed or approved decision, for the cases that have
+    one. A decision that was sent back freezes nothing: the case is open again."""
+    live = (DecisionStatus.PROPOSED, DecisionStatus.APPROVED)
+    sets: dict[int, set[str]] = {
+        case_id: set()
+        for case_id in Decision.objects.filter(case_id__in=case_ids, status__in=live)
+        .order_by()
+        .values_list("case_id", flat=True)
+    }
+    rows = DecisionUrl.objects.filter(
+        decision__case_id__in=case_ids, decision__status__in=live
+    ).values_list("decision__case_id", "normalised_url")
+    for case_id, normalised in rows:
+        sets[case_id].add(normalised)
+    return {case_id: frozenset(urls) for case_id, urls in sets.items()}

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reads of the narrative registry that other apps use (writes go through ``service.py``).
+
+``notices`` gets :func:`earlier_notifications` through its hook registry
+(``notices/hooks.py``), registered in ``NarrativesConfig.ready``; ``reports`` imports
+:func:`seen_before` (reports sits above narratives).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flagdesk.intake.models import Case
+from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink
+from flagdesk.notices.models import DELIVERED_STATES
+
+
+def confirmed(case: Case) -> list[Narrative]:
+    return [
+        link.narrative
+        for link in NarrativeLink.objects.filter(case=case, status=LinkStatus.CONFIRMED)
+        .select_related("narrative")
+        .order_by("narrative__title")
+    ]
+
+
+def earlier_notifications(case: Case) -> list[str]:
+    """Sentences for the notice: per confirmed narrative, the earlier elections in which a
+    notice about it went to this same platform. Nothing when that never happened."""
+    sentences = []
+    for narrative in confirmed(case):
+        earlier = (
+            Case.objects.filter(
+                narrative_links__narrative=narrative,
+                narrative_links__status=LinkStatus.CONFIRMED,
+                platform=case.platform,
+                notices__delivery__state__in=DELIVERED_STATES,
+                election__election_day__lt=case.election.election_day,
+            )
+            .exclude(pk=case.pk)
+            .select_related("election")
+            .distinct()
+        )
+        elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
+        if elections:
+            names = ", ".join(e.name for e in elections)
+            sentences.append(
+                f"This narrative ({narrative.claim_en.rstrip('.')}) is one we notified your "
+                f"platform about during previous elections as well: {names}."
+            )
+    return sentences
+
+
+def seen_before(case: Case) -> list[tuple[Narrative, list[Any]]]:
+    """For the report: each confirmed narrative of the case with the earlier elections in
+    which it was also confirmed on a case (seen, whether or not a notice went out)."""
+    found = []
+    for narrative in confirmed(case):
+        earlier = (
+            Case.objects.filter(
+                narrative_links__narrative=narrative,
+                narrative_links__status=LinkStatus.CONFIRMED,
+                election__election_day__lt=case.election.election_day,
+            )
+            .select_related("election")
+            .distinct()
+        )
+        elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
+        if elections:
+            found.append((narrative, elections))
+    return found

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What notices asks of the apps built on top of it, without importing them.
+
+``mailarchive`` (the case's mail, the count waiting for a person) and ``narratives`` (the
+sentences about earlier notifications) register their selectors here when Django starts, in
+their ``AppConfig.ready``. So notices stays below both: they import notices, never the other
+way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from flagdesk.intake.models import Case
+
+
+@dataclass(frozen=True)
+class MailLookups:
+    """:param messages_for_case: all mail on a case, for its correspondence section.
+    :param waiting_for_a_person: how many messages wait for someone to link or confirm them."""
+
+    messages_for_case: Callable[[Case], list[Any]]
+    waiting_for_a_person: Callable[[], int]
+
+
+T = TypeVar("T")
+
+_mail: list[MailLookups] = []
+_earlier: list[Callable[[Case], list[str]]] = []
+
+
+def register_mail_lookups(lookups: MailLookups) -> None:
+    _mail[:] = [lookups]
+
+
+def register_earlier_notifications(sentences: Callable[[Case], list[str]]) -> None:
+    _earlier[:] = [sentences]
+
+
+def mail_lookups() -> MailLookups:
+    return _only(_mail, "mail lookups (is mailarchive installed?)")
+
+
+def earlier_notifications(case: Case) -> list[str]:
+    """Sentences for a notice about the narratives this platform was notified about before."""
+    return _only(_earlier, "earlier notifications (is narratives installed?)")(case)
+
+
+def _only(registered: list[T], what: str) -> T:
+    # A missing registration is a wiring error, not "no mail": say so instead of hiding it.
+    if not registered:
+        raise RuntimeError(f"no app registered the {what}")
+    return registered[0]

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reads of the platform registry that other apps use (writes go through ``service.py``)."""
+
+from __future__ import annotations
+
+from flagdesk.platforms.models import Platform
+
+
+def registered_hosts() -> set[str]:
+    """Every content host the registry lists, lower case and without ``www.``."""
+    hosts = set()
+    for value in Platform.objects.values_list("hosts", flat=True):
+        hosts.update(h.strip().lower().removeprefix("www.") for h in value.split(",") if h.strip())
+    return hosts
+
+
+def policy_and_reporting_pages() -> list[str]:
+    """The platforms' own policy and citizen-reporting pages."""
+    pages = Platform.objects.values_list("policy_url", "citizen_report_url")
+    return [url for pair in pages for url in pair if url]
