@@ -61,7 +61,7 @@ def test_the_open_attempt_constraint_is_recognised_by_name(draft: Notice, alice:
     assert not dispatch.is_open_attempt_conflict(same_number.value)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_another_integrity_error_fails_loudly(
     draft: Notice, alice: User, caplog: pytest.LogCaptureFixture
 ) -> None:

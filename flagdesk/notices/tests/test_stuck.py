@@ -224,7 +224,7 @@ def test_the_command_lists_and_queues_again(stuck: Notice, smtp_server: SmtpServ
     assert event.actor_id is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_assessors_at_once_queue_it_once(
     stuck: Notice, alice: User, erin: User, smtp_server: SmtpServer
 ) -> None:
