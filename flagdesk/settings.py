@@ -596,6 +596,15 @@ WORKER_STALE_SECONDS = env_int(
     "sends are recovered by another worker.",
     group="Worker",
 )
+NOTICE_STUCK_AFTER = env_int(
+    "FLAGDESK_NOTICE_STUCK_AFTER",
+    300,
+    help="A notice waiting to be sent (queued or retrying) counts as stuck when it has been due "
+    "for this many seconds without being taken, or at once when no task exists for it: "
+    "/health answers 503, the dashboard and the case page offer to queue it again, and the "
+    "worker logs a warning once per this interval.",
+    group="Worker",
+)
 MATCHING_BATCH = env_int(
     "FLAGDESK_MATCHING_BATCH",
     50,

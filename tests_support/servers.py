@@ -28,7 +28,8 @@ def free_port() -> int:
 def gunicorn(
     args: Sequence[str], env: dict[str, str], log: Path, port: int
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``gunicorn <args>`` (which must bind ``port``) until ``/health`` answers 200.
+    """Run ``gunicorn <args>`` (which must bind ``port``) until ``/health`` answers (200, or
+    503 when degraded: FlagDesk is up either way).
 
     Its output goes to ``log``; it is stopped (terminated, then killed) on the way out.
     """
@@ -56,7 +57,7 @@ def _wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> Non
         with contextlib.suppress(OSError, http.client.HTTPException):
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
+            if conn.getresponse().status in (200, 503):
                 return
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer /health in {START_SECONDS} s\n{log.read_text()}")

@@ -57,6 +57,7 @@ ACTION_TEXT = {
     "notice_reminder": gettext_lazy("Reminder: no acknowledgment yet"),
     "notice_outcome_settled": gettext_lazy("Unknown delivery outcome settled"),
     "notice_requeued": gettext_lazy("Notice queued to go out again"),
+    "notice_stuck_requeued": gettext_lazy("Stuck notice queued again"),
     "mail_archived": gettext_lazy("Message archived"),
     "mail_attached": gettext_lazy("Message linked to this case"),
 }

@@ -457,7 +457,10 @@ def restore_backup(path: Path, *, progress: Progress = _no_progress) -> RestoreR
         files = _restore_files(tar, expected, progress)
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, interactive=False)
+    # The heartbeats just loaded are the backed-up installation's workers, not workers on this
+    # database: migrate's check for running workers (core/management/commands/migrate.py)
+    # would take them for live ones.
+    call_command("migrate", verbosity=0, interactive=False, force=True)
     return RestoreResult(rows=rows, files=files)
 
 

@@ -117,6 +117,7 @@ def _attention(user: Any) -> dict[str, Any]:
         "worker_down": not workers.live_workers(),
         "mailboxes_failing": [state for state in workers.mailbox_states() if not state.ok],
         "notices_waiting": notices.waiting_to_send(),
+        "notices_stuck": notices.stuck_notices(),
     }
 
 
@@ -179,15 +180,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: the database answers; how many workers report,
-    how many notices wait for one, and whether the watched mailboxes can be read.
-    "degraded" when notices wait and no worker runs, or a mailbox can't be read."""
+    how many notices wait for one (and how many of them are stuck), and whether the watched
+    mailboxes can be read. "degraded", with HTTP 503 so that a check on the status code
+    alarms, when notices wait and no worker runs, a notice is stuck, or a mailbox can't be
+    read."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     live = len(workers.live_workers())
     waiting = notices.waiting_to_send()
+    stuck = len(notices.stuck_notices())
     mailboxes = workers.mailbox_states()
     failing = any(not state.ok for state in mailboxes)
-    status = "degraded" if (waiting and not live) or failing else "ok"
+    degraded = (waiting and not live) or stuck or failing
+    status = "degraded" if degraded else "ok"
     now = timezone.now()
     backlog = narratives.matching_backlog()
     return JsonResponse(
@@ -196,6 +201,8 @@ def health(request: HttpRequest) -> JsonResponse:
             "database": "ok",
             "workers": live,
             "notices_waiting": waiting,
+            # Added in issue 18: queued notices nothing will send (see docs/operations.md).
+            "notices_stuck": stuck,
             # The state only, not the error text: /health is public.
             "mailboxes": [
                 {"ok": state.ok, "since": _iso(state.ok_at if state.ok else state.error_since)}
@@ -212,7 +219,8 @@ def health(request: HttpRequest) -> JsonResponse:
                     (now - backlog.oldest).total_seconds() if backlog.oldest else None
                 ),
             },
-        }
+        },
+        status=503 if degraded else 200,
     )
 
 

@@ -23,11 +23,17 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from flagdesk.audit import service as audit
-from flagdesk.core import workers
+from flagdesk.core import dberrors, workers
 from flagdesk.notices import content
 from flagdesk.notices.channels import SendOutcome, channel_for
 from flagdesk.notices.models import (
@@ -50,7 +56,20 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def claim(delivery_id: int) -> Attempt | None:
-    """Take the delivery for one attempt; None when it is not due or someone else has it."""
+    """Take the delivery for one attempt; None when it is not due or someone else has it.
+
+    Any database error other than "another attempt is open" is logged and raised: the task
+    fails (and shows so), the delivery stays queued untouched, and the notice is reported as
+    stuck (``notices.service.stuck_deliveries``) until a person queues it again.
+    """
+    try:
+        return _claim(delivery_id)
+    except DatabaseError as exc:
+        _log_claim_error(delivery_id, exc)
+        raise
+
+
+def _claim(delivery_id: int) -> Attempt | None:
     now = timezone.now()
     with transaction.atomic():
         taken = Delivery.objects.filter(
@@ -71,10 +90,39 @@ def claim(delivery_id: int) -> Attempt | None:
                     worker_id=workers.current_worker_id(),
                     started_at=now,
                 )
-        except IntegrityError:
+        except IntegrityError as exc:
+            if not is_open_attempt_conflict(exc):
+                raise
             # Another attempt is still open (a worker we believe dead may not be): back off.
             transaction.set_rollback(True)
             return None
+
+
+#: The constraint claim() expects to meet: every other violation is a fault.
+OPEN_ATTEMPT_CONSTRAINT = "one_open_attempt_per_delivery"
+
+
+def is_open_attempt_conflict(exc: IntegrityError) -> bool:
+    """True when ``exc`` is the "one open attempt per delivery" constraint and nothing else
+    (a NOT NULL column of a newer schema, another unique constraint, a CHECK)."""
+    return dberrors.violated_constraint(exc, Attempt) == OPEN_ATTEMPT_CONSTRAINT
+
+
+def _log_claim_error(delivery_id: int, exc: DatabaseError) -> None:
+    # The notice id and the kind of error only: the database's message may quote the row.
+    notice_id = Delivery.objects.filter(pk=delivery_id).values_list("notice_id", flat=True)
+    try:
+        notice = notice_id.first()
+    except DatabaseError:
+        notice = None
+    logger.error(
+        "claiming notice %s (delivery %s) failed with %s%s; the notice stays queued and is "
+        "reported as stuck until it is queued again",
+        notice,
+        delivery_id,
+        type(exc).__name__,
+        dberrors.describe(exc, Attempt),
+    )
 
 
 class AttemptTakenOver(Exception):

@@ -111,6 +111,9 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
     evidence = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When a worker last logged this delivery as stuck: one warning per interval across all
+    # workers (a conditional update claims the warning).
+    stuck_warned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,8 @@ from flagdesk.notices.models import (
     Notice,
     NoticeStatus,
 )
+
+logger = logging.getLogger("flagdesk.notices")
 
 
 class NoticeError(Exception):
@@ -396,6 +399,146 @@ def send_again(notice: Notice, actor: Any) -> Delivery:
         )
         dispatch._enqueue(delivery.pk)
     return delivery
+
+
+# ------------------------------------------------------------ stuck notices
+
+STUCK_NO_TASK = "no_task"
+STUCK_NO_PROGRESS = "no_progress"
+
+
+@dataclass(frozen=True)
+class StuckNotice:
+    """An e-mail notice waiting to be sent that nothing will send: no task exists for it
+    (a task that failed, a lost enqueue), or it has been due for longer than
+    FLAGDESK_NOTICE_STUCK_AFTER without a worker taking it."""
+
+    delivery: Delivery
+    reason: str
+
+    @property
+    def notice(self) -> Notice:
+        return self.delivery.notice
+
+    @property
+    def explanation(self) -> str:
+        if self.reason == STUCK_NO_TASK:
+            return str(_("No task will send it (an earlier attempt failed unexpectedly)."))
+        return str(_("It has been due for a while and no worker took it."))
+
+
+def _waiting_email_deliveries() -> QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        state__in=(DeliveryState.QUEUED, DeliveryState.RETRYING), notice__channel_kind="email"
+    )
+
+
+def _deliveries_with_a_task() -> set[int]:
+    """The deliveries a task is waiting or running for (few: only unsent notices)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from flagdesk.notices.tasks import deliver_notice
+
+    rows = DBTaskResult.objects.filter(
+        task_path=deliver_notice.module_path,
+        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+    ).values_list("args_kwargs", flat=True)
+    return {int(row["args"][0]) for row in rows if row.get("args")}
+
+
+def _stuck_reason(delivery: Delivery, with_task: set[int], now: dt.datetime) -> str | None:
+    if delivery.pk not in with_task:
+        return STUCK_NO_TASK
+    limit = now - dt.timedelta(seconds=settings.NOTICE_STUCK_AFTER)
+    if delivery.next_attempt_at is not None and delivery.next_attempt_at <= limit:
+        return STUCK_NO_PROGRESS
+    return None
+
+
+def stuck_notices(now: dt.datetime | None = None) -> list[StuckNotice]:
+    """Every stuck notice, oldest first; cheap when nothing waits (one query)."""
+    now = now or timezone.now()
+    waiting = list(
+        _waiting_email_deliveries()
+        .select_related("notice__case", "notice__platform")
+        .order_by("next_attempt_at", "pk")
+    )
+    if not waiting:
+        return []
+    with_task = _deliveries_with_a_task()
+    found = [(d, _stuck_reason(d, with_task, now)) for d in waiting]
+    return [StuckNotice(d, reason) for d, reason in found if reason]
+
+
+def stuck_notice_ids(now: dt.datetime | None = None) -> set[int]:
+    return {stuck.notice.pk for stuck in stuck_notices(now)}
+
+
+def warn_stuck(now: dt.datetime | None = None) -> list[int]:
+    """Log each stuck notice once per FLAGDESK_NOTICE_STUCK_AFTER, whichever worker's
+    upkeep gets there first (a conditional update on the delivery claims the warning).
+    Returns the notice ids warned about now."""
+    now = now or timezone.now()
+    interval = dt.timedelta(seconds=settings.NOTICE_STUCK_AFTER)
+    warned = []
+    for stuck in stuck_notices(now):
+        claimed = (
+            Delivery.objects.filter(pk=stuck.delivery.pk)
+            .filter(Q(stuck_warned_at__isnull=True) | Q(stuck_warned_at__lte=now - interval))
+            .update(stuck_warned_at=now)
+        )
+        if claimed:
+            logger.warning(
+                "notice %s is stuck (%s): queue it again from the case page or with "
+                "`flagdesk notices requeue %s` once the cause is fixed",
+                stuck.notice.pk,
+                stuck.reason,
+                stuck.notice.pk,
+            )
+            warned.append(stuck.notice.pk)
+    return warned
+
+
+def requeue_stuck(notice: Notice, actor: Any) -> Delivery:
+    """Queue a stuck notice again: the same frozen bytes, one new task. Idempotent: the
+    delivery is locked and checked again, so a double click or two people at once queue it
+    once; the claim in the worker sends it once even if two tasks existed."""
+    if actor is not None:  # None: the operator's command line (`flagdesk notices requeue`)
+        require(actor, Action.SEND_NOTICE)
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("notice")
+            .get(notice=notice)
+        )
+        now = timezone.now()
+        reason = (
+            _stuck_reason(delivery, _deliveries_with_a_task(), now)
+            if delivery.state in (DeliveryState.QUEUED, DeliveryState.RETRYING)
+            and delivery.notice.channel_kind == "email"
+            else None
+        )
+        if reason is None:
+            raise NoticeError(_("This notice is not stuck: it is sent or on its way."))
+        before = {"state": delivery.state, "next_attempt_at": _iso(delivery.next_attempt_at)}
+        delivery.next_attempt_at = now
+        delivery.stuck_warned_at = None
+        delivery.save(update_fields=["next_attempt_at", "stuck_warned_at", "updated_at"])
+        audit.log(
+            "notice_stuck_requeued",
+            delivery.notice,
+            actor=actor,
+            before=before,
+            after={"state": delivery.state, "reason": reason, "next_attempt_at": _iso(now)},
+        )
+        dispatch._enqueue(delivery.pk)
+    logger.info("notice %s queued again (it was stuck: %s)", notice.pk, reason)
+    return delivery
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def remind_unacknowledged(now: dt.datetime | None = None) -> list[Notice]:

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("notices/<int:pk>/unknown", views.notice_resolve_unknown, name="fd-notice-unknown"),
     path("notices/<int:pk>/send-again", views.notice_send_again, name="fd-notice-send-again"),
+    path("notices/<int:pk>/requeue", views.notice_requeue, name="fd-notice-requeue"),
     path("notices/<int:pk>/message.eml", views.notice_raw, name="fd-notice-raw"),
     path("notices/<int:pk>/confirmation", views.notice_confirmation, name="fd-notice-confirmation"),
 ]

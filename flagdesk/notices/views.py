@@ -145,6 +145,21 @@ def notice_send_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def notice_requeue(request: HttpRequest, pk: int) -> HttpResponse:
+    """A stuck notice (no task, or no progress) is queued again; a second click is refused."""
+    require(request.user, Action.SEND_NOTICE)
+    notice = _notice(pk)
+    _act(
+        request,
+        notice,
+        lambda: service.requeue_stuck(notice, request.user),
+        _("The notice is queued to go out again."),
+    )
+    return _back(notice)
+
+
+@login_required
 @require_GET
 def notice_raw(request: HttpRequest, pk: int) -> HttpResponse:
     """The message exactly as it was frozen: the bytes the platform got, byte for byte."""

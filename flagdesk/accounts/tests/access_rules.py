@@ -91,6 +91,7 @@ RULES: dict[str, Rule] = {
     "fd-notice-portal-submission": ui(None, ASSESSORS),
     "fd-notice-unknown": ui(None, ASSESSORS),
     "fd-notice-send-again": ui(None, ASSESSORS),
+    "fd-notice-requeue": ui(None, ASSESSORS),
     "fd-notice-raw": ui(STAFF, None),
     "fd-notice-confirmation": ui(STAFF, None),
     # mail archive

@@ -238,6 +238,7 @@ def _build(data_dir: Path) -> World:
         "fd-notice-portal-submission": {"pk": notice.pk},
         "fd-notice-unknown": {"pk": notice.pk},
         "fd-notice-send-again": {"pk": notice.pk},
+        "fd-notice-requeue": {"pk": notice.pk},
         "fd-notice-raw": {"pk": notice.pk},
         "fd-notice-confirmation": {"pk": notice.pk},
         "fd-mail-detail": {"pk": message.pk},

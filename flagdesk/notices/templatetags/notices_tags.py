@@ -54,6 +54,7 @@ class NoticeView:
     sent_at: dt.datetime | None = None
     waited: dt.timedelta | None = None
     forms: dict[str, forms.Form] = field(default_factory=dict)
+    stuck: str = ""  # why nothing will send this queued notice; empty when it is on its way
 
     @property
     def delivered(self) -> bool:
@@ -89,10 +90,14 @@ def state_badge(notice: Notice, delivery: Delivery | None) -> tuple[str, str, st
     return state, str(state.label), TONE.get(state, "warn")
 
 
-def notice_view(notice: Notice, may_send: bool) -> NoticeView:
+def notice_view(
+    notice: Notice, may_send: bool, stuck: dict[int, service.StuckNotice] | None = None
+) -> NoticeView:
     delivery: Delivery | None = getattr(notice, "delivery", None)
     state, label, tone = state_badge(notice, delivery)
     view = NoticeView(notice, delivery, state, label, tone)
+    if stuck and notice.pk in stuck:
+        view.stuck, view.tone = stuck[notice.pk].explanation, "bad"
     if delivery is not None:
         view.attempts = list(delivery.attempt_rows.all())
         view.sent_at = next(
@@ -120,9 +125,10 @@ def _forms_for(view: NoticeView) -> dict[str, forms.Form]:
 def correspondence(context: template.Context, case: Case) -> dict[str, Any]:
     user = context.get("user")
     may_send = can(user, Action.SEND_NOTICE)
+    stuck = {s.notice.pk: s for s in service.stuck_notices() if s.notice.case_id == case.pk}
     return {
         "case": case,
-        "notices": [notice_view(n, may_send) for n in service.notices_for_case(case)],
+        "notices": [notice_view(n, may_send, stuck) for n in service.notices_for_case(case)],
         "mail": hooks.mail_lookups().messages_for_case(case),
         "may_send": may_send,
         # Without a mail server notices only reach the local outbox: say so where people send.

@@ -404,15 +404,18 @@ def test_the_dashboard_and_health_say_when_no_worker_runs(draft: Notice, alice: 
     html = in_english(verified_client(alice)).get("/").content.decode()
     assert 'id="worker-down"' in html and "No background worker is running" in html
     assert health_fields(Client().get("/health").json()) == {
-        "status": "ok", "database": "ok", "workers": 0, "notices_waiting": 0, "mailboxes": []
+        "status": "ok", "database": "ok", "workers": 0, "notices_waiting": 0,
+        "notices_stuck": 0, "mailboxes": []
     }  # fmt: skip
     service.send(draft, alice)
     html = in_english(verified_client(alice)).get("/").content.decode()
     assert "1 notice is waiting to be sent" in html
-    assert Client().get("/health").json()["status"] == "degraded"
+    degraded = Client().get("/health")
+    assert (degraded.status_code, degraded.json()["status"]) == (503, "degraded")
     workers.register()
     assert health_fields(Client().get("/health").json()) == {
-        "status": "ok", "database": "ok", "workers": 1, "notices_waiting": 1, "mailboxes": []
+        "status": "ok", "database": "ok", "workers": 1, "notices_waiting": 1,
+        "notices_stuck": 0, "mailboxes": []
     }  # fmt: skip
     assert 'id="worker-down"' not in verified_client(alice).get("/").content.decode()
 

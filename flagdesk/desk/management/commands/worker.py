@@ -67,6 +67,7 @@ def upkeep() -> None:
     workers.beat()
     dispatch.recover_interrupted(delivered_elsewhere=mailarchive.proves_delivery)
     notices.remind_unacknowledged()
+    notices.warn_stuck()  # one warning per stuck notice per FLAGDESK_NOTICE_STUCK_AFTER
     narratives.schedule_leftover_matching()  # cases a crashed batch left behind
     records.schedule_retention()  # once a day, one worker: enqueues the retention run
     try:
