@@ -254,6 +254,13 @@ def _profile(run: Callable[[int], None], count: int) -> None:
     for i in range(count):
         run(20 + i)
     profiler.disable()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run(20 + count)
+    for query in captured.captured_queries:
+        print("SQL", query["sql"][:200])
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("tottime").print_stats(35)
     stats.sort_stats("cumulative").print_stats(60)

@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -485,5 +485,6 @@ class Backlog:
 
 def matching_backlog() -> Backlog:
     """How many cases wait for matching, and since when the longest has waited."""
-    rows = MatchingWanted.objects.aggregate(oldest=Min("wanted_at"))
-    return Backlog(MatchingWanted.objects.count(), rows["oldest"])
+    # One query for both (the dashboard and /health ask on every load).
+    rows = MatchingWanted.objects.aggregate(cases=Count("pk"), oldest=Min("wanted_at"))
+    return Backlog(rows["cases"], rows["oldest"])
