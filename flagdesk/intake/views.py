@@ -12,14 +12,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.assessments.rules import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 from flagdesk.intake import service
 from flagdesk.intake.forms import CaseFilterForm, CitizenForm, SignalForm
-from flagdesk.intake.models import Case, CaseState, Category, Signal
+from flagdesk.intake.models import Case, Signal
 from flagdesk.platforms import service as platforms
 
 CASES_PER_PAGE = 50
@@ -119,24 +118,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page.object_list = service.cases_by_ids(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    return render(request, "intake/case_list.html", context | {"rows": _rows(page.object_list)})
-
-
-def _rows(cases: list[Case]) -> list[dict[str, Any]]:
-    """What each row of the list shows, as plain dicts: the template engine looks a dict's
-    keys up at once, where a model's attributes and ``get_…_display`` cost it a failed
-    subscript, a getattr and a choices lookup each (a third of the page's CPU, measured)."""
-    categories, states = dict(Category.choices), dict(CaseState.choices)
-    return [
-        {
-            "reference": case.reference,
-            "url": reverse("fd-case-detail", kwargs={"reference": case.reference}),
-            "created_at": case.created_at,
-            "platform": case.platform.name,
-            "category": categories.get(case.category, case.category),
-            "state": states.get(case.state, case.state),
-            "signal_count": case.signal_count,  # type: ignore[attr-defined]
-        }
-        for case in cases
-    ]
+    rows = service.case_rows(page.object_list)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, "intake/case_list.html", context)
