@@ -67,6 +67,7 @@ SCENARIOS = (
     "intake API, no anchor",
     "intake form",
     "matching (per case)",
+    "audit anchor (per commit)",
 )
 
 
@@ -181,7 +182,16 @@ def _scenarios(fixture: dict[str, Any]) -> dict[str, Callable[[int], None]]:
         "intake API, no anchor": api_without_anchor,
         "intake form": form_post,
         "matching (per case)": _matcher(),
+        "audit anchor (per commit)": _anchor,
     }
+
+
+def _anchor(i: int) -> None:
+    """What FLAGDESK_AUDIT_ANCHOR_EVERY_COMMIT adds to a commit: sign the newest event and
+    append it to the checkpoint file (the default target), without fsync."""
+    from flagdesk.audit import checkpoints
+
+    checkpoints._Anchor(i, "0" * 64)()
 
 
 def _intake_form(fixture: dict[str, Any]) -> dict[str, str]:

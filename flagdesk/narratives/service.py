@@ -360,7 +360,9 @@ def want_matching(case_id: int) -> None:
     """The case got a signal: it wants matching. One marker per case however many signals
     come, and one batch task waiting for all marked cases (not a task per signal). Called
     inside the intake transaction, so marker and task commit with the signal."""
-    with transaction.atomic():
+    # No savepoint: nothing here is caught and retried, an error fails the whole intake
+    # transaction anyway, and SAVEPOINT + RELEASE were two of every signal's statements.
+    with transaction.atomic(savepoint=False):
         MatchingWanted.objects.bulk_create([MatchingWanted(case_id=case_id)], ignore_conflicts=True)
         # A batch matching the case right now must match it again: it reads the case before
         # this signal commits, and removes the marker only if the generation is unchanged.
