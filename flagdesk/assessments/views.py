@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service
 from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
-from flagdesk.assessments.models import Assessment
+from flagdesk.assessments.models import Assessment, Decision, DecisionStatus
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.intake import selectors as case_reads
@@ -74,10 +74,11 @@ def reason_texts(reasons: Any) -> list[tuple[str, str]]:
     return [(str(r), texts.get(Reason(str(r)), str(r))) for r in reasons]
 
 
-def _timeline(case: Case) -> list[dict[str, Any]]:
+def _timeline(case: Case, signals: list[Any], decisions: list[Decision]) -> list[dict[str, Any]]:
+    # The page has loaded the case's signals and decisions already: their ids come from there.
     refs: list[tuple[str, Any]] = [("intake.case", case.pk)]
-    refs += [("intake.signal", pk) for pk in case.signals.values_list("pk", flat=True)]
-    refs += [("assessments.decision", pk) for pk in case.decisions.values_list("pk", flat=True)]
+    refs += [("intake.signal", signal.pk) for signal in signals]
+    refs += [("assessments.decision", decision.pk) for decision in decisions]
     # Through the reverse relations, so this app needs no import of notices or mailarchive.
     refs += [("notices.notice", pk) for pk in case.notices.values_list("pk", flat=True)]
     refs += [
@@ -121,7 +122,14 @@ def _checklist_form(case: Case, data: Any = None) -> ChecklistForm:
 
 def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
-    proposed = service.open_decision(case)
+    # All the case's decisions at once, newest first (the model's ordering, as
+    # open_decision and final_decision use): the proposed, the approved and the rejected
+    # ones come from this list instead of a query each.
+    decisions = list(case.decisions.select_related("decided_by", "reviewed_by"))
+    proposed = next((d for d in decisions if d.status == DecisionStatus.PROPOSED), None)
+    signals = list(
+        case.signals.order_by("received_at", "pk").prefetch_related("attachments", "urls")
+    )
     assessment: Assessment | None = getattr(case, "assessment", None)
     # With no checklist yet this shows what the intake facts alone say.
     saved = service.evaluate_case(case)
@@ -135,9 +143,7 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         "case": case,
         "urls": urls,
         "related_cases": list(case.related_cases.order_by("created_at", "pk")),
-        "signals": list(
-            case.signals.order_by("received_at", "pk").prefetch_related("attachments", "urls")
-        ),
+        "signals": signals,
         "assessment": assessment,
         "saved_result": saved,
         "saved_answers": answer_summary(
@@ -154,13 +160,9 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         "review_form": forms.get("review_form")
         or (ReviewForm() if is_approver and not own_decision else None),
         "own_decision_note": is_approver and own_decision,
-        "final": service.final_decision(case),
-        "earlier": [
-            d
-            for d in case.decisions.select_related("decided_by", "reviewed_by")
-            if d.status == "rejected"
-        ],
-        "timeline": _timeline(case),
+        "final": next((d for d in decisions if d.status == DecisionStatus.APPROVED), None),
+        "earlier": [d for d in decisions if d.status == DecisionStatus.REJECTED],
+        "timeline": _timeline(case, signals, decisions),
     }
 
 

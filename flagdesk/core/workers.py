@@ -100,11 +100,12 @@ class MailboxState:
     error_since: dt.datetime | None
 
 
-def mailbox_states() -> list[MailboxState]:
+def mailbox_states(live: list[WorkerHeartbeat] | None = None) -> list[MailboxState]:
     """Each watched mailbox as the live workers see it: fine when one of its watchers reads
-    it, failing (with the earliest failure) when none does."""
+    it, failing (with the earliest failure) when none does. ``live``: the live workers when
+    the caller has just read them (saves reading them again)."""
     by_mailbox: dict[str, list[WorkerHeartbeat]] = {}
-    for beat in live_workers():
+    for beat in live_workers() if live is None else live:
         if beat.mailbox:
             by_mailbox.setdefault(beat.mailbox, []).append(beat)
     return [_mailbox_state(mailbox, beats) for mailbox, beats in sorted(by_mailbox.items())]

@@ -110,12 +110,13 @@ def ack_bars(stats: list[notices.AckStats]) -> list[AckBar]:
 def _attention(user: Any) -> dict[str, Any]:
     """Deliveries that went wrong (for everyone: a notice may not have arrived) and the
     user's own notices still waiting for an acknowledgment."""
+    live = workers.live_workers()
     return {
         "problems": list(notices.problems()[:PROBLEMS_LIMIT]),
         "reminders": notices.reminders_for(user),
         # Without a worker nothing is sent and no mail is read: say so where people look.
-        "worker_down": not workers.live_workers(),
-        "mailboxes_failing": [state for state in workers.mailbox_states() if not state.ok],
+        "worker_down": not live,
+        "mailboxes_failing": [state for state in workers.mailbox_states(live) if not state.ok],
         "notices_waiting": notices.waiting_to_send(),
         "notices_stuck": notices.stuck_notices(),
     }
@@ -159,6 +160,7 @@ def _waiting(user: Any, election: Election) -> dict[str, Any]:
             .filter(state__in=[CaseState.NEW, CaseState.ASSESSING])
             .order_by("created_at")[:WAITING_LIMIT]
         )
+        waiting["case_rows_to_assess"] = intake.case_rows(waiting["cases_to_assess"])
     if can(user, Action.APPROVE):
         waiting["decisions_to_review"] = assessments.decisions_awaiting(user)
     if user.has_role(Role.INTAKE):

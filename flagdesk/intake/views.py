@@ -118,6 +118,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page.object_list = service.cases_by_ids(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "intake/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    rows = service.case_rows(page.object_list)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, "intake/case_list.html", context)

@@ -9,6 +9,7 @@ notifications only when a notice about it really went to the same platform befor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,18 +71,32 @@ def scores(text: str, narratives: list[Narrative]) -> list[tuple[Narrative, floa
         return []
     scored = []
     for narrative in narratives:
-        lines = [line for line in narrative.match_text().splitlines() if line.strip()]
-        best = max((similarity(query.text, normalise(line).text) for line in lines), default=0.0)
+        lines = _normalised_lines(narrative.match_text())
+        best = max((similarity(query.text, line) for line in lines), default=0.0)
         scored.append((narrative, round(best, 1)))
     return sorted(scored, key=lambda pair: -pair[1])
+
+
+@functools.lru_cache(maxsize=1024)
+def _normalised_lines(match_text: str) -> tuple[str, ...]:
+    # Keyed by the registry entry's text, so an edit is seen at once; normalising every
+    # line again for every case was a sixth of the matching's CPU (benchmarks/pages.py).
+    from flagdesk.narratives.normalise import normalise
+
+    return tuple(normalise(line).text for line in match_text.splitlines() if line.strip())
 
 
 def suggest(case: Case) -> list[NarrativeLink]:
     """Match the case against the registry; new matches become suggestions (decided links
     are left as they are). Returns the case's links, best first."""
+    _record_suggestions(case, case_text(case))
+    return links_for(case)
+
+
+def _record_suggestions(case: Case, text: str) -> None:
     # Scored before the transaction: on SQLite a transaction holds the write lock, and the
     # notices lane must not wait for rapidfuzz.
-    best = scores(case_text(case), active_narratives())[:MAX_SUGGESTIONS]
+    best = scores(text, active_narratives())[:MAX_SUGGESTIONS]
     with transaction.atomic():
         for narrative, score in best:
             if score < SUGGEST_MIN_SCORE:
@@ -97,16 +112,14 @@ def suggest(case: Case) -> list[NarrativeLink]:
                 )
             elif link.status == LinkStatus.SUGGESTED:
                 NarrativeLink.objects.filter(pk=link.pk).update(score=score)
-    return links_for(case)
 
 
 def links_for(case: Case) -> list[NarrativeLink]:
-    return list(
-        NarrativeLink.objects.filter(case=case)
-        .exclude(status=LinkStatus.DISMISSED)
-        .select_related("narrative")
-        .order_by("-status", "-score")
-    )
+    return list(_links(case).select_related("narrative").order_by("-status", "-score"))
+
+
+def _links(case: Case) -> Any:
+    return NarrativeLink.objects.filter(case=case).exclude(status=LinkStatus.DISMISSED)
 
 
 def decide(link: NarrativeLink, confirm: bool, actor: Any) -> NarrativeLink:
@@ -240,7 +253,12 @@ def case_index() -> _CaseIndex:
 
 def suggest_similar(case: Case) -> list[SimilarCase]:
     """Earlier cases, from any election, that the case's signals repeat (scored 0–100)."""
-    matches = case_index().index.query(case_text(case), limit=MAX_SIMILAR + 1)
+    _record_similar(case, case_text(case))
+    return similar_for(case)
+
+
+def _record_similar(case: Case, text: str) -> None:
+    matches = case_index().index.query(text, limit=MAX_SIMILAR + 1)
     candidates = [int(m.key) for m in matches if int(m.key) < case.pk]
     existing = case_reads.existing_case_ids(candidates)
     earlier_ids = [pk for pk in candidates if pk in existing]
@@ -256,16 +274,16 @@ def suggest_similar(case: Case) -> list[SimilarCase]:
                     link,
                     after={"earlier": earlier_id, "score": score_of[earlier_id]},
                 )
-    return similar_for(case)
 
 
 def similar_for(case: Case) -> list[SimilarCase]:
     return list(
-        SimilarCase.objects.filter(case=case)
-        .exclude(status=LinkStatus.DISMISSED)
-        .select_related("earlier__election", "earlier__platform")
-        .order_by("-score")
+        _similar(case).select_related("earlier__election", "earlier__platform").order_by("-score")
     )
+
+
+def _similar(case: Case) -> Any:
+    return SimilarCase.objects.filter(case=case).exclude(status=LinkStatus.DISMISSED)
 
 
 def decide_similar(link: SimilarCase, confirm: bool, actor: Any) -> SimilarCase:
@@ -281,7 +299,9 @@ def want_matching(case_id: int) -> None:
     """The case got a signal: it wants matching. One marker per case however many signals
     come, and one batch task waiting for all marked cases (not a task per signal). Called
     inside the intake transaction, so marker and task commit with the signal."""
-    with transaction.atomic():
+    # No savepoint: nothing here is caught and retried, an error fails the whole intake
+    # transaction anyway, and SAVEPOINT + RELEASE were two of every signal's statements.
+    with transaction.atomic(savepoint=False):
         MatchingWanted.objects.bulk_create([MatchingWanted(case_id=case_id)], ignore_conflicts=True)
         # A batch matching the case right now must match it again: it reads the case before
         # this signal commits, and removes the marker only if the generation is unchanged.
@@ -349,7 +369,12 @@ def _claim(limit: int) -> list[MatchingWanted]:
 
 def match_case(case: Case) -> int:
     """Registry and earlier similar cases; returns how many suggestions the case has."""
-    return len(suggest(case)) + len(suggest_similar(case))
+    # The case's text is read once for both (its signals, assessment and URLs: queries),
+    # and the suggestions are counted, not loaded with their related rows.
+    text = case_text(case)
+    _record_suggestions(case, text)
+    _record_similar(case, text)
+    return int(_links(case).count() + _similar(case).count())
 
 
 def match_wanted(limit: int | None = None) -> int:
@@ -401,5 +426,6 @@ class Backlog:
 
 def matching_backlog() -> Backlog:
     """How many cases wait for matching, and since when the longest has waited."""
-    rows = MatchingWanted.objects.aggregate(oldest=Min("wanted_at"))
-    return Backlog(MatchingWanted.objects.count(), rows["oldest"])
+    # One query for both (the dashboard and /health ask on every load).
+    rows = MatchingWanted.objects.aggregate(cases=Count("pk"), oldest=Min("wanted_at"))
+    return Backlog(rows["cases"], rows["oldest"])

@@ -186,3 +186,25 @@ def test_earlier_similar_signals_from_any_election_are_suggested(
     assert service.similar_for(later) == []
     assert SimilarCase.objects.get(pk=link.pk).status == LinkStatus.DISMISSED
     assert AuditEvent.objects.filter(action="similar_case_dismissed").exists()
+
+
+def test_an_edited_narrative_is_scored_by_its_new_text(tk2023: Election) -> None:
+    # The registry's normalised lines are cached by their text: an edit must count at once.
+    case = new_case(tk2023, "x", "https://x.com/a/status/31")
+    two = Narrative.objects.get(slug="two-boxes")
+    before = dict(service.scores(service.case_text(case), [two]))[two]
+    Narrative.objects.filter(pk=two.pk).update(
+        title="Vote by text message", claim_nl="Stem per sms.", claim_en="", examples=""
+    )
+    edited = Narrative.objects.get(pk=two.pk)
+    after = dict(service.scores(service.case_text(case), [edited]))[edited]
+    assert before >= service.SUGGEST_MIN_SCORE > after
+
+
+def test_matching_a_case_counts_what_the_case_page_shows(tk2023: Election) -> None:
+    first = new_case(tk2023, "x", "https://x.com/a/status/32")
+    later = new_case(tk2023, "x", "https://x.com/a/status/33")
+    service.match_case(first)
+    found = service.match_case(later)
+    assert found == len(service.links_for(later)) + len(service.similar_for(later))
+    assert service.similar_for(later) and service.links_for(later)
