@@ -224,6 +224,10 @@ def _youtube(host: str, path: str, query: list[tuple[str, str]]) -> str:
             video_id = match.group(1)
     if video_id and YOUTUBE_ID.match(video_id):
         return f"https://youtube.com/watch?v={video_id}"
+    if host == "youtu.be":
+        # Without a video id the short link keeps its host: its path means something else on
+        # youtube.com ("/e/x" there is an embed of video "x"), and normalising must be idempotent.
+        return _build("youtu.be", path, [])
     if path.startswith("/@"):
         return _build("youtube.com", path.lower(), [])
     # ``v`` stays even when it is not a well-formed id, so two such links never collide.

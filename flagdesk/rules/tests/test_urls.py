@@ -408,3 +408,15 @@ def test_a_url_has_one_form_unless_the_merge_changed_it() -> None:
 def test_url_forms_refuses_what_normalise_url_refuses() -> None:
     with pytest.raises(InvalidUrl):
         url_forms("javascript:alert(1)")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://youtu.be/e/status/1", "https://youtu.be/ab/cd", "https://youtu.be/-"],
+)
+def test_a_short_link_without_a_video_id_stays_a_short_link(url: str) -> None:
+    # Found by the property test above: youtu.be's path is not youtube.com's, so moving
+    # "/e/status/1" to youtube.com turned it into an embed link of video "status" the next time.
+    once = normalise_url(url)
+    assert once.startswith("https://youtu.be/")
+    assert normalise_url(once) == once
