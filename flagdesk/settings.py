@@ -15,7 +15,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from flagdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
+from flagdesk.core import env
+from flagdesk.core.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
 from flagdesk.core.logging import logging_settings
 from flagdesk.core.rates import parse_rate
 
@@ -26,14 +27,17 @@ DEBUG = env_bool(
     False,
     help="Django debug mode: detailed error pages. Never on in production.",
 )
-DATA_DIR = Path(
-    env_str(
-        "FLAGDESK_DATA_DIR",
-        str(BASE_DIR / "var"),
-        help="Directory for the SQLite database, uploaded attachments and the generated secret key.",
-    )
+# Relative to the working directory, never inside the installed package: a command run
+# without an environment file must not write data or a key into site-packages.
+DATA_DIR = env_path(
+    "FLAGDESK_DATA_DIR",
+    "var",
+    help="Directory for the SQLite database, uploaded attachments, collected static files and "
+    "the generated secret key. Default: var in the working directory (the units' "
+    "WorkingDirectory, /var/lib/flagdesk); no spaces or '#'.",
 )
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+if not env.DRY_RUN:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -44,8 +48,8 @@ def _secret_key() -> str:
         help="Django's secret key (sessions, CSRF, password reset). When unset, a random key is "
         "generated once and stored in FLAGDESK_DATA_DIR/secret_key.",
     )
-    if key:
-        return key
+    if key or env.DRY_RUN:
+        return key or ""
     path = DATA_DIR / "secret_key"
     if not path.exists():
         # Created 0600: no moment in which another account could read the key. Two
@@ -100,7 +104,7 @@ REQUIRE_2FA = env_bool(
 
 # SSO and lockout. Single sign-on (OpenID Connect, flagdesk/accounts/oidc.py) is on only when
 # issuer, client id and client secret are all set; local password + TOTP always works.
-OIDC_ISSUER = env_str(
+OIDC_ISSUER = env_url(
     "FLAGDESK_OIDC_ISSUER",
     "",
     help="Issuer URL of the organisation's OpenID Connect provider, e.g. "
@@ -124,31 +128,31 @@ OIDC_CLIENT_SECRET = (
     )
     or ""
 )
-OIDC_AUTHORIZATION_ENDPOINT = env_str(
+OIDC_AUTHORIZATION_ENDPOINT = env_url(
     "FLAGDESK_OIDC_AUTHORIZATION_ENDPOINT",
     "",
     help="Authorization endpoint, when the provider offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_TOKEN_ENDPOINT = env_str(
+OIDC_TOKEN_ENDPOINT = env_url(
     "FLAGDESK_OIDC_TOKEN_ENDPOINT",
     "",
     help="Token endpoint, when the provider offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_USERINFO_ENDPOINT = env_str(
+OIDC_USERINFO_ENDPOINT = env_url(
     "FLAGDESK_OIDC_USERINFO_ENDPOINT",
     "",
     help="UserInfo endpoint, when the provider offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_JWKS_URI = env_str(
+OIDC_JWKS_URI = env_url(
     "FLAGDESK_OIDC_JWKS_URI",
     "",
     help="URL of the provider's signing keys (JWKS), when it offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_END_SESSION_ENDPOINT = env_str(
+OIDC_END_SESSION_ENDPOINT = env_url(
     "FLAGDESK_OIDC_END_SESSION_ENDPOINT",
     "",
     help="URL where logging out of FlagDesk also ends the single sign-on session at the "
@@ -333,7 +337,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str(
+DATABASE_URL = env_url(
     "DATABASE_URL",
     f"sqlite:///{DATA_DIR / 'flagdesk.sqlite3'}",
     help="Database to use. SQLite by default; for several users and workers use PostgreSQL, "
@@ -395,7 +399,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+if not env.DRY_RUN:
+    STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -496,6 +501,7 @@ TASKS = {
 # written as .eml files to the local outbox so that `make run` works without a mail server.
 SMTP_URL = env_secret(
     "FLAGDESK_SMTP_URL",
+    url=True,
     help="Outgoing mail server for notices: smtp://user:pass@host:port (plain: loopback or a trusted internal relay only), "
     "smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465. Unset: notices are written "
     "to the local outbox folder and not sent.",
@@ -517,6 +523,7 @@ ARCHIVE_BCC = env_str(
 OUTBOX_DIR = DATA_DIR / "outbox"
 IMAP_URL = env_secret(
     "FLAGDESK_IMAP_URL",
+    url=True,
     help="Team mailbox the worker watches for acknowledgments and replies: "
     "imap://user:pass@host:port/INBOX (plain, loopback only), imap+starttls://... or imaps://...",
     group="Mail",
@@ -722,3 +729,6 @@ LOG_FORMAT = env_str(
 # request id (web) or the worker and task ids (worker), never personal data.
 LOGGING_CONFIG = "flagdesk.core.logging.configure"
 LOGGING = logging_settings(LOG_FORMAT, LOG_LEVEL)
+
+# Every setting that could not be read, all at once, naming each variable (flagdesk/core/env.py).
+env.raise_errors()
