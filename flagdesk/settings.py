@@ -299,7 +299,7 @@ MIDDLEWARE = [
     # bad Host header), so that every response carries the headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "flagdesk.core.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "flagdesk.core.staticfiles.StaticFilesMiddleware",
     # Inside WhiteNoise: static files keep their long cache lifetime; every other answer,
     # early ones (the second-factor redirect, a 414) included, is no-store.
     "flagdesk.core.middleware.NoStoreMiddleware",
@@ -398,7 +398,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = env_path(
+    "FLAGDESK_STATIC_ROOT",
+    str(DATA_DIR / "static"),
+    help="Where `flagdesk collectstatic` writes the static files (hashed names, gzip and brotli "
+    "copies) that whitenoise serves. Default: static in FLAGDESK_DATA_DIR.",
+)
 if not env.DRY_RUN:
     STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
@@ -406,10 +411,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "files"), "base_url": None},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Production: `flagdesk collectstatic` writes each file under a name with its content hash
+    # and gzip/brotli copies; whitenoise serves those compressed and cached for a year. With
+    # FLAGDESK_DEBUG the files come straight from the apps and change as you edit them.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-# Serve static files straight from the apps so `make run` needs no collectstatic step.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MAX_UPLOAD_BYTES = (
