@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,7 +38,10 @@ DATA_DIR = env_path(
     "WorkingDirectory, /var/lib/flagdesk); no spaces or '#'.",
 )
 if not env.DRY_RUN:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # A command that needs no data (`flagdesk archive verify DIR`, `--help`) also runs where
+    # the directory can't be made, e.g. as another user in /; the ones that need it fail there.
+    with contextlib.suppress(OSError):
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -51,6 +55,15 @@ def _secret_key() -> str:
     if key or env.DRY_RUN:
         return key or ""
     path = DATA_DIR / "secret_key"
+    if not os.access(DATA_DIR, os.W_OK) and not path.exists():
+        # Nothing is kept, so nothing signed now verifies in another process: fine for a
+        # command that signs nothing, and said aloud for anything else.
+        print(
+            f"flagdesk: {DATA_DIR} is not writable and no FLAGDESK_SECRET_KEY_FILE is set: "
+            "using a secret key for this process only",
+            file=sys.stderr,
+        )
+        return secrets.token_urlsafe(50)
     if not path.exists():
         # Created 0600: no moment in which another account could read the key. Two
         # processes starting at once: the first one's key is the one both use.
@@ -405,7 +418,8 @@ STATIC_ROOT = env_path(
     "copies) that whitenoise serves. Default: static in FLAGDESK_DATA_DIR.",
 )
 if not env.DRY_RUN:
-    STATIC_ROOT.mkdir(exist_ok=True)
+    with contextlib.suppress(OSError):
+        STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
