@@ -200,10 +200,14 @@ def _secret_value(name: str) -> str | None:
             return None
         try:
             with open(path, encoding="utf-8") as handle:
-                return handle.read().strip() or None
+                value = handle.read().strip()
         except OSError as unreadable:
             _error(f"{name}_FILE", f"cannot read {path}: {unreadable.strerror}")
             return None
+        if not value:
+            # A file named on purpose and left empty: mail would silently go to the outbox.
+            _error(f"{name}_FILE", f"{path} is empty")
+        return value or None
     return _raw(name) or None
 
 

@@ -124,13 +124,17 @@ def test_a_value_that_could_mean_two_things_stops_start_up(
     assert "System check" not in started.stdout
 
 
-def test_a_secret_file_that_cannot_be_read_names_the_variable(tmp_path: Path) -> None:
-    env = _clean_env(
-        FLAGDESK_DATA_DIR=str(tmp_path), FLAGDESK_SECRET_KEY_FILE=str(tmp_path / "missing")
-    )
+@pytest.mark.parametrize("content", [None, "", "\n"])
+def test_a_secret_file_missing_or_empty_names_the_variable(
+    tmp_path: Path, content: str | None
+) -> None:
+    secret = tmp_path / "smtp_url"
+    if content is not None:
+        secret.write_text(content, encoding="utf-8")
+    env = _clean_env(FLAGDESK_DATA_DIR=str(tmp_path), FLAGDESK_SMTP_URL_FILE=str(secret))
     started = _run(["check"], env, tmp_path)
     assert started.returncode == 2
-    assert "FLAGDESK_SECRET_KEY_FILE" in started.stderr and "Traceback" not in started.stderr
+    assert "FLAGDESK_SMTP_URL_FILE" in started.stderr and "Traceback" not in started.stderr
 
 
 def test_the_data_directory_defaults_to_var_in_the_working_directory(tmp_path: Path) -> None:
