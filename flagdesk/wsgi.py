@@ -10,8 +10,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flagdesk.settings")
 try:
     application = get_wsgi_application()
 except ConfigError as bad:
-    # One line per unreadable setting, naming it, instead of a traceback in the journal;
-    # gunicorn then stops (its worker failed to boot).
+    # One line per unreadable setting, naming it, instead of a traceback in the journal.
     for error in bad.errors:
         print(f"flagdesk: configuration error: {error}", file=sys.stderr)
-    raise SystemExit(2) from None
+    # 3 is gunicorn's "worker failed to boot": the server stops instead of starting new
+    # workers that fail the same way forever.
+    raise SystemExit(3) from None
