@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from flagdesk.cli import EARLY_COMMANDS
 from flagdesk.core import envfile
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -205,3 +206,12 @@ def test_secret_key_writes_a_new_key_0640_and_never_replaces_one(tmp_path: Path)
     assert len(key) >= 50 and stat.S_IMODE(out.stat().st_mode) == 0o640
     again = _run(["secret-key", "--out", str(out)], _clean_env(), tmp_path)
     assert again.returncode == 1 and out.read_text(encoding="utf-8").strip() == key
+
+
+@pytest.mark.parametrize("name", sorted(EARLY_COMMANDS))
+def test_the_commands_without_settings_are_documented_with_help(name: str) -> None:
+    """Not Django commands (they run before the settings load), so test_docs can't see them."""
+    operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert f"`flagdesk {name}" in operations
+    shown = _run([name, "--help"], _clean_env(), ROOT)
+    assert shown.returncode == 0 and len(shown.stdout) > 100
