@@ -18,6 +18,7 @@ import dj_database_url
 
 from flagdesk.core import env
 from flagdesk.core.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
+from flagdesk.core.logging import FORMATS as LOG_FORMATS
 from flagdesk.core.logging import logging_settings
 from flagdesk.core.rates import parse_rate
 
@@ -459,7 +460,7 @@ JSON_MAX_DEPTH = env_int(
 )
 if not 1 <= JSON_MAX_DEPTH <= 500:
     # Python's JSON parser recurses once per level: far below the interpreter's limit.
-    raise ValueError(f"FLAGDESK_JSON_MAX_DEPTH must be 1-500, not {JSON_MAX_DEPTH}")
+    env.ERRORS.append(f"FLAGDESK_JSON_MAX_DEPTH: must be 1-500, not {JSON_MAX_DEPTH}")
 
 PARTNER_RATE = env_str(
     "FLAGDESK_PARTNER_RATE",
@@ -470,10 +471,9 @@ PARTNER_RATE = env_str(
 )
 try:
     parse_rate(PARTNER_RATE)
-except ValueError as bad_rate:
-    raise ValueError(
-        f"FLAGDESK_PARTNER_RATE must look like 600/min, not {PARTNER_RATE!r}"
-    ) from bad_rate
+except ValueError:
+    env.ERRORS.append(f"FLAGDESK_PARTNER_RATE: must look like 600/min, not {PARTNER_RATE!r}")
+    PARTNER_RATE = "600/min"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "flagdesk.accounts.authentication.ApiTokenAuthentication",
@@ -753,6 +753,9 @@ LOG_FORMAT = env_str(
 # Every logger renders through structlog (flagdesk/core/logging.py); lines carry the
 # request id (web) or the worker and task ids (worker), never personal data.
 LOGGING_CONFIG = "flagdesk.core.logging.configure"
+if LOG_FORMAT not in LOG_FORMATS:
+    env.ERRORS.append(f"FLAGDESK_LOG_FORMAT: must be json or console, not {LOG_FORMAT!r}")
+    LOG_FORMAT = "json"
 LOGGING = logging_settings(LOG_FORMAT, LOG_LEVEL)
 
 # Every setting that could not be read, all at once, naming each variable (flagdesk/core/env.py).

@@ -112,6 +112,10 @@ def test_the_example_file_reads_the_same_in_sh_and_systemd() -> None:
         ("FLAGDESK_SMTP_URL", "smtp.example.nl:587"),
         ("FLAGDESK_IMAP_URL", "https://imap.example.nl"),
         ("FLAGDESK_OIDC_ISSUER", "login.example.nl/realms/staff"),
+        ("FLAGDESK_LOG_FORMAT", "json   # for the shipper"),
+        ("FLAGDESK_LOG_FORMAT", "xml"),
+        ("FLAGDESK_JSON_MAX_DEPTH", "0"),
+        ("FLAGDESK_PARTNER_RATE", "lots"),
     ],
 )
 def test_a_value_that_could_mean_two_things_stops_start_up(
