@@ -21,11 +21,13 @@ run: export FLAGDESK_LOG_FORMAT ?= console
 run: install
 	$(BIN)/flagdesk migrate --no-input
 	$(BIN)/flagdesk demo
+	@# Hashed, compressed static files, served by whitenoise as in production.
+	$(BIN)/flagdesk collectstatic --no-input -v0
 	@echo "FlagDesk: http://$(HOST):$(PORT)/  (stop with Ctrl-C); notices go to var/outbox/"
 	@# The worker (notices, mailbox, upkeep) runs beside the web server and stops with it.
 	$(BIN)/flagdesk worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/flagdesk runserver $(HOST):$(PORT) --insecure
+	  $(BIN)/flagdesk runserver $(HOST):$(PORT) --nostatic
 
 test: system-packages install lint test-sqlite test-postgres
 

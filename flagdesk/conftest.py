@@ -73,6 +73,18 @@ def _mail_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _static_files_from_the_apps(settings: Any) -> None:
+    # Production serves hashed names from `collectstatic` (manifest storage), which raises for
+    # a file not collected; in-process tests read the apps' files as `make run` does. The
+    # gunicorn and nginx tests run collectstatic and the production storage.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture(autouse=True)
 def _fresh_case_index() -> None:
     # The narratives' per-process index of cases must not outlive a test's database.
     from flagdesk.narratives import service as narratives

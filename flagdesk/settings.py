@@ -10,12 +10,15 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from flagdesk.core.env import env_bool, env_int, env_list, env_secret, env_str
+from flagdesk.core import env
+from flagdesk.core.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
+from flagdesk.core.logging import FORMATS as LOG_FORMATS
 from flagdesk.core.logging import logging_settings
 from flagdesk.core.rates import parse_rate
 
@@ -26,14 +29,20 @@ DEBUG = env_bool(
     False,
     help="Django debug mode: detailed error pages. Never on in production.",
 )
-DATA_DIR = Path(
-    env_str(
-        "FLAGDESK_DATA_DIR",
-        str(BASE_DIR / "var"),
-        help="Directory for the SQLite database, uploaded attachments and the generated secret key.",
-    )
+# Relative to the working directory, never inside the installed package: a command run
+# without an environment file must not write data or a key into site-packages.
+DATA_DIR = env_path(
+    "FLAGDESK_DATA_DIR",
+    "var",
+    help="Directory for the SQLite database, uploaded attachments, collected static files and "
+    "the generated secret key. Default: var in the working directory (the units' "
+    "WorkingDirectory, /var/lib/flagdesk); no spaces or '#'.",
 )
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+if not env.DRY_RUN:
+    # A command that needs no data (`flagdesk archive verify DIR`, `--help`) also runs where
+    # the directory can't be made, e.g. as another user in /; the ones that need it fail there.
+    with contextlib.suppress(OSError):
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -44,9 +53,18 @@ def _secret_key() -> str:
         help="Django's secret key (sessions, CSRF, password reset). When unset, a random key is "
         "generated once and stored in FLAGDESK_DATA_DIR/secret_key.",
     )
-    if key:
-        return key
+    if key or env.DRY_RUN:
+        return key or ""
     path = DATA_DIR / "secret_key"
+    if not os.access(DATA_DIR, os.W_OK) and not path.exists():
+        # Nothing is kept, so nothing signed now verifies in another process: fine for a
+        # command that signs nothing, and said aloud for anything else.
+        print(
+            f"flagdesk: {DATA_DIR} is not writable and no FLAGDESK_SECRET_KEY_FILE is set: "
+            "using a secret key for this process only",
+            file=sys.stderr,
+        )
+        return secrets.token_urlsafe(50)
     if not path.exists():
         # Created 0600: no moment in which another account could read the key. Two
         # processes starting at once: the first one's key is the one both use.
@@ -100,7 +118,7 @@ REQUIRE_2FA = env_bool(
 
 # SSO and lockout. Single sign-on (OpenID Connect, flagdesk/accounts/oidc.py) is on only when
 # issuer, client id and client secret are all set; local password + TOTP always works.
-OIDC_ISSUER = env_str(
+OIDC_ISSUER = env_url(
     "FLAGDESK_OIDC_ISSUER",
     "",
     help="Issuer URL of the organisation's OpenID Connect provider, e.g. "
@@ -124,31 +142,31 @@ OIDC_CLIENT_SECRET = (
     )
     or ""
 )
-OIDC_AUTHORIZATION_ENDPOINT = env_str(
+OIDC_AUTHORIZATION_ENDPOINT = env_url(
     "FLAGDESK_OIDC_AUTHORIZATION_ENDPOINT",
     "",
     help="Authorization endpoint, when the provider offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_TOKEN_ENDPOINT = env_str(
+OIDC_TOKEN_ENDPOINT = env_url(
     "FLAGDESK_OIDC_TOKEN_ENDPOINT",
     "",
     help="Token endpoint, when the provider offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_USERINFO_ENDPOINT = env_str(
+OIDC_USERINFO_ENDPOINT = env_url(
     "FLAGDESK_OIDC_USERINFO_ENDPOINT",
     "",
     help="UserInfo endpoint, when the provider offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_JWKS_URI = env_str(
+OIDC_JWKS_URI = env_url(
     "FLAGDESK_OIDC_JWKS_URI",
     "",
     help="URL of the provider's signing keys (JWKS), when it offers no discovery document.",
     group="Single sign-on",
 )
-OIDC_END_SESSION_ENDPOINT = env_str(
+OIDC_END_SESSION_ENDPOINT = env_url(
     "FLAGDESK_OIDC_END_SESSION_ENDPOINT",
     "",
     help="URL where logging out of FlagDesk also ends the single sign-on session at the "
@@ -297,7 +315,7 @@ MIDDLEWARE = [
     # bad Host header), so that every response carries the headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "flagdesk.core.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "flagdesk.core.staticfiles.StaticFilesMiddleware",
     # Inside WhiteNoise: static files keep their long cache lifetime; every other answer,
     # early ones (the second-factor redirect, a 414) included, is no-store.
     "flagdesk.core.middleware.NoStoreMiddleware",
@@ -335,7 +353,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str(
+DATABASE_URL = env_url(
     "DATABASE_URL",
     f"sqlite:///{DATA_DIR / 'flagdesk.sqlite3'}",
     help="Database to use. SQLite by default; for several users and workers use PostgreSQL, "
@@ -393,17 +411,30 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = env_path(
+    "FLAGDESK_STATIC_ROOT",
+    str(DATA_DIR / "static"),
+    help="Where `flagdesk collectstatic` writes the static files (hashed names, gzip and brotli "
+    "copies) that whitenoise serves. Default: static in FLAGDESK_DATA_DIR.",
+)
+if not env.DRY_RUN:
+    with contextlib.suppress(OSError):
+        STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(DATA_DIR / "files"), "base_url": None},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Production: `flagdesk collectstatic` writes each file under a name with its content hash
+    # and gzip/brotli copies; whitenoise serves those compressed and cached for a year. With
+    # FLAGDESK_DEBUG the files come straight from the apps and change as you edit them.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-# Serve static files straight from the apps so `make run` needs no collectstatic step.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MAX_UPLOAD_BYTES = (
@@ -428,7 +459,7 @@ JSON_MAX_DEPTH = env_int(
 )
 if not 1 <= JSON_MAX_DEPTH <= 500:
     # Python's JSON parser recurses once per level: far below the interpreter's limit.
-    raise ValueError(f"FLAGDESK_JSON_MAX_DEPTH must be 1-500, not {JSON_MAX_DEPTH}")
+    env.ERRORS.append(f"FLAGDESK_JSON_MAX_DEPTH: must be 1-500, not {JSON_MAX_DEPTH}")
 
 PARTNER_RATE = env_str(
     "FLAGDESK_PARTNER_RATE",
@@ -439,10 +470,9 @@ PARTNER_RATE = env_str(
 )
 try:
     parse_rate(PARTNER_RATE)
-except ValueError as bad_rate:
-    raise ValueError(
-        f"FLAGDESK_PARTNER_RATE must look like 600/min, not {PARTNER_RATE!r}"
-    ) from bad_rate
+except ValueError:
+    env.ERRORS.append(f"FLAGDESK_PARTNER_RATE: must look like 600/min, not {PARTNER_RATE!r}")
+    PARTNER_RATE = "600/min"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "flagdesk.accounts.authentication.ApiTokenAuthentication",
@@ -495,6 +525,7 @@ TASKS = {
 # written as .eml files to the local outbox so that `make run` works without a mail server.
 SMTP_URL = env_secret(
     "FLAGDESK_SMTP_URL",
+    url=True,
     help="Outgoing mail server for notices: smtp://user:pass@host:port (plain: loopback or a trusted internal relay only), "
     "smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465. Unset: notices are written "
     "to the local outbox folder and not sent.",
@@ -516,6 +547,7 @@ ARCHIVE_BCC = env_str(
 OUTBOX_DIR = DATA_DIR / "outbox"
 IMAP_URL = env_secret(
     "FLAGDESK_IMAP_URL",
+    url=True,
     help="Team mailbox the worker watches for acknowledgments and replies: "
     "imap://user:pass@host:port/INBOX (plain, loopback only), imap+starttls://... or imaps://...",
     group="Mail",
@@ -729,4 +761,10 @@ LOG_FORMAT = env_str(
 # Every logger renders through structlog (flagdesk/core/logging.py); lines carry the
 # request id (web) or the worker and task ids (worker), never personal data.
 LOGGING_CONFIG = "flagdesk.core.logging.configure"
+if LOG_FORMAT not in LOG_FORMATS:
+    env.ERRORS.append(f"FLAGDESK_LOG_FORMAT: must be json or console, not {LOG_FORMAT!r}")
+    LOG_FORMAT = "json"
 LOGGING = logging_settings(LOG_FORMAT, LOG_LEVEL)
+
+# Every setting that could not be read, all at once, naming each variable (flagdesk/core/env.py).
+env.raise_errors()

@@ -19,6 +19,9 @@ command -v pg_isready >/dev/null || need+=(postgresql)
 # `nginx -t` checks the shipped reverse-proxy config (deploy/nginx).
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v openssl >/dev/null || need+=(openssl)
+# The deployment check follows docs/deployment.md literally: sudo -u, curl.
+command -v sudo >/dev/null || need+=(sudo)
+command -v curl >/dev/null || need+=(curl)
 # PDF reports: WeasyPrint's libraries, a font, and pdftotext for the leak tests.
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 ldconfig -p | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)

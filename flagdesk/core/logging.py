@@ -66,6 +66,23 @@ def formatter(fmt: str) -> structlog.stdlib.ProcessorFormatter:
     )
 
 
+class OneLineWarning(logging.Filter):
+    """A record that needs no traceback: a warning on one line, its message cut short.
+
+    Django logs a request with an unknown Host header (scanners, misdirected DNS) as an ERROR
+    with the full traceback of DisallowedHost; it is the client's mistake, not ours.
+    """
+
+    MAX_CHARS = 300
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage().splitlines()[0] if record.getMessage() else ""
+        record.msg, record.args = message[: self.MAX_CHARS], None
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def logging_settings(fmt: str, level: str) -> dict[str, Any]:
     """Django's LOGGING: our loggers at ``level``, Django's and the rest at WARNING/INFO."""
     if fmt not in FORMATS:
@@ -75,6 +92,7 @@ def logging_settings(fmt: str, level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"structlog": {"()": formatter, "fmt": fmt}},
+        "filters": {"one_line": {"()": OneLineWarning}},
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": "structlog"},
             "null": {"class": "logging.NullHandler"},
@@ -87,6 +105,8 @@ def logging_settings(fmt: str, level: str) -> dict[str, Any]:
             "django.db.backends": {"level": "INFO"},
             # runserver's access log holds query strings; flagdesk.request logs every request.
             "django.server": {"handlers": ["null"], "propagate": False},
+            # An unknown Host: one line, not a traceback per scanner request.
+            "django.security.DisallowedHost": {"filters": ["one_line"]},
         },
     }
 

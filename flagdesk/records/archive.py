@@ -46,6 +46,7 @@ from django.utils import timezone, translation
 
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
+from flagdesk.core.backup import open_private
 from flagdesk.core.uploads import sniff
 from flagdesk.elections.models import Election
 from flagdesk.records import archive_mdto as mdto
@@ -169,6 +170,23 @@ def export(
 # ------------------------------------------------------------------------ package
 
 
+def _write_private(path: Path, content: bytes) -> None:
+    """The package holds signals and notices unredacted: files 0600 in directories 0700 from
+    the first byte on, whatever the umask (like a backup, flagdesk/core/backup.py)."""
+    _make_private_dirs(path.parent)
+    with open_private(path) as handle:
+        handle.write(content)
+
+
+def _make_private_dirs(directory: Path) -> None:
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700)
+
+
 class _Package:
     """Writes files under ``data/`` and remembers the hash and size of each."""
 
@@ -181,8 +199,7 @@ class _Package:
 
     def write(self, relative: str, content: bytes) -> None:
         path = self.data / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        _write_private(path, content)
         self.payload[f"data/{relative}"] = (hashlib.sha256(content).hexdigest(), len(content))
 
     def add_object(self, folder: str, slug: str, io: Informatieobject) -> None:
@@ -226,10 +243,12 @@ class _Package:
             "manifest-sha256.txt": manifest,
         }
         for name, text in tags.items():
-            (root / name).write_text(text, encoding="utf-8")
-        (root / "tagmanifest-sha256.txt").write_text(
-            "".join(f"{_sha256((root / name).read_bytes())}  {name}\n" for name in TAG_FILES),
-            encoding="utf-8",
+            _write_private(root / name, text.encode())
+        _write_private(
+            root / "tagmanifest-sha256.txt",
+            "".join(
+                f"{_sha256((root / name).read_bytes())}  {name}\n" for name in TAG_FILES
+            ).encode(),
         )
         return _sha256(manifest.encode())
 

@@ -9,9 +9,13 @@ import contextlib
 import http.client
 import http.cookiejar
 import json
+import os
 import re
 import shlex
+import ssl
+import stat
 import subprocess
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -128,34 +132,34 @@ def test_the_partner_rate_limit_holds_across_gunicorn_workers(tmp_path: Path) ->
     assert len({line["pid"] for line in api}) == 2, "one worker answered every request"
 
 
-def _site_for_test(tmp_path: Path, *, https_port: int = 443, upstream: int = 8000) -> Path:
+def _site_for_test(
+    tmp_path: Path, *, http_port: int = 80, https_port: int = 443, upstream: int = 8000
+) -> Path:
     """The shipped nginx site with the test's certificate, log directory and ports."""
     conf = (DEPLOY / "nginx" / "flagdesk.conf").read_text(encoding="utf-8")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=flagdesk.test", "-keyout", str(tmp_path / "key.pem"),
+         "-subj", "/CN=flagdesk.example.nl", "-keyout", str(tmp_path / "key.pem"),
          "-out", str(tmp_path / "cert.pem")],
         check=True, capture_output=True,
     )  # fmt: skip
+    (tmp_path / "logs").mkdir(exist_ok=True)
     site = (
         conf.replace("/etc/ssl/flagdesk/fullchain.pem", str(tmp_path / "cert.pem"))
         .replace("/etc/ssl/flagdesk/privkey.pem", str(tmp_path / "key.pem"))
-        .replace("/var/log/nginx/", f"{tmp_path}/")
+        .replace("/var/log/nginx/flagdesk/", f"{tmp_path}/logs/")
+        .replace("server 127.0.0.1:8000", f"server 127.0.0.1:{upstream}")
     )
     if https_port != 443:
-        site = (
-            site.replace("listen 80;", f"listen 127.0.0.1:{servers.free_port()};")
-            .replace("listen [::]:80;", "")
-            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl;")
-            .replace("listen [::]:443 ssl http2;", "")
-            .replace("server 127.0.0.1:8000", f"server 127.0.0.1:{upstream}")
-        )
+        site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)
+        site = re.sub(r"listen 80\b", f"listen 127.0.0.1:{http_port}", site)
+        site = re.sub(r"listen 443 ssl http2\b", f"listen 127.0.0.1:{https_port} ssl", site)
     temp = " ".join(
         f"{kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy", "fastcgi")
     )
     (tmp_path / "site.conf").write_text(site, encoding="utf-8")
     (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/main-error.log;\nevents {{}}\n"
         f"http {{ access_log off; {temp} uwsgi_temp_path {tmp_path}/uwsgi; "
         f"scgi_temp_path {tmp_path}/scgi; include {tmp_path}/site.conf; }}\n",
         encoding="utf-8",
@@ -166,15 +170,47 @@ def _site_for_test(tmp_path: Path, *, https_port: int = 443, upstream: int = 800
 @contextlib.contextmanager
 def _nginx(conf: Path) -> Iterator[None]:
     prefix = str(conf.parent)
-    subprocess.run(["/usr/sbin/nginx", "-c", str(conf), "-p", prefix], check=True)
+    # As under systemd with deploy/nginx/umask.conf: the log files nginx creates are 0640.
+    subprocess.run(
+        ["/usr/sbin/nginx", "-c", str(conf), "-p", prefix],
+        check=True,
+        preexec_fn=lambda: os.umask(0o027),
+    )
     try:
         yield
     finally:
         subprocess.run(["/usr/sbin/nginx", "-c", str(conf), "-p", prefix, "-s", "stop"])
+        for _ in range(100):  # -s stop only signals; wait until the master has gone
+            if not (conf.parent / "nginx.pid").exists():
+                break
+            time.sleep(0.05)
 
 
-def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, dict[str, str], bytes]:
-    conn.request("GET", path, headers={"Host": "localhost"})
+SITE = "flagdesk.example.nl"  # server_name in deploy/nginx/flagdesk.conf
+
+
+class _TlsTo(http.client.HTTPSConnection):
+    """HTTPS to 127.0.0.1 naming ``server_name`` in SNI, as a browser reaching that name does
+    (the catch-all server refuses the handshake for any other name)."""
+
+    def __init__(self, port: int, server_name: str = SITE) -> None:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        super().__init__("127.0.0.1", port, timeout=30, context=context)
+        self.server_name = server_name
+
+    def connect(self) -> None:
+        http.client.HTTPConnection.connect(self)
+        self.sock = self._context.wrap_socket(  # type: ignore[attr-defined]
+            self.sock, server_hostname=self.server_name
+        )
+
+
+def _get(
+    conn: http.client.HTTPConnection, path: str, **headers: str
+) -> tuple[int, dict[str, str], bytes]:
+    conn.request("GET", path, headers={"Host": SITE, **headers})
     response = conn.getresponse()
     body = response.read()
     conn.close()
@@ -194,21 +230,15 @@ def _problem(answer: tuple[int, dict[str, str], bytes], status: int) -> None:
 @pytest.mark.processes
 def test_every_layer_answers_api_errors_as_problem_json(tmp_path: Path) -> None:
     """nginx in front of gunicorn in front of Django, each refusing what it refuses first."""
-    import ssl
-
-    port, https_port = servers.free_port(), servers.free_port()
-    env = worker_env(tmp_path, FLAGDESK_LOG_FORMAT="json")
-    env.pop("WEB_CONCURRENCY", None)
-    conf = _site_for_test(tmp_path, https_port=https_port, upstream=port)
-    insecure = ssl.create_default_context()
-    insecure.check_hostname = False
-    insecure.verify_mode = ssl.CERT_NONE
+    port, http_port, https_port = servers.free_port(), servers.free_port(), servers.free_port()
+    env = _web_env(tmp_path)
+    conf = _site_for_test(tmp_path, http_port=http_port, https_port=https_port, upstream=port)
 
     def direct() -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def proxied() -> http.client.HTTPConnection:
-        return http.client.HTTPSConnection("127.0.0.1", https_port, timeout=30, context=insecure)
+        return _TlsTo(https_port)
 
     with _gunicorn(env, port, tmp_path / "gunicorn.log"), _nginx(conf):
         for connect in (direct, proxied):
@@ -220,6 +250,115 @@ def test_every_layer_answers_api_errors_as_problem_json(tmp_path: Path) -> None:
         _problem(_get(proxied(), "/api/v1/signalen?q=" + "a" * 9000), 414)  # nginx
         _, headers, _ = _get(proxied(), "/api/v1/signalen?q=" + "a" * 9000)
         assert "max-age=31536000" in headers["strict-transport-security"]
+
+
+def _web_env(tmp_path: Path) -> dict[str, str]:
+    env = worker_env(
+        tmp_path, FLAGDESK_LOG_FORMAT="json", FLAGDESK_ALLOWED_HOSTS=f"{SITE},127.0.0.1"
+    )
+    env.pop("WEB_CONCURRENCY", None)
+    return env
+
+
+# Personal data a query string may carry (a search for a person's name).
+SEARCHED = "Jan+de+Vries"
+
+
+def _closed_without_answer(conn: http.client.HTTPConnection, host: str) -> bool:
+    try:
+        _get(conn, f"/cases?q={SEARCHED}", Host=host)
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        return True
+    return False
+
+
+def _handshake_refused(port: int, server_name: str) -> bool:
+    try:
+        _get(_TlsTo(port, server_name), "/health", Host=server_name)
+    except ssl.SSLError:
+        return True
+    return False
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.nginx
+@pytest.mark.processes
+def test_nginx_keeps_personal_data_out_of_its_logs_and_unknown_hosts_out(tmp_path: Path) -> None:
+    port, http_port, https_port = servers.free_port(), servers.free_port(), servers.free_port()
+    env = _web_env(tmp_path)
+    conf = _site_for_test(tmp_path, http_port=http_port, https_port=https_port, upstream=port)
+    plain = http.client.HTTPConnection
+    with _gunicorn(env, port, tmp_path / "gunicorn.log"), _nginx(conf):
+        status, _, _ = _get(_TlsTo(https_port), f"/login?next=/cases%3Fq%3D{SEARCHED}")
+        assert status == 200
+        status, headers, _ = _get(plain("127.0.0.1", http_port), f"/cases?q={SEARCHED}")
+        assert status == 301 and headers["location"].startswith(f"https://{SITE}/cases?q=")
+        # Refused rate limits are what nginx logs at error level, with the request line.
+        statuses = [_get(_TlsTo(https_port), f"/login?q={SEARCHED}")[0] for _ in range(40)]
+        assert 429 in statuses
+        # Unknown Host names: 444 (closed, no answer) on 80, no TLS handshake on 443.
+        assert _closed_without_answer(plain("127.0.0.1", http_port), "evil.example")
+        assert _closed_without_answer(plain("127.0.0.1", http_port), "127.0.0.1")
+        assert _handshake_refused(https_port, "evil.example")
+        # Django, reached past nginx: an unknown Host is one log line, no traceback.
+        status, _, _ = _get(plain("127.0.0.1", port), "/health", Host="evil.example")
+        assert status == 400
+    logs = sorted((tmp_path / "logs").iterdir())
+    assert {path.name for path in logs} >= {"access.log", "error.log"}
+    access = (tmp_path / "logs" / "access.log").read_text(encoding="utf-8")
+    assert " 444 " in access and " 429 " in access and '"GET /cases HTTP/1.1" 301' in access
+    for path in logs:
+        text = path.read_text(encoding="utf-8")
+        assert "Jan" not in text and "Vries" not in text and "?" not in text, path.name
+        assert "127.0.0.1" not in text and "client:" not in text, path.name
+        if path.name != "main-error.log":  # the test's own nginx.conf, not the shipped one
+            assert stat.S_IMODE(path.stat().st_mode) == 0o640, path.name
+    django = (tmp_path / "gunicorn.log").read_text(encoding="utf-8")
+    assert "Traceback" not in django
+    (disallowed,) = [line for line in django.splitlines() if "evil.example" in line]
+    assert json.loads(disallowed)["logger"] == "django.security.DisallowedHost"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.nginx
+@pytest.mark.processes
+def test_static_files_come_hashed_compressed_and_cached_for_a_year(tmp_path: Path) -> None:
+    """Through the shipped nginx config, with the production storage (collectstatic)."""
+    port, http_port, https_port = servers.free_port(), servers.free_port(), servers.free_port()
+    env = _web_env(tmp_path)
+    conf = _site_for_test(tmp_path, http_port=http_port, https_port=https_port, upstream=port)
+    with _gunicorn(env, port, tmp_path / "gunicorn.log"), _nginx(conf):
+        _, _, page = _get(_TlsTo(https_port), "/login")
+        links = re.findall(r"/static/flagdesk/[\w./-]+\.[0-9a-f]{12}\.(?:css|js)", page.decode())
+        assert len(links) >= 3, page[:1000]
+        for link in links:
+            for encoding in ("gzip", "br"):
+                status, headers, body = _get(
+                    _TlsTo(https_port), link, **{"Accept-Encoding": encoding}
+                )
+                assert status == 200 and body
+                assert headers["content-encoding"] == encoding
+                assert headers["cache-control"] == "max-age=31536000, public, immutable"
+        # The unhashed name is no file FlagDesk links to: it is not cached for a year.
+        status, headers, _ = _get(_TlsTo(https_port), "/static/flagdesk/app.css")
+        assert "immutable" not in headers.get("cache-control", "")
+
+
+def test_nginx_logs_are_rotated_0640_and_created_0640() -> None:
+    conf = (DEPLOY / "nginx" / "flagdesk.conf").read_text(encoding="utf-8")
+    rotate = (DEPLOY / "nginx" / "logrotate").read_text(encoding="utf-8")
+    umask = (DEPLOY / "nginx" / "umask.conf").read_text(encoding="utf-8")
+    log_files = set(re.findall(r"(?:access|error)_log (/\S+)", conf))
+    assert log_files == {"/var/log/nginx/flagdesk/access.log", "/var/log/nginx/flagdesk/error.log"}
+    assert "/var/log/nginx/flagdesk/*.log {" in rotate and "create 0640 www-data adm" in rotate
+    assert re.search(r"^UMask=0027$", umask, flags=re.M)
+    # Every server block has FlagDesk's access log and the error log at crit.
+    blocks = conf.split("server {")[1:]
+    assert len(blocks) == 3
+    for block in blocks:
+        assert "access_log /var/log/nginx/flagdesk/access.log flagdesk;" in block
+        assert "error_log /var/log/nginx/flagdesk/error.log crit;" in block
+    assert "ssl_reject_handshake on;" in blocks[0] and "return 444;" in blocks[0]
 
 
 # --- the example files --------------------------------------------------------------------

@@ -69,6 +69,15 @@ def test_every_line_is_a_json_object(captured: Captured) -> None:
     assert second["event"] == "task finished" and second["case_id"] == 3
 
 
+def test_an_unknown_host_is_logged_as_one_line(captured: Captured) -> None:
+    response = Client().get("/login?next=/cases", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    (line,) = [line for line in captured.lines() if line["logger"].startswith("django.security")]
+    assert line["level"] == "warning" and "evil.example" in line["event"]
+    assert "exception" not in line and "Traceback" not in captured.text
+    assert len(captured.text.splitlines()) == len(captured.lines())
+
+
 def test_a_traceback_has_no_local_variables(captured: Captured) -> None:
     secret = CONTACT_NAME
     try:

@@ -96,4 +96,4 @@ def test_it_reads_the_partner_rate_and_refuses_one_it_cannot_read(tmp_path: Path
             {"FLAGDESK_DATA_DIR": str(tmp_path), "FLAGDESK_PARTNER_RATE": "lots"},
             "settings.DEBUG",
         )
-    assert "FLAGDESK_PARTNER_RATE must look like 600/min, not 'lots'" in failed.value.stderr
+    assert "FLAGDESK_PARTNER_RATE: must look like 600/min, not 'lots'" in failed.value.stderr

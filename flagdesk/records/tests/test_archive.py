@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,22 @@ def test_it_writes_a_package_that_verifies_offline(package: Path) -> None:
     assert metadata
     for path in metadata:
         assert archive_mdto.validate(path.read_bytes()) == [], path
+
+
+def test_the_package_is_readable_by_its_owner_only(tk2023: Election, tmp_path: Path) -> None:
+    """It holds signals and notices unredacted: 0600 files in 0700 directories, whatever
+    the umask."""
+    before = os.umask(0o022)
+    try:
+        out = tmp_path / "archief-TK2023"
+        _export("TK2023", out)
+    finally:
+        os.umask(before)
+    paths = [out, *out.rglob("*")]
+    assert len(paths) > 10
+    for path in paths:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
 
 
 def test_it_keeps_the_records_as_they_were(tk2023: Election, package: Path) -> None:
