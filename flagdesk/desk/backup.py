@@ -44,6 +44,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from flagdesk.core.integrity import CHUNK
+from flagdesk.core.private import open_private
 
 FORMAT = "flagdesk-backup/1"
 # Logins are not worth keeping: a restored site asks everyone to log in again.
@@ -227,23 +228,6 @@ def _dump_database(
             members.append(Member(name, digest.hexdigest(), path.stat().st_size, rows))
         progress("database", len(models_), len(models_))
     return schema
-
-
-def open_private(path: Path) -> IO[bytes]:
-    """``path`` opened for writing, readable by its owner only from its first byte on.
-
-    A backup holds password hashes and TOTP keys. Created with mode 0600 (the umask can only
-    take bits away) and set to 0600 again in case an earlier run left the file behind wider;
-    a symlink planted at ``path`` is refused rather than followed.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
-    descriptor = os.open(path, flags, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)
-    except BaseException:
-        os.close(descriptor)
-        raise
-    return os.fdopen(descriptor, "wb")
 
 
 def _in_outer_transaction() -> bool:

@@ -46,7 +46,7 @@ from django.utils import timezone, translation
 
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
-from flagdesk.core.backup import open_private
+from flagdesk.core.private import open_private
 from flagdesk.core.uploads import sniff
 from flagdesk.elections.models import Election
 from flagdesk.records import archive_mdto as mdto
