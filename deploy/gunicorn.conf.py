@@ -39,6 +39,25 @@ errorlog = "-"
 loglevel = "info"
 
 
+def on_starting(server: object) -> None:
+    """Check the settings in the master before any worker boots.
+
+    A broken setting then stops the server with one line per problem naming the variable,
+    instead of each worker failing to boot and gunicorn's arbiter printing a traceback while
+    it halts. The check runs in a child process, so the master never imports Django and a
+    reload (HUP) still starts workers on the code and settings on disk.
+    """
+    import sys
+
+    from flagdesk.core.checkconfig import startup_errors
+
+    errors = startup_errors()
+    for error in errors:
+        print(f"flagdesk: configuration error: {error}", file=sys.stderr)
+    if errors:
+        raise SystemExit(3)
+
+
 def _log_format() -> str:
     chosen = os.environ.get("FLAGDESK_LOG_FORMAT", "")
     debug = os.environ.get("FLAGDESK_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}

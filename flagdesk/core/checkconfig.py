@@ -101,7 +101,14 @@ def _evaluate() -> dict:
         *env.ERRORS,
         *(f"{name}: no such setting (docs/configuration.md)" for name in unknown),
     ]
-    return {"settings": rows, "errors": errors}
+    return {"settings": rows, "errors": errors, "startup_errors": list(env.ERRORS)}
+
+
+def startup_errors() -> list[str]:
+    """What would stop FlagDesk from starting with this process's environment (gunicorn's
+    master asks before it boots a worker; deploy/gunicorn.conf.py)."""
+    report = _resolve(dict(os.environ))
+    return report.get("startup_errors", report["errors"])
 
 
 def _shown(secret: bool, value: object) -> str:
