@@ -44,8 +44,8 @@ test-quick: install
 	$(BIN)/pytest -n 2 -q -m "$(QUICK)"
 
 lint: install
-	$(BIN)/ruff check flagdesk tests_support benchmarks
-	$(BIN)/ruff format --check flagdesk tests_support benchmarks
+	$(BIN)/ruff check flagdesk tests_support benchmarks scripts
+	$(BIN)/ruff format --check flagdesk tests_support benchmarks scripts
 	$(BIN)/mypy flagdesk tests_support
 	@# The floor plan: contracts in pyproject.toml [tool.importlinter], docs/architecture.md.
 	$(BIN)/lint-imports
