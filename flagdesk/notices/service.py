@@ -456,12 +456,15 @@ def _stuck_reason(delivery: Delivery, with_task: set[int], now: dt.datetime) -> 
     return None
 
 
-def stuck_notices(now: dt.datetime | None = None) -> list[StuckNotice]:
-    """Every stuck notice, oldest first; cheap when nothing waits (one query)."""
+def stuck_notices(now: dt.datetime | None = None, case: Any = None) -> list[StuckNotice]:
+    """Every stuck notice (of ``case`` only, when given), oldest first; cheap when nothing
+    waits (one query)."""
     now = now or timezone.now()
+    deliveries = _waiting_email_deliveries()
+    if case is not None:
+        deliveries = deliveries.filter(notice__case=case)
     waiting = list(
-        _waiting_email_deliveries()
-        .select_related("notice__case", "notice__platform")
+        deliveries.select_related("notice__case", "notice__platform")
         .order_by("next_attempt_at", "pk")
     )
     if not waiting:

@@ -125,7 +125,7 @@ def _forms_for(view: NoticeView) -> dict[str, forms.Form]:
 def correspondence(context: template.Context, case: Case) -> dict[str, Any]:
     user = context.get("user")
     may_send = can(user, Action.SEND_NOTICE)
-    stuck = {s.notice.pk: s for s in service.stuck_notices() if s.notice.case_id == case.pk}
+    stuck = {s.notice.pk: s for s in service.stuck_notices(case=case)}
     return {
         "case": case,
         "notices": [notice_view(n, may_send, stuck) for n in service.notices_for_case(case)],
