@@ -464,8 +464,9 @@ def stuck_notices(now: dt.datetime | None = None, case: Any = None) -> list[Stuc
     if case is not None:
         deliveries = deliveries.filter(notice__case=case)
     waiting = list(
-        deliveries.select_related("notice__case", "notice__platform")
-        .order_by("next_attempt_at", "pk")
+        deliveries.select_related("notice__case", "notice__platform").order_by(
+            "next_attempt_at", "pk"
+        )
     )
     if not waiting:
         return []
