@@ -17,7 +17,14 @@ SCRIPT = REPO / "scripts" / "system-packages.sh"
 
 
 def run_script(path: str, *, user: str | None = None) -> subprocess.CompletedProcess[str]:
-    command = ["/bin/bash", str(SCRIPT)]
+    script = SCRIPT
+    if user is not None:
+        # A copy beside the bare PATH: the checkout may sit in a directory only its owner
+        # can enter (a clone in `mktemp -d`), which the other user could not read.
+        script = Path(path) / SCRIPT.name
+        shutil.copyfile(SCRIPT, script)
+        script.chmod(0o644)
+    command = ["/bin/bash", str(script)]
     if user is not None:
         command = ["/usr/sbin/runuser", "-u", user, "--", *command]
     return subprocess.run(
