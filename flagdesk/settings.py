@@ -17,7 +17,16 @@ from pathlib import Path
 import dj_database_url
 
 from flagdesk.core import env
-from flagdesk.core.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
+from flagdesk.core.env import (
+    env_bool,
+    env_date,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+    env_url,
+)
 from flagdesk.core.logging import FORMATS as LOG_FORMATS
 from flagdesk.core.logging import logging_settings
 from flagdesk.core.rates import parse_rate
@@ -263,6 +272,42 @@ PUBLIC_HANDLES = env_list(
     help="Public organisational social-media handles that are not personal data.",
     group="Organisation",
 )
+# DSA Art. 22: only a designation by a Digital Services Coordinator lets a notice of illegal
+# content claim the trusted-flagger status; a platform's voluntary programme is not one.
+ART22_DESIGNATED = env_bool(
+    "FLAGDESK_ART22_DESIGNATED",
+    False,
+    help="Whether the organisation is designated as trusted flagger under DSA Art. 22. Only "
+    "then does a notice of illegal content say it is sent as a designated trusted flagger; "
+    "needs FLAGDESK_ART22_COORDINATOR and FLAGDESK_ART22_DESIGNATED_ON.",
+    group="Organisation",
+)
+ART22_COORDINATOR = env_str(
+    "FLAGDESK_ART22_COORDINATOR",
+    "",
+    help="The Digital Services Coordinator that designated the organisation under Art. 22, "
+    "as named in notices (e.g. Autoriteit Consument & Markt (ACM)). Only with "
+    "FLAGDESK_ART22_DESIGNATED=true.",
+    group="Organisation",
+)
+ART22_DESIGNATED_ON = env_date(
+    "FLAGDESK_ART22_DESIGNATED_ON",
+    help="The date of the Art. 22 designation, as YYYY-MM-DD. Only with "
+    "FLAGDESK_ART22_DESIGNATED=true.",
+    group="Organisation",
+)
+# Strict both ways: a designation without its coordinator and date cannot be claimed, and a
+# coordinator or date without the designation means the file says two things.
+if ART22_DESIGNATED and not (ART22_COORDINATOR.strip() and ART22_DESIGNATED_ON):
+    env.ERRORS.append(
+        "FLAGDESK_ART22_DESIGNATED: true needs FLAGDESK_ART22_COORDINATOR and "
+        "FLAGDESK_ART22_DESIGNATED_ON"
+    )
+if not ART22_DESIGNATED and (ART22_COORDINATOR.strip() or ART22_DESIGNATED_ON):
+    env.ERRORS.append(
+        "FLAGDESK_ART22_COORDINATOR / FLAGDESK_ART22_DESIGNATED_ON: set only with "
+        "FLAGDESK_ART22_DESIGNATED=true"
+    )
 REDACTION_ALLOW = env_list(
     "FLAGDESK_REDACTION_ALLOW",
     [],

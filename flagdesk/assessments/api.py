@@ -22,14 +22,15 @@ from flagdesk.accounts.api import StaffOnly
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.assessments import service
 from flagdesk.assessments.eligibility_io import InputError, parse_request
-from flagdesk.assessments.models import Assessment, Decision, Outcome
+from flagdesk.assessments.models import Assessment, Decision, LegalBasisKind, Outcome
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
-from flagdesk.core.api import path_int, path_reference
+from flagdesk.core.api import Unprocessable, path_int, path_reference
 from flagdesk.elections import service as elections
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category
 from flagdesk.platforms import service as platforms
+from flagdesk.rules import legal_basis as basis_rules
 from flagdesk.rules.eligibility import HARMS, evaluate
 
 BOOLEAN_ANSWERS = ("election_process_risk", "misleading", "own_means_exhausted")
@@ -92,6 +93,10 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         slug_field="username", read_only=True, allow_null=True
     )
     engine_reasons = serializers.ListField(child=serializers.CharField())
+    provisions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Codes of the provisions concerned (legal_basis illegal_content).",
+    )
     content_urls = serializers.SerializerMethodField(
         help_text="The URLs the decision covers, frozen when it was proposed."
     )
@@ -117,6 +122,10 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "content_urls",
             "url_set_sha256",
             "url_set_origin",
+            "legal_basis",
+            "provisions",
+            "other_provision",
+            "illegal_content_type",
         ]
         read_only_fields = fields
 
@@ -202,6 +211,64 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
         help_text="The url_set_sha256 of the URLs you decided on; refused if the case's URLs "
         "differ by now.",
     )
+    legal_basis = serializers.ChoiceField(
+        choices=LegalBasisKind.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only with outcome deploy: illegal_content (a notice of illegal content under "
+        "DSA Art. 16, naming provisions and illegal_content_type) or terms_escalation (the "
+        "default when left out).",
+    )
+    provisions = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(basis_rules.PROVISIONS)),
+        required=False,
+        default=list,
+        max_length=len(basis_rules.PROVISIONS),
+        help_text="With illegal_content: the provisions of Dutch law concerned, by code.",
+    )
+    other_provision = serializers.CharField(
+        max_length=basis_rules.OTHER_PROVISION_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With illegal_content: a provision not in the list, cited exactly.",
+    )
+    illegal_content_type = serializers.ChoiceField(
+        choices=sorted(basis_rules.CONTENT_TYPES),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With illegal_content: the type of alleged illegal content (named after the "
+        "DSA Transparency Database's categories).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The legal basis rule, with its reason codes, before anything is stored."""
+        basis = basis_of(attrs)
+        reasons = basis_rules.problems(
+            basis or service.default_basis(attrs["outcome"]),
+            deploys=attrs["outcome"] == Outcome.DEPLOY,
+        )
+        if reasons:
+            raise Unprocessable(
+                {"legal_basis": [f"{r}: {basis_rules.REASON_TEXT_EN[r]}" for r in reasons]}
+            )
+        attrs["basis"] = basis
+        return attrs
+
+
+def basis_of(values: dict[str, Any]) -> basis_rules.LegalBasis | None:
+    """The basis as sent; None when no part of it was sent (the service's default applies)."""
+    basis = basis_rules.LegalBasis(
+        basis=values.get("legal_basis") or "",
+        provisions=tuple(values.get("provisions") or ()),
+        other_provision=values.get("other_provision") or "",
+        content_type=values.get("illegal_content_type") or "",
+    )
+    if values.get("legal_basis") is None and basis == basis_rules.LegalBasis(""):
+        return None
+    return basis
 
 
 class ReviewInputSerializer(serializers.Serializer[Any]):
@@ -339,6 +406,7 @@ class DecisionCreate(CaseActionView):
             request.user,
             override_justification=values["override_justification"],
             expected_url_set=values["url_set_sha256"],
+            legal_basis=values["basis"],
         )
         return Response(DecisionSerializer(decision).data, status=201)
 

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from flagdesk.assessments.models import Outcome
-from flagdesk.assessments.service import ANSWER_FIELDS
+from flagdesk.assessments.models import LegalBasisKind, Outcome
+from flagdesk.assessments.service import ANSWER_FIELDS, basis_reason_texts, default_basis
+from flagdesk.rules import legal_basis as basis_rules
 from flagdesk.rules.eligibility import HARMS, REQUIRED_ANSWERS, AssessmentAnswers
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
@@ -181,6 +183,89 @@ class DecisionForm(forms.Form):
     # The digest of the URLs shown with the form: if others joined meanwhile, the decision is
     # refused rather than silently covering URLs the assessor never saw.
     url_set_sha256 = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The legal basis: asked only for a decision to deploy (the template shows it then).
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis of the notice"),
+        choices=LegalBasisKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    provisions = forms.MultipleChoiceField(
+        label=_("Provisions concerned"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every provision the content is alleged to break."),
+    )
+    other_provision = forms.CharField(
+        label=_("Other provision"),
+        required=False,
+        max_length=basis_rules.OTHER_PROVISION_MAX,
+        help_text=_("A provision not in the list, cited exactly (e.g. “artikel Z 4 Kieswet”)."),
+    )
+    illegal_content_type = forms.ChoiceField(
+        label=_("Type of alleged illegal content"),
+        required=False,
+        help_text=_("As the DSA Transparency Database names it; it counts in the statistics."),
+    )
+
+    # Which field shows each of the rule's reasons.
+    REASON_FIELDS = {
+        basis_rules.BasisReason.BASIS_REQUIRED: "legal_basis",
+        basis_rules.BasisReason.PROVISION_REQUIRED: "provisions",
+        basis_rules.BasisReason.UNKNOWN_PROVISION: "provisions",
+        basis_rules.BasisReason.OTHER_PROVISION_TOO_LONG: "other_provision",
+        basis_rules.BasisReason.CONTENT_TYPE_REQUIRED: "illegal_content_type",
+        basis_rules.BasisReason.UNKNOWN_CONTENT_TYPE: "illegal_content_type",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dutch = (get_language() or "nl").startswith("nl")
+        provisions = self.fields["provisions"]
+        assert isinstance(provisions, forms.MultipleChoiceField)
+        provisions.choices = [
+            (
+                p.code,
+                f"{p.citation_nl} – {p.summary_nl}"
+                if dutch
+                else f"{p.citation_en} – {p.summary_en}",
+            )
+            for p in basis_rules.PROVISIONS.values()
+        ]
+        content_type = self.fields["illegal_content_type"]
+        assert isinstance(content_type, forms.ChoiceField)
+        content_type.choices = [("", "—")] + [
+            (t.code, t.label_nl if dutch else t.label_en)
+            for t in basis_rules.CONTENT_TYPES.values()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        outcome = cleaned.get("outcome") or ""
+        chosen = self.chosen_basis() or default_basis(outcome)
+        reasons = basis_rules.problems(chosen, deploys=outcome == Outcome.DEPLOY)
+        for reason, text in zip(reasons, basis_reason_texts(reasons), strict=True):
+            self.add_error(self.REASON_FIELDS.get(reason), text)
+        return cleaned
+
+    def chosen_basis(self) -> basis_rules.LegalBasis | None:
+        """The basis as the form means it: none unless deploying (the service's default when
+        the radio was not sent), and an escalation drops the provisions ticked before the
+        assessor switched to it (they were hidden, not meant)."""
+        data = self.cleaned_data
+        if data.get("outcome") != Outcome.DEPLOY:
+            return basis_rules.LegalBasis("")
+        basis = data.get("legal_basis") or ""
+        if not basis:
+            return None
+        if basis != basis_rules.Basis.ILLEGAL_CONTENT:
+            return basis_rules.LegalBasis(basis)
+        return basis_rules.LegalBasis(
+            basis,
+            provisions=tuple(data.get("provisions") or ()),
+            other_provision=data.get("other_provision") or "",
+            content_type=data.get("illegal_content_type") or "",
+        )
 
 
 class ReviewForm(forms.Form):

@@ -62,6 +62,13 @@ class UrlSetOrigin(models.TextChoices):
     ALL_CASE_URLS = "case", _("Reconstructed: all of the case's URLs")
 
 
+class LegalBasisKind(models.TextChoices):
+    """What kind of notice a decision to deploy sends (rules/legal_basis.py)."""
+
+    ILLEGAL_CONTENT = "illegal_content", _("Notice of illegal content (DSA Art. 16)")
+    TERMS_ESCALATION = "terms_escalation", _("Escalation of a possible breach of the terms")
+
+
 class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
@@ -91,6 +98,17 @@ class Decision(models.Model):
     url_set_sha256 = models.CharField(_("URL set (SHA-256)"), max_length=64, blank=True)
     url_set_origin = models.CharField(
         max_length=10, choices=UrlSetOrigin.choices, default=UrlSetOrigin.DECISION
+    )
+    # The legal basis of the notice a decision to deploy sends; empty for the other outcomes.
+    # Decisions from before it was recorded were all terms escalations (migration 0004).
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasisKind.choices, blank=True, default=""
+    )
+    # Codes of rules.legal_basis.PROVISIONS, in that list's order.
+    provisions = models.JSONField(_("provisions"), default=list, blank=True)
+    other_provision = models.CharField(_("other provision"), max_length=500, blank=True)
+    illegal_content_type = models.CharField(
+        _("type of alleged illegal content"), max_length=40, blank=True
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
@@ -25,6 +26,7 @@ from flagdesk.core.problems import StateConflict
 from flagdesk.intake import selectors as case_reads
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, CaseUrl
+from flagdesk.rules import legal_basis as basis_rules
 from flagdesk.rules import urlset
 from flagdesk.rules.eligibility import (
     HARMS,
@@ -137,6 +139,7 @@ def propose_decision(
     actor: Any,
     override_justification: str = "",
     expected_url_set: str = "",
+    legal_basis: basis_rules.LegalBasis | None = None,
 ) -> Decision:
     """The assessor's decision; it takes effect only once someone else approves it.
 
@@ -145,12 +148,16 @@ def propose_decision(
 
     :param expected_url_set: the ``url_set_sha256`` of the URLs the assessor saw; when given
         and the case holds other URLs by now, the decision is refused.
+    :param legal_basis: what kind of notice a decision to deploy sends; none for the other
+        outcomes. Left out, a decision to deploy is a terms escalation (``default_basis``).
+        Raises BasisError with the rule's reason codes when it does not hold.
     """
     require(actor, Action.DECIDE)
     if outcome not in Outcome.values:
         raise WorkflowError(_("Unknown decision."))
     if not justification.strip():
         raise WorkflowError(_("A decision needs a justification."))
+    basis = checked_basis(legal_basis or default_basis(outcome), outcome)
     with transaction.atomic():
         case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         if case.state in (CaseState.AWAITING_APPROVAL, CaseState.DECIDED):
@@ -181,6 +188,10 @@ def propose_decision(
             decided_by=actor,
             decided_at=timezone.now(),
             url_set_sha256=digest,
+            legal_basis=basis.basis,
+            provisions=list(basis.provisions),
+            other_provision=basis.other_provision,
+            illegal_content_type=basis.content_type,
         )
         _freeze(decision, urls)
         audit.log(
@@ -191,6 +202,48 @@ def propose_decision(
         )
         intake.set_case_state(case, CaseState.AWAITING_APPROVAL, actor)
     return decision
+
+
+class BasisError(WorkflowError):
+    """The legal basis does not hold; ``reasons`` are the rule's codes (for the API)."""
+
+    def __init__(self, reasons: tuple[basis_rules.BasisReason, ...]) -> None:
+        super().__init__(" ".join(basis_reason_texts(reasons)))
+        self.reasons = reasons
+
+
+def basis_reason_texts(reasons: tuple[basis_rules.BasisReason, ...]) -> list[str]:
+    """The rule's reasons in the user's language."""
+    dutch = (get_language() or "nl").startswith("nl")
+    texts = basis_rules.REASON_TEXT_NL if dutch else basis_rules.REASON_TEXT_EN
+    return [texts[reason] for reason in reasons]
+
+
+def default_basis(outcome: str) -> basis_rules.LegalBasis:
+    """What a decision means when its basis is not given: to deploy is to escalate a possible
+    breach of the platform's terms (the practice before bases were recorded); an illegality
+    claim is never made by default."""
+    if outcome == Outcome.DEPLOY:
+        return basis_rules.LegalBasis(basis_rules.Basis.TERMS_ESCALATION)
+    return basis_rules.LegalBasis("")
+
+
+def checked_basis(legal_basis: basis_rules.LegalBasis, outcome: str) -> basis_rules.LegalBasis:
+    """The basis as stored, or BasisError with the rule's reasons."""
+    reasons = basis_rules.problems(legal_basis, deploys=outcome == Outcome.DEPLOY)
+    if reasons:
+        raise BasisError(reasons)
+    return basis_rules.cleaned(legal_basis)
+
+
+def legal_basis_of(decision: Decision) -> basis_rules.LegalBasis:
+    """The decision's basis as the rules take it (for the notice text and the report)."""
+    return basis_rules.LegalBasis(
+        basis=decision.legal_basis,
+        provisions=tuple(decision.provisions or ()),
+        other_provision=decision.other_provision,
+        content_type=decision.illegal_content_type,
+    )
 
 
 def review_decision(decision: Decision, approve: bool, actor: Any, comment: str = "") -> Decision:
@@ -295,6 +348,10 @@ def _decision_snapshot(decision: Decision) -> dict[str, Any]:
         "reviewed_by": decision.reviewed_by.get_username() if decision.reviewed_by else None,
         "review_comment": decision.review_comment,
         "url_set_sha256": decision.url_set_sha256,
+        "legal_basis": decision.legal_basis,
+        "provisions": list(decision.provisions or ()),
+        "other_provision": decision.other_provision,
+        "illegal_content_type": decision.illegal_content_type,
     }
 
 

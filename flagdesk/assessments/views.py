@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service
 from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
-from flagdesk.assessments.models import Assessment, Decision, DecisionStatus
+from flagdesk.assessments.models import Assessment, Decision, DecisionStatus, LegalBasisKind
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.intake import selectors as case_reads
@@ -154,7 +154,7 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         "saved_reasons": reason_texts(saved.reasons),
         "checklist": forms.get("checklist") or (_checklist_form(case) if can_assess else None),
         "decision_form": forms.get("decision_form")
-        or (DecisionForm(initial={"url_set_sha256": digest}) if can_decide else None),
+        or (DecisionForm(initial=_decision_initial(digest)) if can_decide else None),
         "override_expected": not saved.eligible,
         "proposed": proposed,
         "review_form": forms.get("review_form")
@@ -164,6 +164,12 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         "earlier": [d for d in decisions if d.status == DecisionStatus.REJECTED],
         "timeline": _timeline(case, signals, decisions),
     }
+
+
+def _decision_initial(digest: str) -> dict[str, Any]:
+    # The escalation is preselected, as the service's default: an illegality claim is made
+    # only when the assessor chooses it and names the provisions.
+    return {"url_set_sha256": digest, "legal_basis": LegalBasisKind.TERMS_ESCALATION}
 
 
 @login_required
@@ -222,6 +228,7 @@ def case_decide(request: HttpRequest, reference: str) -> HttpResponse:
             request.user,
             override_justification=form.cleaned_data["override_justification"],
             expected_url_set=form.cleaned_data["url_set_sha256"],
+            legal_basis=form.chosen_basis(),
         )
     except service.WorkflowError as exc:
         form.add_error(None, str(exc))

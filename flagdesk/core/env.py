@@ -14,6 +14,7 @@ value, so reading such a value as "false" or as a path silently changes what run
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -122,6 +123,23 @@ def env_list(name: str, default: list[str], *, help: str, group: str = "General"
         return list(_resolved(name, default))  # type: ignore[call-overload]
     items = [item.strip() for item in value.split(",") if item.strip()]
     return list(_resolved(name, items))  # type: ignore[call-overload]
+
+
+def env_date(name: str, *, help: str, group: str = "General") -> dt.date | None:
+    """A calendar date written as ISO 8601 (``2025-05-19``), or None when unset or empty."""
+    _register(name, None, help, group)
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        _error(name, f"{value!r} is not a date written as YYYY-MM-DD")
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        _error(name, f"{value!r} is no date in the calendar")
+        return None
+    return day if isinstance(_resolved(name, day), dt.date) else None
 
 
 def path_problem(value: str) -> str | None:

@@ -22,6 +22,8 @@ from email.utils import format_datetime
 from django.template.loader import select_template
 from django.utils import timezone
 
+from flagdesk.rules import legal_basis as basis_rules
+
 HARM_TEXT = {
     "invalid_vote": "it may lead voters to cast an invalid vote",
     "wrong_candidate": "it may lead voters to vote for a different candidate or party than they intend",
@@ -49,6 +51,11 @@ class NoticeFacts:
     sender_name: str
     sender_email: str
     earlier_notifications: Sequence[str] = field(default_factory=tuple)
+    # What kind of notice this is (the decision's basis), whether the organisation may claim
+    # an Art. 22 designation (settings), and the platform's programme the escalation uses.
+    legal_basis: basis_rules.LegalBasis = basis_rules.NO_BASIS
+    designation: basis_rules.Designation = basis_rules.NOT_DESIGNATED
+    programme: str = ""
 
 
 def policy_label(platform_name: str, policy_name: str) -> str:
@@ -61,6 +68,9 @@ def policy_label(platform_name: str, policy_name: str) -> str:
 
 
 def subject_for(facts: NoticeFacts) -> str:
+    if facts.legal_basis.is_illegal_content:
+        # Not "possible violation of X's policy": the notice claims illegality, not a breach.
+        return f"Notice of illegal content (DSA Art. 16) – Dutch election [{facts.reference}]"
     label = policy_label(facts.platform_name, facts.policy_name)
     return (
         f"Urgent notification of possible violation of {label} – Dutch election [{facts.reference}]"
@@ -83,8 +93,21 @@ def body_for(facts: NoticeFacts, language: str = "en") -> str:
         "f": facts,
         "policy": policy_label(facts.platform_name, facts.policy_name),
         "harms": harm_sentences(facts.harms),
+        "legal_basis": facts.legal_basis.basis,
+        "legal_basis_paragraph": legal_basis_paragraph(facts, language),
     }
     return _tidy(template.render(context))
+
+
+def legal_basis_paragraph(facts: NoticeFacts, language: str = "en") -> str:
+    """The paragraph that says what kind of notice this is (rules.legal_basis)."""
+    return basis_rules.notice_paragraph(
+        facts.legal_basis,
+        facts.designation,
+        platform_name=facts.platform_name,
+        programme=facts.programme,
+        language=language,
+    )
 
 
 def _tidy(text: str) -> str:

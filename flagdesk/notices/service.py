@@ -25,6 +25,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
+from flagdesk.assessments import service as decisions
 from flagdesk.assessments.models import Decision, DecisionStatus, Outcome
 from flagdesk.audit import service as audit
 from flagdesk.core.uploads import check_upload
@@ -38,6 +39,7 @@ from flagdesk.notices.models import (
     Notice,
     NoticeStatus,
 )
+from flagdesk.rules import legal_basis
 
 logger = logging.getLogger("flagdesk.notices")
 
@@ -78,6 +80,18 @@ def facts_for(case: Case, decision: Decision, sender: tuple[str, str]) -> compos
         sender_name=sender[0],
         sender_email=sender[1],
         earlier_notifications=hooks.earlier_notifications(case),
+        legal_basis=decisions.legal_basis_of(decision),
+        designation=designation(),
+        programme=case.platform.programme,
+    )
+
+
+def designation() -> legal_basis.Designation:
+    """The organisation's Art. 22 designation, as the settings state it."""
+    return legal_basis.Designation(
+        designated=settings.ART22_DESIGNATED,
+        coordinator=settings.ART22_COORDINATOR,
+        designated_on=settings.ART22_DESIGNATED_ON,
     )
 
 

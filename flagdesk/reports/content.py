@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from flagdesk.assessments import service as decisions
 from flagdesk.mailarchive import selectors as mail_reads
 from flagdesk.mailarchive.models import Kind
 from flagdesk.narratives import selectors as narrative_reads
@@ -65,7 +66,7 @@ from flagdesk.reports.dutch import (
     times,
 )
 from flagdesk.reports.redactions import RedactionSource
-from flagdesk.rules import eligibility
+from flagdesk.rules import eligibility, legal_basis
 from flagdesk.rules import reasons as reason_codes
 
 # ------------------------------------------------------------------------ Dutch wording
@@ -471,6 +472,9 @@ def _request_sentence(ctx: _Context, deployment: _Deployment) -> list[Inline]:
     platform = deployment.case.platform
     sent = _notice_time(deployment.first_notice)
     when = f" op {dutch_date(timezone.localtime(sent).date(), year=False)}" if sent else ""
+    basis = _basis_of(deployment)
+    if basis.is_illegal_content:
+        return _illegal_content_sentence(ctx, platform, when, basis)
     policy = platform.policy_name or "de eigen gebruikersvoorwaarden"
     parts: list[Inline] = [
         Text(
@@ -488,7 +492,40 @@ def _request_sentence(ctx: _Context, deployment: _Deployment) -> list[Inline]:
         ]
     else:
         parts.append(Text(" "))
+    parts.append(Text(f"{ESCALATION_SENTENCE} "))
     return parts
+
+
+# Named in every case escalated under the platform's terms, so no reader counts it as a
+# notice of illegal content.
+ESCALATION_SENTENCE = (
+    "Dit was een escalatie van een mogelijke schending van de gebruikersvoorwaarden van het "
+    "platform, geen melding van illegale inhoud op grond van artikel 16 DSA."
+)
+
+
+def _basis_of(deployment: _Deployment) -> legal_basis.LegalBasis:
+    notice = deployment.first_notice
+    decision = notice.decision if notice is not None else None
+    decision = decision or decisions.final_decision(deployment.case)
+    if decision is None:
+        return legal_basis.LegalBasis("")
+    return decisions.legal_basis_of(decision)
+
+
+def _illegal_content_sentence(
+    ctx: _Context, platform: Any, when: str, basis: legal_basis.LegalBasis
+) -> list[Inline]:
+    provisions = enumeration(legal_basis.provision_texts(basis, "nl"))
+    kind = legal_basis.content_type_label(basis.content_type, "nl")
+    return [
+        Text(
+            f"{ctx.short} heeft {platform.name} daarom{when} een melding van illegale inhoud "
+            f"gedaan op grond van artikel 16 DSA, wegens strijd met {provisions} (soort "
+            f"vermeend illegale inhoud: {kind}), met het verzoek de melding te beoordelen en "
+            "zo nodig snel op te treden. "
+        )
+    ]
 
 
 def _acknowledgment_sentence(
@@ -515,6 +552,8 @@ def _figures(election: Any) -> tuple[Figure, ...]:
         _referrals_figure,
         _decisions_figure,
         _deployments_figure,
+        _illegal_content_figure,
+        _escalations_figure,
         _acknowledgment_figure,
     )
     return tuple(make(number, election) for number, make in enumerate(makers, start=1))
@@ -593,6 +632,36 @@ def _deployments_figure(number: int, election: Any) -> Figure:
         tuple((name, str(n)) for name, n in counts) or (("Geen", "0"),),
         chart=tuple(Bar(name, n, str(n)) for name, n in counts),
         chart_unit="meldingen",
+    )
+
+
+def _illegal_content_figure(number: int, election: Any) -> Figure:
+    """Only notices of illegal content: these are what DSA Art. 22(3) asks to count."""
+    counts = figure_data.deployments_by_basis(election).get(legal_basis.Basis.ILLEGAL_CONTENT, [])
+    rows = tuple(
+        (platform, legal_basis.content_type_label(kind, "nl"), str(n))
+        for platform, kind, n in counts
+    )
+    return Figure(
+        number,
+        "Meldingen van illegale inhoud (artikel 16 DSA) per platform en soort",
+        ("Platform", "Soort vermeend illegale inhoud", "Meldingen"),
+        rows or (("Geen", "–", "0"),),
+        note="Escalaties op grond van de gebruikersvoorwaarden tellen hier niet mee; zie de "
+        "volgende figuur.",
+    )
+
+
+def _escalations_figure(number: int, election: Any) -> Figure:
+    counts = figure_data.deployments_by_basis(election).get(legal_basis.Basis.TERMS_ESCALATION, [])
+    rows = tuple((platform, str(n)) for platform, _kind, n in counts)
+    return Figure(
+        number,
+        "Escalaties op grond van de gebruikersvoorwaarden per platform",
+        ("Platform", "Escalaties"),
+        rows or (("Geen", "0"),),
+        note="Verzoeken om inhoud te toetsen aan de eigen voorwaarden van het platform; geen "
+        "meldingen van illegale inhoud.",
     )
 
 

@@ -94,3 +94,22 @@ def deployments_per_platform(election: Any) -> list[tuple[str, int]]:
         .annotate(n=Count("case", distinct=True))
     )
     return sorted(((name, n) for name, n in rows), key=lambda item: (-item[1], item[0]))
+
+
+def deployments_by_basis(election: Any) -> dict[str, list[tuple[str, str, int]]]:
+    """Approved decisions to deploy per legal basis: ``(platform, type of alleged illegal
+    content or "", number)``, by platform and type."""
+    rows = (
+        Decision.objects.filter(
+            case__election=election,
+            status=DecisionStatus.APPROVED,
+            outcome=Outcome.DEPLOY,
+        )
+        .order_by()
+        .values_list("legal_basis", "case__platform__name", "illegal_content_type")
+        .annotate(n=Count("case", distinct=True))
+    )
+    found: dict[str, list[tuple[str, str, int]]] = {}
+    for basis, platform, content_type, n in rows:
+        found.setdefault(basis, []).append((platform, content_type, n))
+    return {basis: sorted(counts) for basis, counts in found.items()}

@@ -11,3 +11,21 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+
+// Parts of a form that apply to one answer only (data-show-when="outcome=deploy") are hidden
+// until that answer is chosen. Without JavaScript they stay visible; the server ignores what
+// does not apply.
+function showWhenChosen(form) {
+  form.querySelectorAll("[data-show-when]").forEach((part) => {
+    const [name, value] = part.dataset.showWhen.split("=");
+    const chosen = form.querySelector(`input[name="${name}"]:checked`);
+    part.hidden = !(chosen && chosen.value === value);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form").forEach((form) => {
+    if (!form.querySelector("[data-show-when]")) return;
+    showWhenChosen(form);
+    form.addEventListener("change", () => showWhenChosen(form));
+  });
+});
