@@ -243,19 +243,20 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
         "DSA Transparency Database's categories).",
     )
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """The legal basis rule, with its reason codes, before anything is stored."""
-        basis = basis_of(attrs)
-        reasons = basis_rules.problems(
-            basis or service.default_basis(attrs["outcome"]),
-            deploys=attrs["outcome"] == Outcome.DEPLOY,
+
+def checked_basis_of(values: dict[str, Any]) -> basis_rules.LegalBasis | None:
+    """The basis as sent, checked by the rule before anything is stored: 422 with the rule's
+    reason codes (well-formed, but not a basis this decision can have)."""
+    basis = basis_of(values)
+    reasons = basis_rules.problems(
+        basis or service.default_basis(values["outcome"]),
+        deploys=values["outcome"] == Outcome.DEPLOY,
+    )
+    if reasons:
+        raise Unprocessable(
+            {"legal_basis": [f"{r}: {basis_rules.REASON_TEXT_EN[r]}" for r in reasons]}
         )
-        if reasons:
-            raise Unprocessable(
-                {"legal_basis": [f"{r}: {basis_rules.REASON_TEXT_EN[r]}" for r in reasons]}
-            )
-        attrs["basis"] = basis
-        return attrs
+    return basis
 
 
 def basis_of(values: dict[str, Any]) -> basis_rules.LegalBasis | None:
@@ -388,6 +389,12 @@ class AssessmentView(CaseActionView):
 @extend_schema(tags=["zaken"])
 class DecisionCreate(CaseActionView):
     action_required = Action.DECIDE
+    problem_responses = {
+        "post": {
+            "422": "The legal basis does not hold (invalid_params name the rule's reason code, "
+            "e.g. PROVISION_REQUIRED)."
+        }
+    }
 
     @extend_schema(
         summary="Propose a decision on a case",
@@ -406,7 +413,7 @@ class DecisionCreate(CaseActionView):
             request.user,
             override_justification=values["override_justification"],
             expected_url_set=values["url_set_sha256"],
-            legal_basis=values["basis"],
+            legal_basis=checked_basis_of(values),
         )
         return Response(DecisionSerializer(decision).data, status=201)
 

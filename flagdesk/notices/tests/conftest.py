@@ -15,6 +15,7 @@ from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case
 from flagdesk.notices.models import Notice
 from flagdesk.platforms.models import Platform
+from flagdesk.rules.legal_basis import LegalBasis
 from tests_support.smtp import SmtpServer
 
 SEED_POST = "https://x.com/kiezer2023/status/1727365011111111111"
@@ -30,7 +31,13 @@ ELIGIBLE = {
 }
 
 
-def approved_case(election: Election, assessor: User, approver: User, url: str = SEED_POST) -> Case:
+def approved_case(
+    election: Election,
+    assessor: User,
+    approver: User,
+    url: str = SEED_POST,
+    legal_basis: LegalBasis | None = None,
+) -> Case:
     result = intake.record_signal(
         intake.SignalInput(
             election=election,
@@ -46,7 +53,11 @@ def approved_case(election: Election, assessor: User, approver: User, url: str =
     assert result.case is not None
     assessments.save_assessment(result.case, ELIGIBLE, assessor)
     decision = assessments.propose_decision(
-        result.case, "deploy", "Clear risk of invalid votes on election day.", assessor
+        result.case,
+        "deploy",
+        "Clear risk of invalid votes on election day.",
+        assessor,
+        legal_basis=legal_basis,
     )
     assessments.review_decision(decision, True, approver)
     return Case.objects.get(pk=result.case.pk)

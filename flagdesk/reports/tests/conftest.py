@@ -12,9 +12,12 @@ from django.core.management import call_command
 
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
+from flagdesk.notices.tests.conftest import outbox, x_channel
 from flagdesk.reports.content import build_report
 from flagdesk.reports.document import Report
 from flagdesk.reports.redactions import TermRedactions
+
+__all__ = ["outbox", "x_channel"]  # fixtures for notices sent in these tests
 
 # The assessor's name (notice signature, X's "Dear …"), username (the notice's sender name)
 # and the local part of the sender's address: all must be withheld in every format.
