@@ -116,6 +116,12 @@ def test_the_example_file_reads_the_same_in_sh_and_systemd() -> None:
         ("FLAGDESK_LOG_FORMAT", "xml"),
         ("FLAGDESK_JSON_MAX_DEPTH", "0"),
         ("FLAGDESK_PARTNER_RATE", "lots"),
+        ("FLAGDESK_ART22_DESIGNATED_ON", "19-05-2025"),
+        ("FLAGDESK_ART22_DESIGNATED_ON", "2025-02-30"),
+        # A designation without coordinator and date cannot be claimed in a notice; a
+        # coordinator without the designation says two things.
+        ("FLAGDESK_ART22_DESIGNATED", "true"),
+        ("FLAGDESK_ART22_COORDINATOR", "ACM"),
     ],
 )
 def test_a_value_that_could_mean_two_things_stops_start_up(
@@ -200,6 +206,21 @@ def test_check_config_shows_what_each_setting_resolved_to_secrets_masked(tmp_pat
     assert "Ministerie van Binnenlandse Zaken" in lines["FLAGDESK_ORGANISATION_NAME"]
     assert "pw-4711" not in checked.stdout and "127.0.0.1:5432" in lines["DATABASE_URL"]
     assert "hunter2" not in checked.stdout and "k-3f9a" not in checked.stdout
+
+
+def test_an_art22_designation_resolves_with_its_coordinator_and_date(tmp_path: Path) -> None:
+    designated = _env_file(
+        tmp_path,
+        "FLAGDESK_ART22_DESIGNATED=true\n"
+        'FLAGDESK_ART22_COORDINATOR="Autoriteit Consument & Markt (ACM)"\n'
+        "FLAGDESK_ART22_DESIGNATED_ON=2025-05-19\n"
+        f"FLAGDESK_DATA_DIR={tmp_path}/data\n",
+    )
+    checked = _run(["check-config", "--env-file", str(designated)], _clean_env(), tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    lines = {line.split()[0]: line for line in checked.stdout.splitlines() if line.strip()}
+    assert "2025-05-19" in lines["FLAGDESK_ART22_DESIGNATED_ON"]
+    assert "Autoriteit Consument & Markt (ACM)" in lines["FLAGDESK_ART22_COORDINATOR"]
 
 
 def test_secret_key_writes_a_new_key_0640_and_never_replaces_one(tmp_path: Path) -> None:
