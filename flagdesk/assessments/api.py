@@ -221,7 +221,9 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
         "default when left out).",
     )
     provisions = serializers.ListField(
-        child=serializers.ChoiceField(choices=sorted(basis_rules.PROVISIONS)),
+        child=serializers.ChoiceField(
+            choices=[(p.code, p.citation_en) for p in basis_rules.PROVISIONS.values()]
+        ),
         required=False,
         default=list,
         max_length=len(basis_rules.PROVISIONS),
@@ -235,7 +237,9 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
         help_text="With illegal_content: a provision not in the list, cited exactly.",
     )
     illegal_content_type = serializers.ChoiceField(
-        choices=sorted(basis_rules.CONTENT_TYPES),
+        choices=[
+            (t.code, f"{t.label_en} ({t.dsa_category})") for t in basis_rules.CONTENT_TYPES.values()
+        ],
         required=False,
         allow_blank=True,
         default="",

@@ -16,7 +16,7 @@ from flagdesk.assessments import service
 from flagdesk.assessments.models import Decision
 from flagdesk.assessments.tests.test_api_cases import ANSWERS, send, token_for
 from flagdesk.assessments.tests.test_views_case import assessed, url
-from flagdesk.assessments.tests.test_views_case import case as case  # noqa: F401 - fixture
+from flagdesk.assessments.tests.test_views_case import case as case  # the fixture
 from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import in_english, verified_client
 from flagdesk.intake.models import Case

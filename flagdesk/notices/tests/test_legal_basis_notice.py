@@ -16,7 +16,7 @@ from flagdesk.notices.models import Notice
 from flagdesk.notices.tests.conftest import approved_case
 from flagdesk.notices.tests.test_compose import FACTS
 from flagdesk.platforms.models import Platform
-from flagdesk.rules.legal_basis import Basis, Designation, LegalBasis
+from flagdesk.rules.legal_basis import NOT_DESIGNATED, Basis, Designation, LegalBasis
 
 ILLEGAL = LegalBasis(
     Basis.ILLEGAL_CONTENT, provisions=("sr_127",), content_type="civic_discourse_or_elections"
@@ -26,7 +26,7 @@ ACM = Designation(True, "Autoriteit Consument & Markt (ACM)", dt.date(2025, 5, 1
 OPENING_END = "We notify you under our trusted-flagger status with your platform.\n\n"
 
 
-def _facts(basis: LegalBasis, designation: Designation = Designation()) -> compose.NoticeFacts:
+def _facts(basis: LegalBasis, designation: Designation = NOT_DESIGNATED) -> compose.NoticeFacts:
     return compose.NoticeFacts(
         **{
             **FACTS.__dict__,
@@ -49,7 +49,10 @@ def test_illegal_content_is_its_own_paragraph_after_the_opening() -> None:
     assert "designated under Article 22 of the Digital Services Act by Autoriteit Consument" in (
         paragraph
     )
-    assert "act on the content expeditiously, as Article 16(6) DSA asks" in body
+    assert "decide on the content in a timely, diligent, non-arbitrary and objective manner " in (
+        body
+    )
+    assert "(Article 16(6) DSA)" in body and "act expeditiously to remove" in body
     # Not a question whether the content breaks the platform's policy.
     assert "check whether it violates" not in body
     assert compose.subject_for(_facts(ILLEGAL)).startswith(
