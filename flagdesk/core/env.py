@@ -129,17 +129,20 @@ def env_date(name: str, *, help: str, group: str = "General") -> dt.date | None:
     """A calendar date written as ISO 8601 (``2025-05-19``), or None when unset or empty."""
     _register(name, None, help, group)
     value = _raw(name)
-    if value is None or value.strip() == "":
-        return None
+    day = None if value is None or value.strip() == "" else _parse_date(name, value)
+    _resolved(name, day)
+    return day
+
+
+def _parse_date(name: str, value: str) -> dt.date | None:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         _error(name, f"{value!r} is not a date written as YYYY-MM-DD")
         return None
     try:
-        day = dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
         _error(name, f"{value!r} is no date in the calendar")
         return None
-    return day if isinstance(_resolved(name, day), dt.date) else None
 
 
 def path_problem(value: str) -> str | None:
