@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
@@ -76,13 +76,12 @@ def facts_for(
         first.explanation if first else ""
     )
     why_it_matters = assessment.election_process_risk_reasoning if assessment else ""
-    own_contact_account = first.own_contact_result if first else ""
+    # The co-government's own account of its attempts is its words, mostly Dutch and often
+    # too short to judge: a Dutch notice quotes it, an English one gives the count only.
+    own_contact_account = (first.own_contact_result if first else "") if not english else ""
     if english and english_summary.strip():
         what_is_false = english_summary.strip()
-        why_it_matters, own_contact_account = (
-            _unless_dutch(why_it_matters),
-            _unless_dutch(own_contact_account),
-        )
+        why_it_matters = _unless_dutch(why_it_matters)
         kind_facts = {name: _unless_dutch(value) for name, value in kind_facts.items()}
         if case.category != "misinformation":
             kind_facts = _summary_in_place(case.category, kind_facts, english_summary.strip())
@@ -198,9 +197,7 @@ def follow_up(notice: Notice, actor: Any) -> Notice:
             recipient=notice.recipient,
             language=notice.language,
             subject=subject,
-            body=_("Following up on our notification {reference}.\n").format(
-                reference=notice.case.reference
-            ),
+            body=_follow_up_text(notice),
             message_id=compose.new_message_id(settings.FROM_EMAIL),
             in_reply_to=notice.message_id,
             references=references,
@@ -210,6 +207,14 @@ def follow_up(notice: Notice, actor: Any) -> Notice:
         )
         audit.log("notice_drafted", draft, actor=actor, after=_snapshot(draft))
     return draft
+
+
+def _follow_up_text(notice: Notice) -> str:
+    # In the notice's language, not the user's: an English thread gets no Dutch line.
+    with translation.override(notice.language or "en"):
+        return _("Following up on our notification {reference}.\n").format(
+            reference=notice.case.reference
+        )
 
 
 def update_draft(notice: Notice, subject: str, body: str, actor: Any) -> Notice:

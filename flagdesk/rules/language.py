@@ -9,186 +9,23 @@ from __future__ import annotations
 
 import re
 
-DUTCH_STOP_WORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "van",
-        "die",
-        "dat",
-        "niet",
-        "op",
-        "te",
-        "zijn",
-        "voor",
-        "met",
-        "ook",
-        "aan",
-        "er",
-        "maar",
-        "om",
-        "bij",
-        "nog",
-        "uit",
-        "wordt",
-        "worden",
-        "werd",
-        "naar",
-        "als",
-        "dan",
-        "zich",
-        "heeft",
-        "hebben",
-        "kan",
-        "kunnen",
-        "moet",
-        "moeten",
-        "zal",
-        "zou",
-        "wel",
-        "geen",
-        "deze",
-        "dit",
-        "wat",
-        "wie",
-        "waar",
-        "hoe",
-        "wij",
-        "we",
-        "ze",
-        "zij",
-        "hij",
-        "jij",
-        "je",
-        "u",
-        "ons",
-        "onze",
-        "hun",
-        "haar",
-        "mijn",
-        "uw",
-        "wordt",
-        "door",
-        "tot",
-        "na",
-        "tegen",
-        "zonder",
-        "omdat",
-        "want",
-        "dus",
-        "toch",
-        "al",
-        "meer",
-        "veel",
-        "hier",
-        "daar",
-        "nu",
-        "ook",
-        "niets",
-        "iets",
-        "alle",
-        "eigen",
-        "sinds",
-        "tussen",
-        "onder",
-        "boven",
-        "geweest",
-        "waren",
-        "staat",
-        "staan",
-        "gaat",
-        "gaan",
-        "komt",
-        "komen",
-        "berichten",
-        "bericht",
-        "gemeente",
-        "gehackt",
-        "stemmen",
-        "stem",
-        "kiezers",
-        "verkiezing",
-        "verkiezingen",
-    ]
-)
-ENGLISH_STOP_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "of",
-        "that",
-        "not",
-        "on",
-        "to",
-        "be",
-        "for",
-        "with",
-        "also",
-        "at",
-        "there",
-        "but",
-        "or",
-        "by",
-        "from",
-        "yet",
-        "which",
-        "who",
-        "what",
-        "where",
-        "how",
-        "we",
-        "they",
-        "he",
-        "she",
-        "you",
-        "it",
-        "its",
-        "our",
-        "their",
-        "his",
-        "her",
-        "my",
-        "your",
-        "this",
-        "these",
-        "those",
-        "has",
-        "have",
-        "had",
-        "can",
-        "could",
-        "must",
-        "shall",
-        "would",
-        "will",
-        "should",
-        "been",
-        "being",
-        "are",
-        "were",
-        "does",
-        "did",
-        "do",
-        "because",
-        "so",
-        "than",
-        "then",
-        "into",
-        "about",
-        "after",
-        "before",
-        "since",
-        "account",
-        "posted",
-        "hacked",
-        "voters",
-        "vote",
-    ]
-)
+# Kept as text, one glance per list; split into sets below.
+_DUTCH_WORDS = """
+    de het een en van die dat niet op te zijn voor met ook aan er maar om bij nog uit wordt
+    worden werd naar als dan zich heeft hebben kan kunnen moet moeten zal zou wel geen
+    deze dit wat wie waar hoe wij we ze zij hij jij je u ons onze hun haar mijn uw
+    door tot na tegen zonder omdat want dus toch al meer veel hier daar nu niets iets
+    alle eigen sinds tussen onder boven geweest waren staat staan gaat gaan komt komen
+    berichten bericht gemeente gehackt stemmen stem kiezers verkiezing verkiezingen
+"""
+_ENGLISH_WORDS = """
+    the a an and of that not on to be for with also at there but or by from yet which who
+    what where how we they he she you it its our their his her my your this these those
+    has have had can could must shall would will should been being are were does did do
+    because so than then into about after before since account posted hacked voters vote
+"""
+DUTCH_STOP_WORDS = frozenset(_DUTCH_WORDS.split())
+ENGLISH_STOP_WORDS = frozenset(_ENGLISH_WORDS.split())
 WORD = re.compile(r"[a-zà-ÿ']+")
 
 MIN_WORDS = 6
@@ -214,9 +51,18 @@ def looks_dutch(text: str) -> bool:
 
 
 def dutch_paragraphs(text: str) -> list[str]:
-    """The Dutch part of each paragraph (blank-line separated) of ``text`` that looks Dutch:
-    its English heading lines ("What happened:") left off, so a reader sees the Dutch."""
-    return [_dutch_part(p.strip()) for p in re.split(r"\n\s*\n", text) if looks_dutch(p)]
+    """The Dutch in ``text``, per paragraph (blank-line separated): a Dutch paragraph without
+    its English heading lines ("What happened:"), or the Dutch lines of an English one."""
+    found = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = paragraph.strip()
+        if looks_dutch(paragraph):
+            found.append(_dutch_part(paragraph))
+            continue
+        lines = [line.strip() for line in paragraph.splitlines() if looks_dutch(line)]
+        if lines:
+            found.append("\n".join(lines))
+    return found
 
 
 def _dutch_part(paragraph: str) -> str:

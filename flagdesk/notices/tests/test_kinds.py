@@ -19,6 +19,7 @@ from flagdesk.notices import dispatch, service
 from flagdesk.notices.models import Notice
 from flagdesk.notices.tests.conftest import ELIGIBLE, PLATFORM_ADDRESS, approved_case
 from flagdesk.platforms.models import Platform
+from flagdesk.rules.language import dutch_paragraphs
 from tests_support.smtp import SmtpServer
 
 HACKED_URL = "https://x.com/gemeentevoorbeeld"
@@ -103,6 +104,7 @@ def test_seed_hacked_account_x_receives_a_request_to_secure_it(
     lowered = body.lower()
     assert "false" not in lowered and "misleading" not in lowered
     assert "civic integrity" not in lowered and "gehackt" not in lowered
+    assert dutch_paragraphs(body) == []  # and no Dutch at all: the municipality's words stay out
     assert message["Subject"].startswith("Urgent: hacked official government account")
 
 
@@ -112,7 +114,7 @@ def test_a_deploy_decision_needs_the_kinds_facts(
     case = hacked_case(tk2023)
     without = {k: v for k, v in HACKED_ASSESSMENT.items() if k != "kind_facts"}
     assessments.save_assessment(case, without, people)
-    with pytest.raises(assessments.WorkflowError, match="account's ID on the platform"):
+    with pytest.raises(assessments.WorkflowError, match="Het ID van het account bij het platform"):
         assessments.propose_decision(case, "deploy", "Help the municipality.", people)
     # Not deploying needs no facts for a notice.
     assessments.propose_decision(case, "no_deploy", "Not our task.", people)
@@ -148,10 +150,10 @@ def test_english_notice_with_dutch_text_is_refused_until_summarised(
     notice = Notice.objects.get(case=case)
     assert notice.language == "en" and "Wie twee vakjes" in notice.body
     assert service.dutch_in_english(notice)
-    with pytest.raises(service.NoticeError, match="contains Dutch text"):
+    with pytest.raises(service.NoticeError, match=r"bevat Nederlandse tekst \(“Wie twee vakjes"):
         service.send(notice, people)
 
-    with pytest.raises(service.NoticeError, match="looks Dutch"):
+    with pytest.raises(service.NoticeError, match="lijkt Nederlands"):
         service.summarise(notice, "Dit is nog steeds een Nederlandse tekst over de stem.", people)
     summary = "The post tells voters of the combined list to colour two boxes; that voids the vote."
     notice = service.summarise(notice, summary, people)
@@ -186,5 +188,6 @@ def test_dutch_platform_gets_the_dutch_notice(
     notice = approve(case, people, bob)
     assert notice.body.startswith("Beste medewerkers van X")
     assert "Tweede Kamer 22 november 2023" in notice.body and "beveiligen" in notice.body
+    assert "Het webformulier van X gaf geen antwoord." in notice.body  # their own words
     assert notice.subject.startswith("Urgent: gehackt officieel overheidsaccount")
     assert not service.dutch_in_english(notice)

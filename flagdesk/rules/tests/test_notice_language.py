@@ -43,8 +43,13 @@ def test_dutch_paragraphs_of_a_text() -> None:
         "Dear people at X,\n\nWhat happened:\nHet account is gehackt en de gemeente kan er "
         "niet meer in.\n\nKind regards,"
     )
-    # The English heading is left off, so the reader sees the Dutch itself.
-    assert dutch_paragraphs(text) == ["Het account is gehackt en de gemeente kan er niet meer in."]
+    # The English heading is left off, so the reader sees the Dutch itself; a Dutch line in
+    # an English paragraph is found too.
+    text += "\n\nWhat they did: it contacted X twice.\nHet webformulier van X gaf geen antwoord."
+    assert dutch_paragraphs(text) == [
+        "Het account is gehackt en de gemeente kan er niet meer in.",
+        "Het webformulier van X gaf geen antwoord.",
+    ]
 
 
 @pytest.mark.parametrize(
