@@ -27,6 +27,7 @@ _ENGLISH_WORDS = """
 DUTCH_STOP_WORDS = frozenset(_DUTCH_WORDS.split())
 ENGLISH_STOP_WORDS = frozenset(_ENGLISH_WORDS.split())
 WORD = re.compile(r"[a-zà-ÿ']+")
+URL = re.compile(r"\S+://\S+|www\.\S+")
 
 MIN_WORDS = 6
 MIN_DUTCH_WORDS = 3  # a citation ("… van het stembiljet") in an English sentence is not Dutch
@@ -35,7 +36,8 @@ MIN_DUTCH_SHARE = 0.15
 
 def dutch_share(text: str) -> tuple[float, float, int]:
     """``(share of Dutch stop words, share of English ones, number of words)``."""
-    words = WORD.findall(text.lower())
+    # A link's path may hold Dutch words ("/stemmen/geldig-stemmen"); it is not prose.
+    words = WORD.findall(URL.sub(" ", text.lower()))
     if not words:
         return 0.0, 0.0, 0
     dutch = sum(1 for w in words if w in DUTCH_STOP_WORDS)

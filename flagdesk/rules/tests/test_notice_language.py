@@ -31,6 +31,8 @@ def test_dutch_is_recognised(text: str) -> None:
         "https://x.com/gemeentevoorbeeld/status/1234567890",
         "Gemeente Voorbeeldstad",  # a name is too short to judge
         "Kieswet, art. N 7 (geldigheid van het stembiljet); Kiesraad",  # a citation
+        "The correct rule is set out in Kieswet, art. N 7 (geldigheid van het stembiljet); "
+        "Kiesraad (https://www.kiesraad.nl/verkiezingen/stemmen/hoe-stem-je-geldig-en-een).",
         "",
     ],
 )
