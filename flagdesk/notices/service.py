@@ -71,20 +71,10 @@ def facts_for(
     assessment = getattr(case, "assessment", None)
     first = case.first_signal
     english = language != "nl"
-    kind_facts = dict(assessment.kind_facts or {}) if assessment else {}
-    what_is_false = (assessment.misleading_reasoning if assessment else "") or (
-        first.explanation if first else ""
-    )
-    why_it_matters = assessment.election_process_risk_reasoning if assessment else ""
+    what_is_false, why_it_matters, kind_facts = _free_text(case, english_summary if english else "")
     # The co-government's own account of its attempts is its words, mostly Dutch and often
     # too short to judge: a Dutch notice quotes it, an English one gives the count only.
     own_contact_account = (first.own_contact_result if first else "") if not english else ""
-    if english and english_summary.strip():
-        what_is_false = english_summary.strip()
-        why_it_matters = _unless_dutch(why_it_matters)
-        kind_facts = {name: _unless_dutch(value) for name, value in kind_facts.items()}
-        if case.category != "misinformation":
-            kind_facts = _summary_in_place(case.category, kind_facts, english_summary.strip())
     return compose.NoticeFacts(
         reference=case.reference,
         kind=case.category,
@@ -113,6 +103,25 @@ def facts_for(
         narratives=_narrative_rules(case, english),
         channel_kind=channel_kind,
     )
+
+
+def _free_text(case: Case, english_summary: str) -> tuple[str, str, dict[str, str]]:
+    """``(what is false, why it matters, the kind's facts)`` as the assessor wrote them; with
+    an English summary, the summary is the explanation and Dutch texts are left out."""
+    assessment = getattr(case, "assessment", None)
+    first = case.first_signal
+    kind_facts = dict(assessment.kind_facts or {}) if assessment else {}
+    what_is_false = (assessment.misleading_reasoning if assessment else "") or (
+        first.explanation if first else ""
+    )
+    why_it_matters = assessment.election_process_risk_reasoning if assessment else ""
+    summary = english_summary.strip()
+    if not summary:
+        return what_is_false, why_it_matters, kind_facts
+    kind_facts = {name: _unless_dutch(value) for name, value in kind_facts.items()}
+    if case.category != "misinformation":
+        kind_facts = _summary_in_place(case.category, kind_facts, summary)
+    return summary, _unless_dutch(why_it_matters), kind_facts
 
 
 # Where the summary goes when the kind's main free text was Dutch and is left out.
