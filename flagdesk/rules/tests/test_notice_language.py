@@ -97,3 +97,16 @@ def test_required_facts_per_kind() -> None:
 def test_clean_facts_keeps_only_the_kinds_own() -> None:
     facts = {"account_id": " 123 ", "ad_reference": "not for this kind", "incident": ""}
     assert notice_kinds.clean_facts("hacked_channel", facts) == {"account_id": "123"}
+
+
+def test_the_registrys_and_rules_texts_are_told_apart() -> None:
+    """Measured on texts the detector was not written from: the narrative registry's claims
+    and rules and the reason codes' texts, in both languages."""
+    from flagdesk.narratives.seed import NARRATIVES
+    from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL
+
+    dutch = [n["claim_nl"] for n in NARRATIVES] + [n["correct_rule"] for n in NARRATIVES]
+    dutch += list(REASON_TEXT_NL.values())
+    english = [n["claim_en"] for n in NARRATIVES] + list(REASON_TEXT_EN.values())
+    assert sum(map(looks_dutch, dutch)) >= len(dutch) - 1  # 23 of 24: one short sentence
+    assert not any(map(looks_dutch, english))
