@@ -213,6 +213,9 @@ def test_misinformation_gives_the_claim_and_the_correct_rule() -> None:
     nl = compose.body_for(facts, "nl")
     assert "Waarom dit onjuist of misleidend is:" in nl and "De juiste regel" in nl
     assert all(part in nl for part in COMMON_NL)
+    # Without the assessor's own wording, the registry's claim is the claim.
+    registry = compose.NoticeFacts(**{**facts.__dict__, "kind_facts": {}})
+    assert "What the content claims:\nYou may colour two boxes." in compose.body_for(registry)
 
 
 def test_other_kind_has_a_generic_notice() -> None:
