@@ -20,7 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service
-from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
+from flagdesk.assessments.forms import (
+    ChecklistForm,
+    DecisionForm,
+    ReviewForm,
+    answer_summary,
+    facts_summary,
+)
 from flagdesk.assessments.models import Assessment, Decision, DecisionStatus
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
@@ -116,7 +122,11 @@ def _reasoning(assessment: Assessment | None) -> dict[str, str]:
 
 def _checklist_form(case: Case, data: Any = None) -> ChecklistForm:
     assessment: Assessment | None = getattr(case, "assessment", None)
-    initial = ChecklistForm.initial_from(service.answers_of(assessment), _reasoning(assessment))
+    initial = ChecklistForm.initial_from(
+        service.answers_of(assessment),
+        _reasoning(assessment),
+        assessment.kind_facts if assessment else None,
+    )
     return ChecklistForm(data, category=case.category, initial=initial)
 
 
@@ -151,6 +161,8 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         )
         if assessment
         else [],
+        "saved_facts": facts_summary(case.category, assessment.kind_facts if assessment else {}),
+        "missing_facts": service.missing_kind_facts(case),
         "saved_reasons": reason_texts(saved.reasons),
         "checklist": forms.get("checklist") or (_checklist_form(case) if can_assess else None),
         "decision_form": forms.get("decision_form")

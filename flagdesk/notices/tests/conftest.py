@@ -30,7 +30,13 @@ ELIGIBLE = {
 }
 
 
-def approved_case(election: Election, assessor: User, approver: User, url: str = SEED_POST) -> Case:
+def approved_case(
+    election: Election,
+    assessor: User,
+    approver: User,
+    url: str = SEED_POST,
+    assessment: dict[str, Any] | None = None,
+) -> Case:
     result = intake.record_signal(
         intake.SignalInput(
             election=election,
@@ -44,7 +50,7 @@ def approved_case(election: Election, assessor: User, approver: User, url: str =
         )
     )
     assert result.case is not None
-    assessments.save_assessment(result.case, ELIGIBLE, assessor)
+    assessments.save_assessment(result.case, assessment or ELIGIBLE, assessor)
     decision = assessments.propose_decision(
         result.case, "deploy", "Clear risk of invalid votes on election day.", assessor
     )
