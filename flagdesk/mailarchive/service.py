@@ -133,8 +133,13 @@ class Match:
 DKIM_DNSFUNC: trust.DnsFunc | None = None
 
 
-def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> MailMessage:
-    """Archive one message (idempotent) and let it act: acknowledgment, bounce, evidence."""
+def import_raw(
+    raw: bytes, *, mailbox: str = "", uid: int | None = None, election_id: int | None = None
+) -> MailMessage:
+    """Archive one message (idempotent) and let it act: acknowledgment, bounce, evidence.
+
+    With ``election_id`` (an import of one election's earlier archive) it is linked only to
+    a case of that election; a match elsewhere leaves it unmatched, for a person to judge."""
     digest = hashlib.sha256(raw).hexdigest()
     existing = next(iter(MailMessage.objects.filter(sha256=digest).order_by()[:1]), None)
     if existing is not None:
@@ -151,13 +156,47 @@ def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> Mail
         # a failing message fails its whole batch anyway (which is then read again).
         with transaction.atomic(savepoint=False):
             return _archive(
-                parsed, raw, digest, raw_path, attachment_paths, mailbox=mailbox, uid=uid
+                parsed,
+                raw,
+                digest,
+                raw_path,
+                attachment_paths,
+                mailbox=mailbox,
+                uid=uid,
+                election_id=election_id,
             )
     except IntegrityError:
         if in_batch:
             raise
         # Another worker archived the same bytes a moment ago.
         return MailMessage.objects.get(sha256=digest)
+
+
+def archive_unparsed(raw: bytes, *, mailbox: str, why: str) -> MailMessage:
+    """Keep a message that ``import_raw`` could not take (its parsing or matching failed):
+    the raw bytes under their hash, a row without a case, on the unmatched list, the failure
+    in ``defects``. Nothing acts on it. Idempotent like ``import_raw``."""
+    digest = hashlib.sha256(raw).hexdigest()
+    with transaction.atomic():
+        existing = MailMessage.objects.filter(sha256=digest).first()
+        if existing is not None:
+            return existing
+        message = MailMessage.objects.create(
+            sha256=digest,
+            size=len(raw),
+            raw_path=store_bytes(raw, ".eml"),
+            mailbox=mailbox[:300],
+            archived_at=timezone.now(),
+            kind=Kind.REPLY,
+            defects=["unparsed", why[:500]],
+            match_method=MatchMethod.UNMATCHED,
+        )
+        audit.log(
+            "mail_archived",
+            message,
+            after={"sha256": digest, "kind": message.kind, "match": "unmatched", "unparsed": why},
+        )
+    return message
 
 
 @dataclass(frozen=True)
@@ -233,9 +272,10 @@ def _archive(
     *,
     mailbox: str,
     uid: int | None,
+    election_id: int | None = None,
 ) -> MailMessage:
     now = timezone.now()
-    match = match_message(parsed)
+    match = _within_election(match_message(parsed), election_id)
     kind, reasons, report = _kind_of(parsed, match)
     assessment = assess(parsed, raw, match, kind)
     if kind == Kind.OWN_COPY and not assessment.verdict.acts:
@@ -297,6 +337,12 @@ def _archive(
         _remember_platform_references(message, parsed, assessment)
         _act_on_notice(message, match.notice, permanent=bool(report and report.permanent))
     return message
+
+
+def _within_election(match: Match, election_id: int | None) -> Match:
+    if election_id is None or match.case is None or match.case.election_id == election_id:
+        return match
+    return Match(None, None, MatchMethod.UNMATCHED)
 
 
 def _kind_of(parsed: ParsedMail, match: Match) -> tuple[str, list[str], Any]:
