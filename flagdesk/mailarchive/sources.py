@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # An mbox message starts at a "From " line at the start of the file or after an empty line,
-# that looks like an envelope line ("From sender Fri Jul  8 12:08:34 2011": it has a time).
-# A "From " that a careless writer left unescaped inside a text rarely has both.
-_FROM_LINE = re.compile(rb"^From \S+ .*\d\d:\d\d")
+# that looks like an envelope line: "From sender Fri Jul  8 12:08:34 2011" (asctime). A
+# "From " that a careless writer left unescaped inside a text rarely has both.
+_FROM_LINE = re.compile(rb"^From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d\d")
+# A writer with another date format: every "From " after an empty line, as the stdlib does.
+_ANY_FROM_LINE = re.compile(rb"^From ")
 # The first line of an RFC 5322 message is a header field ("Name: value").
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 MAILDIR_FOLDERS = ("new", "cur")
@@ -134,8 +136,10 @@ def _mbox(path: str) -> Iterator[Location | BadFile]:
     offset, empty = 0, 1  # length of the line before if it was empty, else 0
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(fd, "rb") as handle:
+        envelope = _FROM_LINE if _FROM_LINE.match(handle.readline()) else _ANY_FROM_LINE
+        handle.seek(0)
         for line in handle:
-            if empty and _FROM_LINE.match(line):
+            if empty and envelope.match(line):
                 if starts:
                     ends.append(offset - empty)
                 starts.append(offset + len(line))
