@@ -72,13 +72,13 @@ def test_it_imports_an_mbox_and_the_answer_threads_to_the_notice(
 
 
 def test_it_imports_a_maildir(draft: Notice, tmp_path: Path) -> None:
-    status, out, err = import_mail(write_maildir(tmp_path / "Mail", _archive(draft)))
+    status, _out, err = import_mail(write_maildir(tmp_path / "Mail", _archive(draft)))
     assert status == 0, err
     _assert_notice_and_acknowledgment(draft)
 
 
 def test_it_imports_a_folder_of_eml_files(draft: Notice, tmp_path: Path) -> None:
-    status, out, err = import_mail(write_eml_folder(tmp_path / "eml", _archive(draft)))
+    status, _out, err = import_mail(write_eml_folder(tmp_path / "eml", _archive(draft)))
     assert status == 0, err
     _assert_notice_and_acknowledgment(draft)
 
@@ -137,6 +137,7 @@ def test_a_message_reusing_a_message_id_is_not_taken_for_the_same(
     import_mail(write_mbox(tmp_path / "a.mbox", _archive(draft)))
     forged = xs_answer(subject="Re: something else entirely")
     status, out, _err = import_mail(write_eml_folder(tmp_path / "b", [forged]))
+    assert status == 0
     assert "imported: 1" in out  # nothing lost: a different message is archived
 
 
@@ -166,7 +167,7 @@ def test_sent_mail_on_a_case_without_an_approved_decision_makes_no_notice(
     draft.decision.status = "proposed"
     draft.decision.save()
     path = write_mbox(tmp_path / "old.mbox", _archive(draft))
-    status, out, _err = import_mail(path)
+    _status, out, _err = import_mail(path)
     assert "notices created: 0" in out
     assert "sent by us, no notice made (no approved decision to deploy): 1" in out
     assert MailMessage.objects.count() == 2  # both archived all the same
