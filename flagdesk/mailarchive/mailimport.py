@@ -193,7 +193,7 @@ class _Importer:
             if why:
                 self.summary.not_a_notice[why] += 1
             return
-        why = _not_a_notice(parsed, case)
+        why = _not_a_notice(parsed, case) or _not_ours(raw, parsed)
         if why:
             self.summary.not_a_notice[why] += 1
             return
@@ -240,6 +240,12 @@ def _not_a_notice(parsed: ParsedMail, case: Case) -> str:
     if notices.by_message_ids([parsed.message_id]):
         return "already a notice"
     return ""
+
+
+def _not_ours(raw: bytes, parsed: ParsedMail) -> str:
+    if service.written_by_us(raw, parsed.from_address):
+        return ""
+    return "our address in From, but received from outside unauthenticated"
 
 
 def _to_platform(parsed: ParsedMail, case: Case) -> bool:

@@ -244,6 +244,23 @@ def _sent_from(match: Match) -> list[str]:
     return [trust.domain_of(address) for _name, address in addresses if address]
 
 
+def written_by_us(raw: bytes, from_address: str) -> bool:
+    """Whether a message From one of our own domains may be taken for ours: a copy that never
+    crossed a mail server (no Received header: the Sent folder), or one our own receiving
+    server authenticated for our domain (the archive BCC). Anyone can write our address in
+    From; a forged one arrives through our server and fails or lacks that check."""
+    domain = trust.domain_of(from_address)
+    if not domain or domain not in {d.lower() for d in own_domains()}:
+        return False
+    fields = trust.header_fields(raw)
+    if not any(name == "received" for name, _value in fields):
+        return True
+    results, ignored = trust.trusted_results(
+        fields, settings.MAIL_AUTHSERV_IDS, settings.MAIL_AUTHSERV_MAX_HOPS
+    )
+    return trust.authentication(results, domain, [], ignored).result == trust.AuthResult.PASS
+
+
 def own_domains() -> list[str]:
     addresses = [settings.FROM_EMAIL, settings.ARCHIVE_BCC]
     found = [trust.domain_of(a) for a in addresses if a]

@@ -26,10 +26,15 @@ from flagdesk.mailarchive.tests.mailfiles import (
     TEAM,
     import_mail,
     mail,
+    our_notice,
     write_eml_folder,
     write_maildir,
     xs_answer,
 )
+from flagdesk.notices.models import Notice, NoticeStatus
+from flagdesk.notices.tests.conftest import draft, x_channel
+
+__all__ = ["draft", "x_channel"]
 
 MB = 1024 * 1024
 
@@ -169,3 +174,15 @@ def test_a_deeply_nested_message_is_archived_raw(db: Any, tmp_path: Path) -> Non
     assert "imported: 2" in out
     kept = MailMessage.objects.get(sha256=hashlib.sha256(raw).hexdigest())
     assert service.read_raw(kept) == raw
+
+
+def test_mail_forged_in_our_name_does_not_become_a_notice(draft: Notice, tmp_path: Path) -> None:
+    # It came in through our mail server (Received) and nothing authenticated it as ours.
+    forged = b"Received: from evil.example by mx.minbzk.nl; Mon, 20 Nov 2023 10:00:00 +0000\n"
+    forged += our_notice(draft.case.reference, "<forged.1@evil.example>")
+    status, out, _err = import_mail(write_eml_folder(tmp_path / "eml", [forged]))
+    assert status == 0
+    assert "notices created: 0" in out
+    assert "received from outside unauthenticated): 1" in out
+    assert Notice.objects.get(pk=draft.pk).status == NoticeStatus.DRAFT
+    assert MailMessage.objects.filter(message_id="<forged.1@evil.example>").exists()
