@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,25 @@ def test_an_unknown_election_stops_with_one_line(db: Any, tmp_path: Path) -> Non
 
     with pytest.raises(CommandError, match="no election 'XX1999'"):
         call_command("import-mail", str(tmp_path), "--election", "XX1999")
+
+
+def test_a_message_the_archive_cannot_take_is_kept_raw_and_the_batch_goes_on(
+    draft: Notice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = service.import_raw
+
+    def failing_on_the_answer(raw: bytes, **kwargs: Any) -> MailMessage:
+        if b"<answer.250@x.example>" in raw:
+            raise ValueError("a parser bug")
+        return real(raw, **kwargs)
+
+    monkeypatch.setattr(service, "import_raw", failing_on_the_answer)
+    path = write_mbox(tmp_path / "old.mbox", _archive(draft))
+    status, out, err = import_mail(path)
+    assert status == 1
+    assert f"bad: {path} (message 1): archived unparsed (ValueError)" in err
+    assert "imported: 2" in out and "notices created: 1" in out
+    kept = MailMessage.objects.get(sha256=hashlib.sha256(xs_answer()).hexdigest())
+    assert kept.match_method == MatchMethod.UNMATCHED and kept.defects[0] == "unparsed"
+    assert service.read_raw(kept) == xs_answer()
+    assert AuditEvent.objects.filter(action="notice_imported").count() == 1
