@@ -88,7 +88,7 @@ def import_archive(
     entries = _scan(root, summary, max_bytes, report)
     ours = sorted((e for e in entries if e.ours), key=_by_date)
     rest = sorted((e for e in entries if not e.ours), key=_by_date)
-    mailbox = f"import {election.code}: {sources.printable(str(root))}"[:300]
+    mailbox = f"{service.IMPORTED_MAILBOX}{election.code}: {sources.printable(str(root))}"[:300]
     importer = _Importer(election, summary, max_bytes, mailbox)
     for stage, stage_entries in (("sent", ours), ("received", rest)):
         for start in range(0, len(stage_entries), BATCH_SIZE):

@@ -56,6 +56,8 @@ from flagdesk.platforms import service as platforms
 logger = logging.getLogger("flagdesk.mailarchive")
 
 MIB = 1024 * 1024
+# The mailbox recorded on mail brought in by `flagdesk import-mail` ("import CODE: path").
+IMPORTED_MAILBOX = "import "
 
 
 class ArchiveError(Exception):
@@ -408,6 +410,10 @@ def acknowledged_at(message: MailMessage, notice: Notice) -> dt.datetime:
     frozen, or after we archived it); then the time we archived it."""
     date = message.date
     lower = notice.frozen_at or notice.created_at
+    if message.mailbox.startswith(IMPORTED_MAILBOX) and date is not None and lower is not None:
+        # From an earlier archive (flagdesk import-mail): archived long after it arrived, so
+        # the archive time says nothing. Its Date, kept between our notice and the import.
+        return min(max(date, lower), message.archived_at)
     if (
         date is None
         or lower is None

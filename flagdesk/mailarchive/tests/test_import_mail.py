@@ -215,3 +215,31 @@ def test_a_message_the_archive_cannot_take_is_kept_raw_and_the_batch_goes_on(
     assert kept.match_method == MatchMethod.UNMATCHED and kept.defects[0] == "unparsed"
     assert service.read_raw(kept) == xs_answer()
     assert AuditEvent.objects.filter(action="notice_imported").count() == 1
+
+
+def test_an_answer_dated_before_the_notice_counts_as_acknowledged_when_sent(
+    draft: Notice, tmp_path: Path
+) -> None:
+    # The old tool's clock ran ten minutes fast: X's answer is dated before our notice. The
+    # time of the import would be years off; the notice's own time is the nearest truth.
+    early = xs_answer(after=-dt.timedelta(minutes=10))
+    path = write_mbox(tmp_path / "old.mbox", [our_notice(draft.case.reference), early])
+    assert import_mail(path)[0] == 0
+    assert Notice.objects.get(pk=draft.pk).acknowledged_at == SENT_AT
+
+
+def test_a_second_sent_mail_on_the_decision_is_a_follow_up_and_answers_thread_to_it(
+    draft: Notice, tmp_path: Path
+) -> None:
+    later = our_notice(draft.case.reference, "<oldtool.4712@mail.minbzk.nl>").replace(
+        b"Date: Mon, 20 Nov 2023 10:00:00 +0000", b"Date: Mon, 20 Nov 2023 12:00:00 +0000"
+    )
+    answer = xs_answer("<oldtool.4712@mail.minbzk.nl>", after=dt.timedelta(hours=2, minutes=5))
+    path = write_mbox(tmp_path / "old.mbox", [answer, later, our_notice(draft.case.reference)])
+    status, out, err = import_mail(path)
+    assert status == 0, err
+    assert "notices created: 2" in out
+    first = Notice.objects.get(message_id=OLD_ID)
+    second = Notice.objects.get(message_id="<oldtool.4712@mail.minbzk.nl>")
+    assert second.follows == first and second.decision == first.decision
+    assert MailMessage.objects.get(message_id="<answer.7500@x.example>").notice == second
