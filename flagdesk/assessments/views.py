@@ -64,6 +64,7 @@ ACTION_TEXT = {
     "notice_outcome_settled": gettext_lazy("Unknown delivery outcome settled"),
     "notice_requeued": gettext_lazy("Notice queued to go out again"),
     "notice_stuck_requeued": gettext_lazy("Stuck notice queued again"),
+    "notice_imported": gettext_lazy("Notice imported from an earlier archive"),
     "mail_archived": gettext_lazy("Message archived"),
     "mail_attached": gettext_lazy("Message linked to this case"),
 }

@@ -543,6 +543,112 @@ def send_again(notice: Notice, actor: Any) -> Delivery:
     return delivery
 
 
+# --------------------------------------------------------- earlier archive
+
+
+@dataclass(frozen=True)
+class HistoricalMail:
+    """A notice found in an earlier archive: mail we sent to a platform before FlagDesk (or
+    from another tool), with the exact bytes and the Message-ID it went out under."""
+
+    raw: bytes
+    message_id: str
+    sender_name: str
+    sender_email: str
+    recipient: str
+    subject: str
+    body: str
+    sent_at: dt.datetime
+
+
+def approved_decision(case: Case) -> Decision | None:
+    """The case's latest approved deploy decision: what an imported notice was sent under."""
+    return (
+        Decision.objects.filter(case=case, status=DecisionStatus.APPROVED, outcome=Outcome.DEPLOY)
+        .order_by("-reviewed_at", "-pk")
+        .first()
+    )
+
+
+def record_historical_notice(case: Case, mail: HistoricalMail, *, source: str) -> Notice:
+    """Record a notice that was sent before FlagDesk knew of it, from an imported archive.
+
+    It is frozen as sent (``raw`` the original bytes, ``message_id`` its own Message-ID, so
+    answers thread to it; sent at its Date header) with a delivery marked accepted on the
+    archive's word, not by a send: nothing is queued and no attempt is recorded. The first
+    such notice of a decision takes the place of the unsent draft approval made; a later
+    one is a follow-up of the latest sent notice of that decision. Audited
+    (``notice_imported``).
+
+    :raises NoticeError: without an approved deploy decision, or when a notice with this
+        Message-ID exists already.
+    """
+    decision = approved_decision(case)
+    if decision is None:
+        raise NoticeError(_("The case has no approved decision to deploy."))
+    with transaction.atomic():
+        if Notice.objects.filter(message_id=mail.message_id).exists():
+            raise NoticeError(_("A notice with this Message-ID exists already."))
+        notice = _historical_notice_row(case, decision, mail)
+        before = _snapshot(notice) if notice.pk else None
+        _fill_historical(notice, mail)
+        notice.save()
+        Delivery.objects.create(
+            notice=notice,
+            state=DeliveryState.ACCEPTED,
+            accepted_at=mail.sent_at,
+            server_reply=_("Imported from an earlier archive; not sent by FlagDesk."),
+            evidence={"imported": source[:200]},
+        )
+        audit.log(
+            "notice_imported",
+            notice,
+            actor=source,
+            before=before,
+            after={**_snapshot(notice), "sha256": notice.raw_sha256, "sent_at": _iso(mail.sent_at)},
+        )
+    return notice
+
+
+def _historical_notice_row(case: Case, decision: Decision, mail: HistoricalMail) -> Notice:
+    """The unsent first draft of the decision if there is one, else a new notice (the
+    first, or a follow-up of the decision's latest sent notice)."""
+    first = (
+        Notice.objects.select_for_update(no_key=True)
+        .filter(decision=decision, follows__isnull=True)
+        .first()
+    )
+    if first is not None and first.status == NoticeStatus.DRAFT:
+        return first
+    earlier = (
+        Notice.objects.filter(decision=decision, status=NoticeStatus.FROZEN)
+        .order_by("-frozen_at", "-pk")
+        .first()
+    )
+    return Notice(
+        case=case,
+        decision=decision,
+        platform=case.platform,
+        follows=earlier,
+        language=case.platform.channel_language or "en",
+    )
+
+
+def _fill_historical(notice: Notice, mail: HistoricalMail) -> None:
+    notice.status = NoticeStatus.FROZEN
+    notice.channel_kind = "email"
+    notice.recipient = mail.recipient[:300]
+    notice.subject = " ".join(mail.subject.split())[:300]
+    notice.body = mail.body
+    notice.message_id = mail.message_id
+    notice.sender_name = mail.sender_name[:200]
+    notice.sender_email = mail.sender_email[:254]
+    notice.raw = mail.raw
+    notice.raw_sha256 = compose.sha256(mail.raw)
+    notice.frozen_at = mail.sent_at
+    notice.frozen_by = None
+
+
 # ------------------------------------------------------------ stuck notices
 
 STUCK_NO_TASK = "no_task"
@@ -740,7 +846,9 @@ def by_message_ids(message_ids: list[str]) -> dict[str, Notice]:
     wanted = [m.strip() for m in message_ids if m and m.strip()]
     if not wanted:
         return {}
-    wanted = [m for m in wanted if ".flagdesk@" in m]  # ours all are (new_message_id)
+    # Not only FlagDesk's own format: notices imported from an earlier archive keep the
+    # Message-ID they went out under (record_historical_notice).
+    wanted = [m for m in wanted if len(m) <= 250]
     if not wanted:
         return {}
     found = (
