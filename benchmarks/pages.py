@@ -42,8 +42,10 @@ in this tree instead (to find the hot spots).
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -316,6 +318,22 @@ def base_tree(revision: str) -> Path:
     return tree
 
 
+def collected_static(tree: Path, env: dict[str, str]) -> Path:
+    """The tree's static files as production serves them (hashed names from a manifest):
+    without them a page's ``{% static %}`` raises. Collected once per tree and run."""
+    static = tree / "var" / f"bench-static-{os.getpid()}"
+    if not (static / "staticfiles.json").exists():
+        atexit.register(shutil.rmtree, static, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "-m", "flagdesk.cli", "collectstatic", "--no-input", "-v0"],
+            cwd=tree,
+            env={**env, "FLAGDESK_STATIC_ROOT": str(static)},
+            check=True,
+            capture_output=True,
+        )
+    return static
+
+
 def psql(sql: str) -> None:
     subprocess.run(
         ["psql", f"{PG_ADMIN_URL}/postgres", "-q", "-c", sql], check=True, capture_output=True
@@ -335,6 +353,7 @@ def run_child(tree: Path, db: str, label: str, args: argparse.Namespace) -> dict
         for name in ("FLAGDESK_DEBUG", "FLAGDESK_LOG_LEVEL", "FLAGDESK_LOG_FORMAT"):
             env.pop(name, None)
         env.pop("DATABASE_URL", None)
+        env["FLAGDESK_STATIC_ROOT"] = str(collected_static(tree, env))
         if db == "postgres":
             name = f"flagdesk_bench_pages_{label}"
             psql(f"DROP DATABASE IF EXISTS {name}")

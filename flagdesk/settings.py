@@ -253,6 +253,13 @@ ORGANISATION_NAME = env_str(
     "used in notices and reports).",
     group="Organisation",
 )
+ORGANISATION_NAME_EN = env_str(
+    "FLAGDESK_ORGANISATION_NAME_EN",
+    "Dutch Ministry of the Interior and Kingdom Relations",
+    help="The organisation's name in English, used in notices in English (no Dutch in an "
+    "English notice).",
+    group="Organisation",
+)
 ORGANISATION_DOMAINS = env_list(
     "FLAGDESK_ORGANISATION_DOMAINS",
     ["minbzk.nl", "rijksoverheid.nl"],

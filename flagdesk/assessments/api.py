@@ -63,6 +63,13 @@ class AssessmentInputSerializer(serializers.Serializer[Any]):
     own_means_exhausted_reasoning = serializers.CharField(
         required=False, allow_blank=True, max_length=10_000, default=""
     )
+    kind_facts = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=10_000),
+        required=False,
+        help_text="The facts the notice of this kind of case needs, by name (see the user "
+        "guide): e.g. account_name, account_id, incident, incident_since, "
+        "co_government_contact for a hacked channel. Left out: the saved facts stay.",
+    )
 
 
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
@@ -77,6 +84,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
         fields = [
             *service.ANSWER_FIELDS,
             *(f"{name}_reasoning" for name in service.ANSWER_FIELDS),
+            "kind_facts",
             "eligible",
             "reasons",
             "rules_version",

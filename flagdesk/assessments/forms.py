@@ -14,9 +14,11 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from flagdesk.assessments import kind_facts
 from flagdesk.assessments.models import LegalBasisKind, Outcome
 from flagdesk.assessments.service import ANSWER_FIELDS, basis_reason_texts, default_basis
 from flagdesk.rules import legal_basis as basis_rules
+from flagdesk.rules import notice_kinds
 from flagdesk.rules.eligibility import HARMS, REQUIRED_ANSWERS, AssessmentAnswers
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
@@ -76,6 +78,27 @@ class ChecklistForm(forms.Form):
                 max_length=10_000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        self.kind_facts = notice_kinds.facts_of(category)
+        for fact in self.kind_facts:
+            self.fields[f"fact_{fact.name}"] = self._fact_field(fact)
+
+    @staticmethod
+    def _fact_field(fact: notice_kinds.Fact) -> forms.Field:
+        # Not required here: the checklist may be saved half-done; a deploy decision needs them.
+        widget = forms.Textarea(attrs={"rows": 3}) if fact.long else forms.TextInput()
+        help_text = str(kind_facts.HELP.get(fact.name, ""))
+        if fact.required:
+            help_text = f"{_('Needed before deploying.')} {help_text}".strip()
+        return forms.CharField(
+            label=kind_facts.LABELS[fact.name],
+            help_text=help_text,
+            required=False,
+            max_length=10_000,
+            widget=widget,
+        )
+
+    def fact_fields(self) -> list[forms.BoundField]:
+        return [self[f"fact_{fact.name}"] for fact in self.kind_facts]
 
     @staticmethod
     def _answer_field(name: str) -> forms.Field:
@@ -102,8 +125,14 @@ class ChecklistForm(forms.Form):
         )
 
     @classmethod
-    def initial_from(cls, answers: AssessmentAnswers, reasoning: dict[str, str]) -> dict[str, Any]:
+    def initial_from(
+        cls,
+        answers: AssessmentAnswers,
+        reasoning: dict[str, str],
+        facts: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         initial: dict[str, Any] = dict(reasoning)
+        initial.update({f"fact_{name}": value for name, value in (facts or {}).items()})
         for name in ANSWER_FIELDS:
             value = answers.answer(name)
             if name in TRISTATE_FIELDS:
@@ -129,6 +158,9 @@ class ChecklistForm(forms.Form):
             value = self.cleaned_data.get(name)
             data[name] = _from_tristate(value) if name in TRISTATE_FIELDS else value
             data[f"{name}_reasoning"] = self.cleaned_data.get(f"{name}_reasoning", "")
+        data["kind_facts"] = {
+            fact.name: self.cleaned_data.get(f"fact_{fact.name}", "") for fact in self.kind_facts
+        }
         return data
 
     def partial_answers(self) -> AssessmentAnswers:
@@ -161,6 +193,14 @@ def answer_summary(
             text = str(tristate[UNKNOWN]) if value is None else str(value)
         rows.append((str(QUESTIONS[name]), text, reasoning.get(f"{name}_reasoning", "")))
     return rows
+
+
+def facts_summary(category: str, facts: dict[str, str]) -> list[tuple[str, str]]:
+    """``(label, value)`` of the facts for the notice, "–" where still empty, for reading."""
+    return [
+        (kind_facts.label(fact.name), facts.get(fact.name, "") or "–")
+        for fact in notice_kinds.facts_of(category)
+    ]
 
 
 class DecisionForm(forms.Form):

@@ -31,6 +31,9 @@ class Assessment(models.Model):
     own_contact_attempts_reasoning = models.TextField(blank=True)
     own_means_exhausted = models.BooleanField(_("own means exhausted"), null=True, blank=True)
     own_means_exhausted_reasoning = models.TextField(blank=True)
+    # What the notice of this kind of case says beyond the checklist (the hacked account and
+    # its ID, the blocked advert, the claim): names and required ones in rules/notice_kinds.py.
+    kind_facts = models.JSONField(_("facts for the notice"), default=dict, blank=True)
     eligible = models.BooleanField(default=False)
     reasons = models.JSONField(default=list, blank=True)
     rules_version = models.CharField(max_length=20)
@@ -100,7 +103,7 @@ class Decision(models.Model):
         max_length=10, choices=UrlSetOrigin.choices, default=UrlSetOrigin.DECISION
     )
     # The legal basis of the notice a decision to deploy sends; empty for the other outcomes.
-    # Decisions from before it was recorded were all terms escalations (migration 0004).
+    # Decisions from before it was recorded were all terms escalations (migration 0005).
     legal_basis = models.CharField(
         _("legal basis"), max_length=20, choices=LegalBasisKind.choices, blank=True, default=""
     )

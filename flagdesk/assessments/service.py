@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.assessments import selectors
+from flagdesk.assessments import kind_facts, selectors
 from flagdesk.assessments.models import (
     Assessment,
     Decision,
@@ -27,7 +27,7 @@ from flagdesk.intake import selectors as case_reads
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, CaseUrl
 from flagdesk.rules import legal_basis as basis_rules
-from flagdesk.rules import urlset
+from flagdesk.rules import notice_kinds, urlset
 from flagdesk.rules.eligibility import (
     HARMS,
     RULES_VERSION,
@@ -104,6 +104,8 @@ def save_assessment(case: Case, data: dict[str, Any], actor: Any) -> Assessment:
         before = _assessment_snapshot(assessment) if assessment.pk else None
         for name, value in answers.items():
             setattr(assessment, name, value)
+        if "kind_facts" in data:  # left out (an older API client): the facts stay as they are
+            assessment.kind_facts = _clean_kind_facts(case.category, data["kind_facts"])
         result = evaluate_case(case, answers_of(assessment))
         assessment.eligible = result.eligible
         assessment.reasons = [str(r) for r in result.reasons]
@@ -121,10 +123,19 @@ def save_assessment(case: Case, data: dict[str, Any], actor: Any) -> Assessment:
     return assessment
 
 
+def _clean_kind_facts(category: str, facts: object) -> dict[str, str]:
+    if facts is None:
+        return {}
+    if not isinstance(facts, dict) or any(not isinstance(v, str | None) for v in facts.values()):
+        raise WorkflowError(_("The facts for the notice must be texts by name."))
+    return notice_kinds.clean_facts(category, facts)
+
+
 def _assessment_snapshot(assessment: Assessment) -> dict[str, Any]:
     data = {name: getattr(assessment, name) for name in ANSWER_FIELDS}
     data.update({f"{n}_reasoning": getattr(assessment, f"{n}_reasoning") for n in ANSWER_FIELDS})
     data.update(
+        kind_facts=assessment.kind_facts,
         eligible=assessment.eligible,
         reasons=assessment.reasons,
         rules_version=assessment.rules_version,
@@ -170,6 +181,8 @@ def propose_decision(
             raise WorkflowError(
                 _("The case's URLs changed while you decided. Check them and decide again.")
             )
+        if outcome == Outcome.DEPLOY:
+            _require_kind_facts(case)
         result = evaluate_case(case)
         is_override = outcome == Outcome.DEPLOY and not result.eligible
         if is_override and not override_justification.strip():
@@ -244,6 +257,23 @@ def legal_basis_of(decision: Decision) -> basis_rules.LegalBasis:
         other_provision=decision.other_provision,
         content_type=decision.illegal_content_type,
     )
+
+
+def missing_kind_facts(case: Case) -> list[str]:
+    """The required facts for this kind of case's notice that the checklist still lacks."""
+    assessment = getattr(case, "assessment", None)
+    facts = assessment.kind_facts if assessment is not None else {}
+    return notice_kinds.missing_facts(case.category, facts or {})
+
+
+def _require_kind_facts(case: Case) -> None:
+    # Before deploying, so the approver sees what the notice will say about the account or ad.
+    missing = missing_kind_facts(case)
+    if missing:
+        raise WorkflowError(
+            _("Enter the facts the notice needs before deploying: %(facts)s.")
+            % {"facts": "; ".join(kind_facts.label(name) for name in missing)}
+        )
 
 
 def review_decision(decision: Decision, approve: bool, actor: Any, comment: str = "") -> Decision:

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service
-from flagdesk.assessments.forms import ChecklistForm, DecisionForm, ReviewForm, answer_summary
+from flagdesk.assessments.forms import (
+    ChecklistForm,
+    DecisionForm,
+    ReviewForm,
+    answer_summary,
+    facts_summary,
+)
 from flagdesk.assessments.models import Assessment, Decision, DecisionStatus, LegalBasisKind
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
@@ -58,6 +64,7 @@ ACTION_TEXT = {
     "notice_outcome_settled": gettext_lazy("Unknown delivery outcome settled"),
     "notice_requeued": gettext_lazy("Notice queued to go out again"),
     "notice_stuck_requeued": gettext_lazy("Stuck notice queued again"),
+    "notice_imported": gettext_lazy("Notice imported from an earlier archive"),
     "mail_archived": gettext_lazy("Message archived"),
     "mail_attached": gettext_lazy("Message linked to this case"),
 }
@@ -116,7 +123,11 @@ def _reasoning(assessment: Assessment | None) -> dict[str, str]:
 
 def _checklist_form(case: Case, data: Any = None) -> ChecklistForm:
     assessment: Assessment | None = getattr(case, "assessment", None)
-    initial = ChecklistForm.initial_from(service.answers_of(assessment), _reasoning(assessment))
+    initial = ChecklistForm.initial_from(
+        service.answers_of(assessment),
+        _reasoning(assessment),
+        assessment.kind_facts if assessment else None,
+    )
     return ChecklistForm(data, category=case.category, initial=initial)
 
 
@@ -151,6 +162,8 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         )
         if assessment
         else [],
+        "saved_facts": facts_summary(case.category, assessment.kind_facts if assessment else {}),
+        "missing_facts": service.missing_kind_facts(case),
         "saved_reasons": reason_texts(saved.reasons),
         "checklist": forms.get("checklist") or (_checklist_form(case) if can_assess else None),
         "decision_form": forms.get("decision_form")

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from flagdesk.rules import election_names
+
 
 class ElectionType(models.TextChoices):
     TK = "TK", _("Tweede Kamer")
@@ -24,6 +26,15 @@ class Election(models.Model):
     )
     type = models.CharField(_("type"), max_length=2, choices=ElectionType.choices)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Used in notices in English. Empty: derived from the type, e.g. “House of "
+            "Representatives (Tweede Kamer) election 2025”."
+        ),
+    )
     election_day = models.DateField(_("election day"))
     attention_start = models.DateField(_("attention window from"))
     attention_end = models.DateField(_("attention window until"))
@@ -42,6 +53,16 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def english_name(self) -> str:
+        return election_names.english_name(self.type, self.election_day, self.name_en)
+
+    @property
+    def english_day(self) -> str:
+        """Election day in English with its year; only the month while it is unconfirmed."""
+        confirmed = election_names.day_is_confirmed(self.name)
+        return election_names.english_day(self.election_day, confirmed=confirmed)
 
     def in_attention_window(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()

@@ -56,6 +56,8 @@ from flagdesk.platforms import service as platforms
 logger = logging.getLogger("flagdesk.mailarchive")
 
 MIB = 1024 * 1024
+# The mailbox recorded on mail brought in by `flagdesk import-mail` ("import CODE: path").
+IMPORTED_MAILBOX = "import "
 
 
 class ArchiveError(Exception):
@@ -133,8 +135,13 @@ class Match:
 DKIM_DNSFUNC: trust.DnsFunc | None = None
 
 
-def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> MailMessage:
-    """Archive one message (idempotent) and let it act: acknowledgment, bounce, evidence."""
+def import_raw(
+    raw: bytes, *, mailbox: str = "", uid: int | None = None, election_id: int | None = None
+) -> MailMessage:
+    """Archive one message (idempotent) and let it act: acknowledgment, bounce, evidence.
+
+    With ``election_id`` (an import of one election's earlier archive) it is linked only to
+    a case of that election; a match elsewhere leaves it unmatched, for a person to judge."""
     digest = hashlib.sha256(raw).hexdigest()
     existing = next(iter(MailMessage.objects.filter(sha256=digest).order_by()[:1]), None)
     if existing is not None:
@@ -151,13 +158,47 @@ def import_raw(raw: bytes, *, mailbox: str = "", uid: int | None = None) -> Mail
         # a failing message fails its whole batch anyway (which is then read again).
         with transaction.atomic(savepoint=False):
             return _archive(
-                parsed, raw, digest, raw_path, attachment_paths, mailbox=mailbox, uid=uid
+                parsed,
+                raw,
+                digest,
+                raw_path,
+                attachment_paths,
+                mailbox=mailbox,
+                uid=uid,
+                election_id=election_id,
             )
     except IntegrityError:
         if in_batch:
             raise
         # Another worker archived the same bytes a moment ago.
         return MailMessage.objects.get(sha256=digest)
+
+
+def archive_unparsed(raw: bytes, *, mailbox: str, why: str) -> MailMessage:
+    """Keep a message that ``import_raw`` could not take (its parsing or matching failed):
+    the raw bytes under their hash, a row without a case, on the unmatched list, the failure
+    in ``defects``. Nothing acts on it. Idempotent like ``import_raw``."""
+    digest = hashlib.sha256(raw).hexdigest()
+    with transaction.atomic():
+        existing = MailMessage.objects.filter(sha256=digest).first()
+        if existing is not None:
+            return existing
+        message = MailMessage.objects.create(
+            sha256=digest,
+            size=len(raw),
+            raw_path=store_bytes(raw, ".eml"),
+            mailbox=mailbox[:300],
+            archived_at=timezone.now(),
+            kind=Kind.REPLY,
+            defects=["unparsed", why[:500]],
+            match_method=MatchMethod.UNMATCHED,
+        )
+        audit.log(
+            "mail_archived",
+            message,
+            after={"sha256": digest, "kind": message.kind, "match": "unmatched", "unparsed": why},
+        )
+    return message
 
 
 @dataclass(frozen=True)
@@ -205,6 +246,23 @@ def _sent_from(match: Match) -> list[str]:
     return [trust.domain_of(address) for _name, address in addresses if address]
 
 
+def written_by_us(raw: bytes, from_address: str) -> bool:
+    """Whether a message From one of our own domains may be taken for ours: a copy that never
+    crossed a mail server (no Received header: the Sent folder), or one our own receiving
+    server authenticated for our domain (the archive BCC). Anyone can write our address in
+    From; a forged one arrives through our server and fails or lacks that check."""
+    domain = trust.domain_of(from_address)
+    if not domain or domain not in {d.lower() for d in own_domains()}:
+        return False
+    fields = trust.header_fields(raw)
+    if not any(name == "received" for name, _value in fields):
+        return True
+    results, ignored = trust.trusted_results(
+        fields, settings.MAIL_AUTHSERV_IDS, settings.MAIL_AUTHSERV_MAX_HOPS
+    )
+    return trust.authentication(results, domain, [], ignored).result == trust.AuthResult.PASS
+
+
 def own_domains() -> list[str]:
     addresses = [settings.FROM_EMAIL, settings.ARCHIVE_BCC]
     found = [trust.domain_of(a) for a in addresses if a]
@@ -233,9 +291,10 @@ def _archive(
     *,
     mailbox: str,
     uid: int | None,
+    election_id: int | None = None,
 ) -> MailMessage:
     now = timezone.now()
-    match = match_message(parsed)
+    match = _within_election(match_message(parsed), election_id)
     kind, reasons, report = _kind_of(parsed, match)
     assessment = assess(parsed, raw, match, kind)
     if kind == Kind.OWN_COPY and not assessment.verdict.acts:
@@ -299,6 +358,12 @@ def _archive(
     return message
 
 
+def _within_election(match: Match, election_id: int | None) -> Match:
+    if election_id is None or match.case is None or match.case.election_id == election_id:
+        return match
+    return Match(None, None, MatchMethod.UNMATCHED)
+
+
 def _kind_of(parsed: ParsedMail, match: Match) -> tuple[str, list[str], Any]:
     if match.method == MatchMethod.OWN_MESSAGE_ID:
         return Kind.OWN_COPY, ["own_message_id"], None
@@ -345,6 +410,10 @@ def acknowledged_at(message: MailMessage, notice: Notice) -> dt.datetime:
     frozen, or after we archived it); then the time we archived it."""
     date = message.date
     lower = notice.frozen_at or notice.created_at
+    if message.mailbox.startswith(IMPORTED_MAILBOX) and date is not None and lower is not None:
+        # From an earlier archive (flagdesk import-mail): archived long after it arrived, so
+        # the archive time says nothing. Its Date, kept between our notice and the import.
+        return min(max(date, lower), message.archived_at)
     if (
         date is None
         or lower is None

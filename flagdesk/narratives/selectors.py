@@ -43,7 +43,8 @@ def earlier_notifications(case: Case) -> list[str]:
         )
         elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
         if elections:
-            names = ", ".join(e.name for e in elections)
+            # The sentence goes into an English notice: the elections by their English names.
+            names = ", ".join(e.english_name for e in elections)
             sentences.append(
                 f"This narrative ({narrative.claim_en.rstrip('.')}) is one we notified your "
                 f"platform about during previous elections as well: {names}."

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
 
 from django.template.loader import select_template
 from django.utils import timezone
@@ -29,11 +30,47 @@ HARM_TEXT = {
     "wrong_candidate": "it may lead voters to vote for a different candidate or party than they intend",
     "deprived_of_vote": "it may keep voters from casting their vote at all",
 }
+HARM_TEXT_NL = {
+    "invalid_vote": "het kan kiezers ertoe brengen een ongeldige stem uit te brengen",
+    "wrong_candidate": "het kan kiezers ertoe brengen op een andere kandidaat of partij te "
+    "stemmen dan zij willen",
+    "deprived_of_vote": "het kan kiezers ervan weerhouden hun stem uit te brengen",
+}
+KINDS = ("misinformation", "hacked_channel", "blocked_ad", "other")
+
+# The subject per kind of case and language; {policy} and {reference} are filled in.
+SUBJECTS = {
+    ("misinformation", "en"): "Urgent notification of possible violation of {policy} – "
+    "Dutch election [{reference}]",
+    ("misinformation", "nl"): "Urgente melding van mogelijke schending van {policy} – "
+    "Nederlandse verkiezing [{reference}]",
+    ("hacked_channel", "en"): "Urgent: hacked official government account – please secure "
+    "and restore – Dutch election [{reference}]",
+    ("hacked_channel", "nl"): "Urgent: gehackt officieel overheidsaccount – graag beveiligen "
+    "en herstellen – Nederlandse verkiezing [{reference}]",
+    ("blocked_ad", "en"): "Urgent: government election information advert blocked – please "
+    "review – Dutch election [{reference}]",
+    ("blocked_ad", "nl"): "Urgent: verkiezingsadvertentie van een overheid geblokkeerd – graag "
+    "heroverwegen – Nederlandse verkiezing [{reference}]",
+    ("other", "en"): "Urgent notification – Dutch election [{reference}]",
+    ("other", "nl"): "Urgente melding – Nederlandse verkiezing [{reference}]",
+}
+
+
+@dataclass(frozen=True)
+class NarrativeRule:
+    """A confirmed narrative of the case from the registry: the claim and the correct rule."""
+
+    claim: str
+    correct_rule: str
+    source: str
+    source_url: str
 
 
 @dataclass(frozen=True)
 class NoticeFacts:
-    """Everything the text needs, taken from the case by the service."""
+    """Everything the text needs, taken from the case by the service, in the notice's language
+    (an English notice gets the English election name and day)."""
 
     reference: str
     platform_name: str
@@ -56,6 +93,13 @@ class NoticeFacts:
     legal_basis: basis_rules.LegalBasis = basis_rules.NO_BASIS
     designation: basis_rules.Designation = basis_rules.NOT_DESIGNATED
     programme: str = ""
+    kind: str = "misinformation"
+    # The assessor's facts for this kind (rules/notice_kinds.py names them).
+    kind_facts: Mapping[str, str] = field(default_factory=dict)
+    own_contact_attempts: int | None = None
+    own_contact_account: str = ""
+    narratives: Sequence[NarrativeRule] = field(default_factory=tuple)
+    channel_kind: str = "email"
 
 
 def policy_label(platform_name: str, policy_name: str) -> str:
@@ -67,36 +111,66 @@ def policy_label(platform_name: str, policy_name: str) -> str:
     return f"{platform_name}'s {policy_name}"
 
 
-def subject_for(facts: NoticeFacts) -> str:
+def kind_of(facts: NoticeFacts) -> str:
+    return facts.kind if facts.kind in KINDS else "other"
+
+
+def subject_for(facts: NoticeFacts, language: str = "en") -> str:
+    language = language if language in ("en", "nl") else "en"
     if facts.legal_basis.is_illegal_content:
         # Not "possible violation of X's policy": the notice claims illegality, not a breach.
         return f"Notice of illegal content (DSA Art. 16) – Dutch election [{facts.reference}]"
     label = policy_label(facts.platform_name, facts.policy_name)
-    return (
-        f"Urgent notification of possible violation of {label} – Dutch election [{facts.reference}]"
-    )
+    return SUBJECTS[(kind_of(facts), language)].format(policy=label, reference=facts.reference)
 
 
-def harm_sentences(harms: Sequence[str]) -> list[str]:
-    return [HARM_TEXT[h] for h in harms if h in HARM_TEXT]
+def harm_sentences(harms: Sequence[str], language: str = "en") -> list[str]:
+    texts = HARM_TEXT_NL if language == "nl" else HARM_TEXT
+    return [texts[h] for h in harms if h in texts]
+
+
+def template_names(facts: NoticeFacts, language: str) -> list[str]:
+    """The templates to try, most specific first: per kind, channel, platform and language.
+
+    A portal notice first tries ``notice.<kind>[.<platform>].portal.<language>.txt``; the
+    shipped templates serve both channels and leave out the mail wording for a portal.
+    """
+    kind, platform = kind_of(facts), facts.platform_slug
+    names = []
+    if facts.channel_kind == "portal":
+        names += [
+            f"notice.{kind}.{platform}.portal.{language}.txt",
+            f"notice.{kind}.portal.{language}.txt",
+        ]
+    names += [
+        f"notice.{kind}.{platform}.{language}.txt",
+        f"notice.{kind}.{language}.txt",
+        f"notice.{kind}.en.txt",
+    ]
+    return [f"notices/mail/{name}" for name in names]
+
+
+def render_first(names: Sequence[str], context: Mapping[str, Any]) -> str:
+    """The text of the first template in ``names`` that exists, rendered with ``context``.
+
+    The one place templates are looked up: a store of edited templates goes in front of
+    ``select_template`` here.
+    """
+    return _tidy(select_template(list(names)).render(dict(context)))
 
 
 def body_for(facts: NoticeFacts, language: str = "en") -> str:
-    """The text from the first template that exists: per platform and language, then generic."""
-    names = [
-        f"notices/mail/notice.{facts.platform_slug}.{language}.txt",
-        f"notices/mail/notice.{language}.txt",
-        "notices/mail/notice.en.txt",
-    ]
-    template = select_template(names)
+    """The notice's text for its kind of case, channel, platform and language."""
     context = {
         "f": facts,
+        "k": facts.kind_facts,
         "policy": policy_label(facts.platform_name, facts.policy_name),
-        "harms": harm_sentences(facts.harms),
+        "harms": harm_sentences(facts.harms, language),
+        "portal": facts.channel_kind == "portal",
         "legal_basis": facts.legal_basis.basis,
         "legal_basis_paragraph": legal_basis_paragraph(facts, language),
     }
-    return _tidy(template.render(context))
+    return render_first(template_names(facts, language), context)
 
 
 def legal_basis_paragraph(facts: NoticeFacts, language: str = "en") -> str:

@@ -24,6 +24,15 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 class DraftForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=300)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}))
+    english_summary = forms.CharField(
+        label=_("English summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Replaces the Dutch explanation in this English notice. “Compose with summary” "
+            "writes the text again from the case; edits to the text are replaced."
+        ),
+    )
 
     def __init__(self, *args: Any, prefix_pk: int | None = None, **kwargs: Any) -> None:
         # One form per notice on the page: ids must be unique.

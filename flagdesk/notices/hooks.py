@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 _mail: list[MailLookups] = []
 _earlier: list[Callable[[Case], list[str]]] = []
+_narratives: list[Callable[[Case], list[Any]]] = []
 
 
 def register_mail_lookups(lookups: MailLookups) -> None:
@@ -38,6 +39,16 @@ def register_mail_lookups(lookups: MailLookups) -> None:
 
 def register_earlier_notifications(sentences: Callable[[Case], list[str]]) -> None:
     _earlier[:] = [sentences]
+
+
+def register_narratives(confirmed: Callable[[Case], list[Any]]) -> None:
+    """``confirmed(case)``: the registry's narratives confirmed on the case (with ``claim_en``,
+    ``claim_nl``, ``correct_rule``, ``rule_source``, ``rule_source_url``)."""
+    _narratives[:] = [confirmed]
+
+
+def confirmed_narratives(case: Case) -> list[Any]:
+    return _only(_narratives, "confirmed narratives (is narratives installed?)")(case)
 
 
 def mail_lookups() -> MailLookups:

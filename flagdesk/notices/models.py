@@ -41,6 +41,8 @@ class Notice(models.Model):
     language = models.CharField(_("language"), max_length=5, default="en")
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
+    # The assessor's English summary, standing in for Dutch free text in an English notice.
+    english_summary = models.TextField(_("English summary"), blank=True)
     message_id = models.CharField(max_length=250, unique=True)
     in_reply_to = models.CharField(max_length=250, blank=True)
     references = models.TextField(blank=True)

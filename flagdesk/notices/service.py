@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
@@ -40,6 +40,7 @@ from flagdesk.notices.models import (
     NoticeStatus,
 )
 from flagdesk.rules import legal_basis
+from flagdesk.rules.language import dutch_paragraphs, looks_dutch
 
 logger = logging.getLogger("flagdesk.notices")
 
@@ -57,29 +58,52 @@ def sender_of(user: Any) -> tuple[str, str]:
     return name, email
 
 
-def facts_for(case: Case, decision: Decision, sender: tuple[str, str]) -> compose.NoticeFacts:
+def facts_for(
+    case: Case,
+    decision: Decision,
+    sender: tuple[str, str],
+    language: str = "en",
+    *,
+    channel_kind: str = "email",
+    english_summary: str = "",
+) -> compose.NoticeFacts:
+    """The facts of the case in the notice's language. In an English notice the election is
+    named in English, and with an English summary that summary stands in for the Dutch free
+    text (the explanation and every Dutch fact)."""
     assessment = getattr(case, "assessment", None)
     first = case.first_signal
+    english = language != "nl"
+    what_is_false, why_it_matters, kind_facts = _free_text(case, english_summary if english else "")
+    # The co-government's own account of its attempts is its words, mostly Dutch and often
+    # too short to judge: a Dutch notice quotes it, an English one gives the count only.
+    own_contact_account = (first.own_contact_result if first else "") if not english else ""
     return compose.NoticeFacts(
         reference=case.reference,
+        kind=case.category,
         platform_name=case.platform.name,
         platform_slug=case.platform.slug,
         policy_name=case.platform.policy_name,
         policy_url=case.platform.policy_url,
-        election_name=case.election.name,
-        election_day=formats.date_format(case.election.election_day, "j F Y", use_l10n=False),
+        election_name=case.election.english_name if english else case.election.name,
+        election_day=case.election.english_day
+        if english
+        else formats.date_format(case.election.election_day, "j F Y", use_l10n=False),
         # The content concerned is exactly the set the approved decision covers: a URL that
         # reached the case any other way was never assessed.
         urls=list(decision.url_set.order_by("pk").values_list("url", flat=True)),
-        what_is_false=(assessment.misleading_reasoning if assessment else "")
-        or (first.explanation if first else ""),
-        why_it_matters=assessment.election_process_risk_reasoning if assessment else "",
+        what_is_false=what_is_false,
+        why_it_matters=why_it_matters,
         harms=(assessment.harms or []) if assessment else [],
         signal_explanation=first.explanation if first else "",
-        organisation=settings.ORGANISATION_NAME,
+        organisation=settings.ORGANISATION_NAME_EN if english else settings.ORGANISATION_NAME,
         sender_name=sender[0],
         sender_email=sender[1],
         earlier_notifications=hooks.earlier_notifications(case),
+        kind_facts=kind_facts,
+        own_contact_attempts=assessment.own_contact_attempts if assessment else None,
+        own_contact_account=own_contact_account,
+        narratives=_narrative_rules(case, english),
+        channel_kind=channel_kind,
         legal_basis=decisions.legal_basis_of(decision),
         designation=designation(),
         programme=case.platform.programme,
@@ -95,6 +119,57 @@ def designation() -> legal_basis.Designation:
     )
 
 
+def _free_text(case: Case, english_summary: str) -> tuple[str, str, dict[str, str]]:
+    """``(what is false, why it matters, the kind's facts)`` as the assessor wrote them; with
+    an English summary, the summary is the explanation and Dutch texts are left out."""
+    assessment = getattr(case, "assessment", None)
+    first = case.first_signal
+    kind_facts = dict(assessment.kind_facts or {}) if assessment else {}
+    what_is_false = (assessment.misleading_reasoning if assessment else "") or (
+        first.explanation if first else ""
+    )
+    why_it_matters = assessment.election_process_risk_reasoning if assessment else ""
+    summary = english_summary.strip()
+    if not summary:
+        return what_is_false, why_it_matters, kind_facts
+    kind_facts = {name: _unless_dutch(value) for name, value in kind_facts.items()}
+    if case.category != "misinformation":
+        kind_facts = _summary_in_place(case.category, kind_facts, summary)
+    return summary, _unless_dutch(why_it_matters), kind_facts
+
+
+# Where the summary goes when the kind's main free text was Dutch and is left out.
+SUMMARY_FACT = {"hacked_channel": "incident", "blocked_ad": "why_election_information"}
+
+
+def _summary_in_place(kind: str, facts: dict[str, str], summary: str) -> dict[str, str]:
+    main = SUMMARY_FACT.get(kind)
+    if main and not facts.get(main):
+        facts[main] = summary
+    return facts
+
+
+def _unless_dutch(text: str) -> str:
+    return "" if looks_dutch(text) else text
+
+
+def _narrative_rules(case: Case, english: bool) -> list[compose.NarrativeRule]:
+    """The confirmed narratives' correct rules with their sources; an English notice leaves
+    out a rule written in Dutch and cites its source only."""
+    rules = []
+    for narrative in hooks.confirmed_narratives(case):
+        rule = narrative.correct_rule
+        rules.append(
+            compose.NarrativeRule(
+                claim=narrative.claim_en if english else narrative.claim_nl,
+                correct_rule=_unless_dutch(rule) if english else rule,
+                source=narrative.rule_source,
+                source_url=narrative.rule_source_url,
+            )
+        )
+    return rules
+
+
 def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:
     """The first notice of an approved deploy decision, as a draft for the assessor."""
     if decision.outcome != Outcome.DEPLOY or decision.status != DecisionStatus.APPROVED:
@@ -106,8 +181,8 @@ def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:
     platform = case.platform
     # The assessor who decided owns the case and signs the notice.
     sender = sender_of(decision.decided_by)
-    facts = facts_for(case, decision, sender)
     language = platform.channel_language or "en"
+    facts = facts_for(case, decision, sender, language, channel_kind=platform.channel_kind)
     with transaction.atomic():
         notice = Notice.objects.create(
             case=case,
@@ -116,7 +191,7 @@ def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:
             channel_kind=platform.channel_kind,
             recipient=platform.channel_address,
             language=language,
-            subject=compose.subject_for(facts),
+            subject=compose.subject_for(facts, language),
             body=compose.body_for(facts, language),
             message_id=compose.new_message_id(settings.FROM_EMAIL),
             sender_name=sender[0],
@@ -145,9 +220,7 @@ def follow_up(notice: Notice, actor: Any) -> Notice:
             recipient=notice.recipient,
             language=notice.language,
             subject=subject,
-            body=_("Following up on our notification {reference}.\n").format(
-                reference=notice.case.reference
-            ),
+            body=_follow_up_text(notice),
             message_id=compose.new_message_id(settings.FROM_EMAIL),
             in_reply_to=notice.message_id,
             references=references,
@@ -157,6 +230,14 @@ def follow_up(notice: Notice, actor: Any) -> Notice:
         )
         audit.log("notice_drafted", draft, actor=actor, after=_snapshot(draft))
     return draft
+
+
+def _follow_up_text(notice: Notice) -> str:
+    # In the notice's language, not the user's: an English thread gets no Dutch line.
+    with translation.override(notice.language or "en"):
+        return _("Following up on our notification {reference}.\n").format(
+            reference=notice.case.reference
+        )
 
 
 def update_draft(notice: Notice, subject: str, body: str, actor: Any) -> Notice:
@@ -174,6 +255,66 @@ def update_draft(notice: Notice, subject: str, body: str, actor: Any) -> Notice:
         notice.save(update_fields=["subject", "body"])
         audit.log_changes(
             "notice_edited", notice, actor=actor, before=before, after=_snapshot(notice)
+        )
+    return notice
+
+
+def dutch_in_english(notice: Notice) -> list[str]:
+    """The paragraphs of an English notice's text that are Dutch (none for a Dutch notice)."""
+    if notice.language == "nl":
+        return []
+    return dutch_paragraphs(notice.body)
+
+
+def _refuse_dutch_in_english(notice: Notice) -> None:
+    dutch = dutch_in_english(notice)
+    if dutch:
+        raise NoticeError(
+            _(
+                "This notice is in English but contains Dutch text (“%(start)s…”). Give an "
+                "English summary: it replaces the Dutch text in the notice."
+            )
+            % {"start": dutch[0][:60]}
+        )
+
+
+def summarise(notice: Notice, summary: str, actor: Any) -> Notice:
+    """Compose an English draft again with the assessor's English summary in place of the
+    Dutch free text. The draft's hand edits are replaced (the audit event keeps them)."""
+    require(actor, Action.SEND_NOTICE)
+    summary = summary.strip().replace("\r\n", "\n")
+    if not summary:
+        raise NoticeError(_("Write the English summary first."))
+    if looks_dutch(summary):
+        raise NoticeError(_("The summary looks Dutch; write it in English."))
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("case", "decision", "platform")
+            .get(pk=notice.pk)
+        )
+        if notice.status != NoticeStatus.DRAFT:
+            raise NoticeError(_("This notice was sent and can no longer be changed."))
+        if notice.language == "nl" or notice.follows_id is not None:
+            raise NoticeError(_("Only a first notice in English is composed with a summary."))
+        before = {**_snapshot(notice), "english_summary": notice.english_summary}
+        facts = facts_for(
+            notice.case,
+            notice.decision,
+            (notice.sender_name, notice.sender_email),
+            notice.language,
+            channel_kind=notice.channel_kind,
+            english_summary=summary,
+        )
+        notice.english_summary = summary[:10_000]
+        notice.body = compose.body_for(facts, notice.language)
+        notice.save(update_fields=["english_summary", "body"])
+        audit.log_changes(
+            "notice_edited",
+            notice,
+            actor=actor,
+            before=before,
+            after={**_snapshot(notice), "english_summary": notice.english_summary},
         )
     return notice
 
@@ -197,6 +338,7 @@ def send(notice: Notice, actor: Any) -> Delivery:
             raise NoticeError(
                 _("The platform has no channel address; set it on the platform first.")
             )
+        _refuse_dutch_in_english(notice)
         refused = content.draft_problems(notice)
         if refused:
             raise NoticeError(
@@ -415,6 +557,112 @@ def send_again(notice: Notice, actor: Any) -> Delivery:
     return delivery
 
 
+# --------------------------------------------------------- earlier archive
+
+
+@dataclass(frozen=True)
+class HistoricalMail:
+    """A notice found in an earlier archive: mail we sent to a platform before FlagDesk (or
+    from another tool), with the exact bytes and the Message-ID it went out under."""
+
+    raw: bytes
+    message_id: str
+    sender_name: str
+    sender_email: str
+    recipient: str
+    subject: str
+    body: str
+    sent_at: dt.datetime
+
+
+def approved_decision(case: Case) -> Decision | None:
+    """The case's latest approved deploy decision: what an imported notice was sent under."""
+    return (
+        Decision.objects.filter(case=case, status=DecisionStatus.APPROVED, outcome=Outcome.DEPLOY)
+        .order_by("-reviewed_at", "-pk")
+        .first()
+    )
+
+
+def record_historical_notice(case: Case, mail: HistoricalMail, *, source: str) -> Notice:
+    """Record a notice that was sent before FlagDesk knew of it, from an imported archive.
+
+    It is frozen as sent (``raw`` the original bytes, ``message_id`` its own Message-ID, so
+    answers thread to it; sent at its Date header) with a delivery marked accepted on the
+    archive's word, not by a send: nothing is queued and no attempt is recorded. The first
+    such notice of a decision takes the place of the unsent draft approval made; a later
+    one is a follow-up of the latest sent notice of that decision. Audited
+    (``notice_imported``).
+
+    :raises NoticeError: without an approved deploy decision, or when a notice with this
+        Message-ID exists already.
+    """
+    decision = approved_decision(case)
+    if decision is None:
+        raise NoticeError(_("The case has no approved decision to deploy."))
+    with transaction.atomic():
+        if Notice.objects.filter(message_id=mail.message_id).exists():
+            raise NoticeError(_("A notice with this Message-ID exists already."))
+        notice = _historical_notice_row(case, decision, mail)
+        before = _snapshot(notice) if notice.pk else None
+        _fill_historical(notice, mail)
+        notice.save()
+        Delivery.objects.create(
+            notice=notice,
+            state=DeliveryState.ACCEPTED,
+            accepted_at=mail.sent_at,
+            server_reply=_("Imported from an earlier archive; not sent by FlagDesk."),
+            evidence={"imported": source[:200]},
+        )
+        audit.log(
+            "notice_imported",
+            notice,
+            actor=source,
+            before=before,
+            after={**_snapshot(notice), "sha256": notice.raw_sha256, "sent_at": _iso(mail.sent_at)},
+        )
+    return notice
+
+
+def _historical_notice_row(case: Case, decision: Decision, mail: HistoricalMail) -> Notice:
+    """The unsent first draft of the decision if there is one, else a new notice (the
+    first, or a follow-up of the decision's latest sent notice)."""
+    first = (
+        Notice.objects.select_for_update(no_key=True)
+        .filter(decision=decision, follows__isnull=True)
+        .first()
+    )
+    if first is not None and first.status == NoticeStatus.DRAFT:
+        return first
+    earlier = (
+        Notice.objects.filter(decision=decision, status=NoticeStatus.FROZEN)
+        .order_by("-frozen_at", "-pk")
+        .first()
+    )
+    return Notice(
+        case=case,
+        decision=decision,
+        platform=case.platform,
+        follows=earlier,
+        language=case.platform.channel_language or "en",
+    )
+
+
+def _fill_historical(notice: Notice, mail: HistoricalMail) -> None:
+    notice.status = NoticeStatus.FROZEN
+    notice.channel_kind = "email"
+    notice.recipient = mail.recipient[:300]
+    notice.subject = " ".join(mail.subject.split())[:300]
+    notice.body = mail.body
+    notice.message_id = mail.message_id
+    notice.sender_name = mail.sender_name[:200]
+    notice.sender_email = mail.sender_email[:254]
+    notice.raw = mail.raw
+    notice.raw_sha256 = compose.sha256(mail.raw)
+    notice.frozen_at = mail.sent_at
+    notice.frozen_by = None
+
+
 # ------------------------------------------------------------ stuck notices
 
 STUCK_NO_TASK = "no_task"
@@ -612,7 +860,9 @@ def by_message_ids(message_ids: list[str]) -> dict[str, Notice]:
     wanted = [m.strip() for m in message_ids if m and m.strip()]
     if not wanted:
         return {}
-    wanted = [m for m in wanted if ".flagdesk@" in m]  # ours all are (new_message_id)
+    # Not only FlagDesk's own format: notices imported from an earlier archive keep the
+    # Message-ID they went out under (record_historical_notice).
+    wanted = [m for m in wanted if len(m) <= 250]
     if not wanted:
         return {}
     found = (

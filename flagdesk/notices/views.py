@@ -50,6 +50,15 @@ def notice_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the draft; with the "send" button also freeze it and hand it to the worker."""
     require(request.user, Action.SEND_NOTICE)
     notice = _notice(pk)
+    if request.POST.get("action") == "summarise":
+        summary = request.POST.get("english_summary", "")
+        _act(
+            request,
+            notice,
+            lambda: service.summarise(notice, summary, request.user),
+            _("The notice was composed again with your English summary."),
+        )
+        return _back(notice)
     subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
     saved = _act(
         request,

@@ -404,12 +404,34 @@ def _application(
     return Section(title, tuple(blocks))
 
 
+# What a signal of each kind of case was about, after "een signaal binnen … over".
+SIGNAL_SUBJECTS = {
+    "misinformation": "een bericht op {platform}",
+    "hacked_channel": "een gehackt of onbruikbaar communicatiekanaal van een medeoverheid op "
+    "{platform}",
+    "blocked_ad": "een advertentie van een medeoverheid die {platform} als politieke "
+    "advertentie had geblokkeerd",
+    "other": "een kwestie op {platform}",
+}
+# What the organisation asked the platform, per kind, after "verzocht".
+REQUESTS = {
+    "hacked_channel": "het account te beveiligen, af te schermen tegen verder misbruik en weer "
+    "onder beheer van de medeoverheid te brengen, en te verwijderen wat de indringer erop had "
+    "geplaatst.",
+    "blocked_ad": "het besluit om de advertentie te blokkeren te heroverwegen: het gaat om "
+    "verkiezingsinformatie van de medeoverheid, geen politieke advertentie.",
+}
+
+
 def _case_paragraph(ctx: _Context, deployment: _Deployment, appendix: int | None) -> Line:
     case = deployment.case
     platform = case.platform
     parts: list[Inline] = [*_signal_sentence(ctx, case)]
-    parts += _why_it_mattered(ctx, case)
-    parts += narrative_seen_before(ctx, case)
+    if case.category == "misinformation":
+        parts += _why_it_mattered(ctx, case)
+        parts += narrative_seen_before(ctx, case)
+    else:
+        parts += _own_attempts_sentence(case)
     parts += _request_sentence(ctx, deployment)
     parts += _acknowledgment_sentence(platform.name, deployment.first_notice, appendix, ctx)
     return tuple(parts)
@@ -419,10 +441,11 @@ def _signal_sentence(ctx: _Context, case: Any) -> list[Inline]:
     signal = case.first_signal
     received = timezone.localtime(signal.received_at).date() if signal else case.created_at.date()
     source = SOURCE_PHRASES.get(signal.source_type, "") if signal else ""
+    about = SIGNAL_SUBJECTS.get(case.category, SIGNAL_SUBJECTS["other"])
     parts: list[Inline] = [
         Text(
-            f"Bij {ctx.short} kwam op {dutch_date(received, year=False)} een signaal binnen "
-            f"{source} over een bericht op {case.platform.name}. ".replace("  ", " ")
+            f"Bij {ctx.short} kwam op {dutch_date(received)} een signaal binnen "
+            f"{source} over {about.format(platform=case.platform.name)}. ".replace("  ", " ")
         )
     ]
     if signal and signal.explanation.strip():
@@ -468,21 +491,38 @@ def narrative_seen_before(ctx: _Context, case: Any) -> list[Inline]:
     return parts
 
 
+def _own_attempts_sentence(case: Any) -> list[Inline]:
+    """A co-government's case: how often it tried the platform itself first (as the seed's
+    method asks before the status is used for it)."""
+    assessment = getattr(case, "assessment", None)
+    attempts = assessment.own_contact_attempts if assessment else None
+    if not attempts:
+        return []
+    return [
+        Text(
+            f"De medeoverheid had zelf al {times(attempts)} contact gezocht met "
+            f"{case.platform.name}, zonder resultaat. "
+        )
+    ]
+
+
 def _request_sentence(ctx: _Context, deployment: _Deployment) -> list[Inline]:
     platform = deployment.case.platform
     sent = _notice_time(deployment.first_notice)
-    when = f" op {dutch_date(timezone.localtime(sent).date(), year=False)}" if sent else ""
+    when = f" op {dutch_date(timezone.localtime(sent).date())}" if sent else ""
     basis = _basis_of(deployment)
     if basis.is_illegal_content:
         return _illegal_content_sentence(ctx, platform, when, basis)
     policy = platform.policy_name or "de eigen gebruikersvoorwaarden"
+    request = REQUESTS.get(
+        deployment.case.category,
+        "het bericht en daaraan gerelateerde berichten te bekijken en te beoordelen op basis "
+        f"van {policy}.",
+    )
     parts: list[Inline] = [
-        Text(
-            f"{ctx.short} heeft {platform.name} daarom{when} verzocht het bericht en daaraan "
-            f"gerelateerde berichten te bekijken en te beoordelen op basis van {policy}."
-        )
+        Text(f"{ctx.short} heeft {platform.name} daarom{when} verzocht {request}")
     ]
-    if platform.policy_url:
+    if deployment.case.category not in REQUESTS and platform.policy_url:
         parts.append(ctx.notes.add(Link(policy, platform.policy_url)))
     if platform.programme:
         parts += [

@@ -176,14 +176,14 @@ def test_the_case_page_says_an_escalation_is_no_illegality_claim(
 def test_the_migration_makes_earlier_deploy_decisions_escalations(case: Case, alice: User) -> None:
     decision = service.propose_decision(assessed(case, alice), "deploy", "Invalid votes.", alice)
     Decision.objects.filter(pk=decision.pk).update(legal_basis="")  # as before the upgrade
-    migration = importlib.import_module("flagdesk.assessments.migrations.0004_decision_legal_basis")
+    migration = importlib.import_module("flagdesk.assessments.migrations.0005_decision_legal_basis")
     migration.fill(apps, None)
     assert Decision.objects.get(pk=decision.pk).legal_basis == "terms_escalation"
 
 
 def test_the_migration_gives_other_outcomes_no_basis(case: Case, alice: User) -> None:
     decision = service.propose_decision(assessed(case, alice), "refer", "Elsewhere.", alice)
-    migration = importlib.import_module("flagdesk.assessments.migrations.0004_decision_legal_basis")
+    migration = importlib.import_module("flagdesk.assessments.migrations.0005_decision_legal_basis")
     migration.fill(apps, None)
     assert Decision.objects.get(pk=decision.pk).legal_basis == ""
 

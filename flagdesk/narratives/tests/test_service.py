@@ -102,7 +102,8 @@ def test_the_notice_mentions_an_earlier_notification_only_when_true(
 
     dispatch.attempt_delivery(notices.send(draft, alice).pk)  # to the local outbox
     [sentence] = selectors.earlier_notifications(later)
-    assert "Tweede Kamer 22 november 2023" in sentence
+    # The sentence goes into an English notice: the election by its English name.
+    assert "House of Representatives (Tweede Kamer) election 2023" in sentence
     assert "notified your platform" in sentence
     assert sentence in approve(later, alice, bob).body
 

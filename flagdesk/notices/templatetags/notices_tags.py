@@ -55,6 +55,7 @@ class NoticeView:
     waited: dt.timedelta | None = None
     forms: dict[str, forms.Form] = field(default_factory=dict)
     stuck: str = ""  # why nothing will send this queued notice; empty when it is on its way
+    dutch: list[str] = field(default_factory=list)  # Dutch paragraphs of an English draft
 
     @property
     def delivered(self) -> bool:
@@ -112,7 +113,12 @@ def notice_view(
 def _forms_for(view: NoticeView) -> dict[str, forms.Form]:
     pk = view.notice.pk
     if view.delivery is None:
-        initial = {"subject": view.notice.subject, "body": view.notice.body}
+        view.dutch = service.dutch_in_english(view.notice)
+        initial = {
+            "subject": view.notice.subject,
+            "body": view.notice.body,
+            "english_summary": view.notice.english_summary,
+        }
         return {"draft": DraftForm(initial=initial, prefix_pk=pk)}
     if view.state == DeliveryState.QUEUED and view.notice.channel_kind == "portal":
         return {"portal": PortalSubmissionForm(prefix_pk=pk)}

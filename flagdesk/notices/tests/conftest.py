@@ -36,6 +36,7 @@ def approved_case(
     assessor: User,
     approver: User,
     url: str = SEED_POST,
+    assessment: dict[str, Any] | None = None,
     legal_basis: LegalBasis | None = None,
 ) -> Case:
     result = intake.record_signal(
@@ -51,7 +52,7 @@ def approved_case(
         )
     )
     assert result.case is not None
-    assessments.save_assessment(result.case, ELIGIBLE, assessor)
+    assessments.save_assessment(result.case, assessment or ELIGIBLE, assessor)
     decision = assessments.propose_decision(
         result.case,
         "deploy",

@@ -75,10 +75,13 @@ def test_criteria_text_comes_from_the_rules_module(demo: Election, monkeypatch: 
 def test_the_deployed_case_reads_like_the_seed(report: Report) -> None:
     application = _text(report.sections[2])
     assert "haar trusted flagger status eenmaal ingezet" in application
-    assert "op 22 november een signaal binnen vanuit de media over een bericht op X" in application
+    assert (
+        "op 22 november 2023 een signaal binnen vanuit de media over een bericht op X"
+        in application
+    )
     assert "GroenLinks/PvdA" in application
     assert "kan leiden tot een ongeldige stem" in application
-    assert "X daarom op 22 november verzocht" in application
+    assert "X daarom op 22 november 2023 verzocht" in application
     assert "X's civic integrity policy" in application
     assert "Urgent Escalation Channel van X" in application
     assert "X heeft na 3 minuten de ontvangst bevestigd" in application

@@ -45,7 +45,7 @@ def test_notices_of_illegal_content_count_per_platform_and_type(
         ("https://x.com/kiezer2023/status/1727365022222222222", "civic_discourse_or_elections"),
         ("https://x.com/kiezer2023/status/1727365033333333333", "scams_and_fraud"),
     ):
-        sent(approved_case(tk2023, alice, bob, url, illegal(content_type)), alice)
+        sent(approved_case(tk2023, alice, bob, url, legal_basis=illegal(content_type)), alice)
     sent(approved_case(tk2023, alice, bob, "https://x.com/a/status/1727365044444444444"), alice)
     year = timezone.localtime().year
     assert [(r.platform, r.illegal_content_type, r.notices) for r in statistics.yearly(year)] == [

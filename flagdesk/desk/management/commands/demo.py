@@ -171,7 +171,26 @@ class Command(BaseCommand):
             ),
             actor=users["demo-intake"],
         )
+        self._co_government_cases(current, partners, users)
         intake.record_signal(
+            intake.SignalInput(
+                election=current,
+                source_type="citizen",
+                category="misinformation",
+                platform_name="instagram",
+                content_urls=[],
+                received_via="phone",
+                explanation="",
+            ),
+            actor=users["demo-intake"],
+        )
+
+    def _co_government_cases(
+        self, current: Any, partners: dict[str, PartnerOrganisation], users: dict[str, User]
+    ) -> None:
+        """A hacked municipal page and a blocked municipal advert, assessed with the facts
+        their notices need (the account, what happened; the advert, the platform's decision)."""
+        hacked = intake.record_signal(
             intake.SignalInput(
                 election=current,
                 source_type="co_government",
@@ -188,17 +207,62 @@ class Command(BaseCommand):
             ),
             actor=users["demo-intake"],
         )
-        intake.record_signal(
+        assert hacked.case is not None
+        assessments.save_assessment(
+            hacked.case,
+            {
+                "election_process_risk": True,
+                "election_process_risk_reasoning": "The municipality informs voters through "
+                "this page; it now shows wrong polling station hours.",
+                "own_contact_attempts": 3,
+                "own_means_exhausted": True,
+                "kind_facts": {
+                    "account_name": "Gemeente Voorbeeldstad (facebook.com/gemeentevoorbeeldstad)",
+                    "account_id": "100064512345678",
+                    "incident": "The page was taken over; the intruder changed the password "
+                    "and the recovery e-mail address, and posts wrong polling station hours.",
+                    "incident_since": "the evening before election day, about 18:00",
+                    "intruder_posts": "Posts claiming the polling stations close at 17:00.",
+                    "co_government_contact": "Communications department, Gemeente "
+                    "Voorbeeldstad, communicatie@voorbeeldstad.example, +31 20 000 0000",
+                },
+            },
+            users["demo-assessor"],
+        )
+        blocked = intake.record_signal(
             intake.SignalInput(
                 election=current,
-                source_type="citizen",
-                category="misinformation",
-                platform_name="instagram",
-                content_urls=[],
-                received_via="phone",
-                explanation="",
+                source_type="co_government",
+                category="blocked_ad",
+                platform_name="facebook",
+                content_urls=["https://www.facebook.com/ads/library/?id=1234567890123456"],
+                received_via="email",
+                source_organisation=partners["Gemeente Voorbeeldstad"],
+                contact_name="Afdeling communicatie",
+                explanation="Advertentie over waar en wanneer je kunt stemmen is door Meta "
+                "geblokkeerd als politieke advertentie.",
+                own_contact_attempts=2,
+                own_contact_result="Bezwaar via het advertentieaccount; geen reactie.",
             ),
             actor=users["demo-intake"],
+        )
+        assert blocked.case is not None
+        assessments.save_assessment(
+            blocked.case,
+            {
+                "election_process_risk": True,
+                "own_contact_attempts": 2,
+                "own_means_exhausted": True,
+                "kind_facts": {
+                    "ad_reference": "https://www.facebook.com/ads/library/?id=1234567890123456",
+                    "platform_decision": "The advert was rejected as an ad about social "
+                    "issues, elections or politics without a disclaimer.",
+                    "why_election_information": "The municipality tells its residents where "
+                    "and when they can vote; it names no party or candidate.",
+                    "urgency": "Election day is close; the advert only helps before it.",
+                },
+            },
+            users["demo-assessor"],
         )
 
     def _seed_notice(self, case: Any, assessor: User) -> None:

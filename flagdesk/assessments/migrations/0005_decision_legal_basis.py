@@ -23,7 +23,7 @@ def fill(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0003_fill_decision_url_sets"),
+        ("assessments", "0004_assessment_kind_facts"),
     ]
 
     operations = [
