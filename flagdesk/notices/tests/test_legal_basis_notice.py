@@ -114,3 +114,23 @@ def test_the_seeds_draft_is_an_escalation_through_the_programme(
     paragraph = _paragraph_after_opening(notice.body)
     assert "through your Urgent Escalation Channel" in paragraph
     assert "not a notice of illegal content" in paragraph
+
+
+@pytest.mark.parametrize(
+    ("kind", "language", "closing"),
+    [
+        ("misinformation", "nl", "(artikel 16, zesde lid, DSA)"),
+        ("other", "en", "(Article 16(6) DSA)"),
+        ("other", "nl", "(artikel 16, zesde lid, DSA)"),
+    ],
+)
+def test_every_kinds_closing_follows_the_basis(kind: str, language: str, closing: str) -> None:
+    illegal = compose.body_for(
+        compose.NoticeFacts(**{**_facts(ILLEGAL).__dict__, "kind": kind}), language
+    )
+    assert closing in illegal
+    assert "{{ policy }}" not in illegal
+    escalation = compose.body_for(
+        compose.NoticeFacts(**{**_facts(ESCALATION).__dict__, "kind": kind}), language
+    )
+    assert closing not in escalation
