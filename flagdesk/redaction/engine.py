@@ -145,7 +145,9 @@ class Engine:
         )
 
     def _candidates(self, text: str, settings: _Settings) -> Iterator[Candidate]:
-        patterns = [c for recogniser in PATTERN_RECOGNISERS for c in recogniser(text, settings.context)]
+        patterns = [
+            c for recogniser in PATTERN_RECOGNISERS for c in recogniser(text, settings.context)
+        ]
         yield from patterns
         capitals = names.capital_words(text)
         found = list(names.structural_names(text, settings.names))

@@ -21,9 +21,14 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that, alone or joined ("govpartners", "webredactie"), make a local part a role. The
 # engine adds lookups_words.GENERIC_MAILBOX_WORDS and FLAGDESK_REDACTION_ROLE_WORDS.
-ROLE_WORDS = frozenset(
+ROLE_WORDS = _words(
     """
     web redactie webredactie formulier formulieren contactformulier woo wob verzoeken verzoek
     klachten klacht bezwaar bezwaren servicepunt loket frontoffice front backoffice balie
@@ -38,7 +43,7 @@ ROLE_WORDS = frozenset(
     ngo ngos civil society outreach team teams desk gov govt government officials official
     elections election verkiezing verkiezingen data protection dpo fg privacy noreply reply
     notifications notification alerts alert mailbox inbox office
-    """.split()
+    """
 )
 
 # The five platforms' registered offices in the EU, their Dutch offices and their head
@@ -51,9 +56,8 @@ OFFICE_ADDRESS_LINES = (
     "Meta Platforms Ireland Ltd",
     "Facebook Ireland Limited",
     "Facebook Ireland Ltd.",
-    "Merrion Road",
+    "Merrion Road",  # (no line holds a comma: the setting is a comma-separated list)
     "D04 X2K5",
-    "Meta Platforms, Inc.",
     "1 Meta Way",
     "1 Hacker Way",
     "Menlo Park",
@@ -153,13 +157,13 @@ PLATFORM_BRANDS = (
     "x",
 )
 # What follows or precedes a platform's name in its own accounts' handles.
-BRAND_ROLE_WORDS = frozenset(
+BRAND_ROLE_WORDS = _words(
     """
     safety support policy policies publicpolicy newsroom news insider creators creator nl eu
     uk us gov government elections election comms press official help business ads
     developers dev global emea benelux transparency integrity trust security affairs team
     community communities europe nederland netherlands care for and the
-    """.split()
+    """
 )
 # Handles of government bodies: named by the body ("gemeente…", "politie…", "minbzk").
 GOVERNMENT_HANDLE = re.compile(
@@ -182,7 +186,7 @@ def official_handle(handle: str, listed: Iterable[str] = ()) -> bool:
     for brand in PLATFORM_BRANDS:
         if compact.startswith(brand) and _brand_role(compact[len(brand) :]):
             return True
-        if compact.endswith(brand) and len(compact) > len(brand):
-            if _joined(compact[: -len(brand)], BRAND_ROLE_WORDS):
-                return True
+        prefix = compact[: -len(brand)]
+        if compact.endswith(brand) and prefix and _joined(prefix, BRAND_ROLE_WORDS):
+            return True
     return False

@@ -29,8 +29,9 @@ _WORDS_TOO = _words(
 
 
 FIRST_NAMES = frozenset(
-    name for name in _words(
-    """
+    name
+    for name in _words(
+        """
     Abdel Abdelkader Abdellah Abdelhak Abderrahim Abdelaziz Abdelilah Abdessamad Abdou Abdul
     Abdullah Abdulrahman Abdurrahman Achraf Adil Ahlam Aicha Aïcha Aisha Ali Amal Amina Amine
     Amir Anas Anouar Anwar Asmae Asma Ayman Ayoub Badr Bilal Bouchra Brahim Chaima Chaimae
@@ -91,8 +92,9 @@ FIRST_NAMES = frozenset(
     if len(name) >= 3 and name not in _WORDS_TOO
 )
 
-SURNAMES = _words(
-    """
+SURNAMES = (
+    _words(
+        """
     Amrani Azzouzi Benali Bouazza Bouzid Boukhari Bouali Chaoui Chakir Elbaz Idrissi Khattabi
     Ouali Ouhadi Tahiri Touzani Zaoui Ziani Aboutaleb Achahbar Ahajjam Akhnikh Amezian
     Aouragh Azarkan Bakkali Belhaj Benhaddou Bennani Bouchtaoui Boukhriss Bouyeri Chadli
@@ -137,4 +139,6 @@ SURNAMES = _words(
     Mehta Desai Joshi Pillai Menon Bhat Kapoor Malhotra Banerjee Chatterjee Mukherjee Das Bose
     Hosseini Mohammadi Ahmadi Karimi Rezaei Moradi Jafari Rahimi Sadeghi Ebrahimi Kazemi
     """
-) - _WORDS_TOO
+    )
+    - _WORDS_TOO
+)

@@ -92,7 +92,8 @@ def emails(text: str, context: Context) -> Iterator[Candidate]:
     lookups = context.lookups
     for match in EMAIL_RE.finditer(text):
         local, domain = match.group(1), match.group(2).lower()
-        private = _domain_in(domain, words.PRIVATE_MAIL_DOMAINS)
+        # A family's own domain (info@familiebakker.nl) names the family, whatever the mailbox.
+        private = _domain_in(domain, words.PRIVATE_MAIL_DOMAINS) or domain.startswith("familie")
         if not private and (
             is_generic_mailbox(local)
             or keeprules.role_mailbox(local, context.role_words, lambda p: _person_word(p, lookups))

@@ -357,9 +357,7 @@ HEADER_RE = re.compile(
     r"afgemeld|apologies)[ \t]*\**:[ \t]*\**([^\n]*)$"
 )
 # Addresses, links and asides in brackets ("(voorzitter)", "(via 070 …)") are no part of a name.
-_ADDRESS_PARTS = re.compile(
-    r"\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]*>|\([^)\n]*\)|\S+@\S+|\"|\(|\)"
-)
+_ADDRESS_PARTS = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]*>|\([^)\n]*\)|\S+@\S+|\"|\(|\)")
 
 
 def header_names(text: str, context: NameContext) -> Iterator[Candidate]:
@@ -451,9 +449,7 @@ def known_name_words(text: str, names: Iterable[Candidate], context: NameContext
 _LOCAL_WORDS = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 
 
-def local_part_names(
-    text: str, addresses: Iterable[Candidate], context: NameContext
-) -> set[str]:
+def local_part_names(text: str, addresses: Iterable[Candidate], context: NameContext) -> set[str]:
     """Name words of personal mail addresses' local parts: "oksana.kovalenko" gives "Oksana"
     and "Kovalenko" (only local parts of two or more words: "kovalenko@" alone may be a role)."""
     known: set[str] = set()
@@ -514,10 +510,12 @@ def lone_first_names(capitals: list[CapitalWord], context: NameContext) -> Itera
 # Words after which a capitalised run is a person: forms of address, roles that are people,
 # "namens" (on behalf of).
 _CUES = tuple(
-    """collega colleague burgemeester wethouder woordvoerder woordvoerster inwoner inwoonster
+    """
+    collega colleague burgemeester wethouder woordvoerder woordvoerster inwoner inwoonster
     bewoner bewoonster melder beller namens contactpersoon spokesperson mayor alderman resident
     caller journalist journaliste verslaggever mevrouw meneer mijnheer heer dhr. mevr. mw. mr.
-    mrs. ms. dr. drs. ir. prof. behalf lead manager officer""".split()
+    mrs. ms. dr. drs. ir. prof. behalf lead manager officer
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _AFTER_CUE = re.compile(
     rf"[,:]?[ \t]+({_CAP}(?:[ \t]+(?:(?:van der|van den|van de|van|de|der|den|el|al|ben|bin|"
