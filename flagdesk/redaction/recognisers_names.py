@@ -514,7 +514,7 @@ _CUES = tuple(
     collega colleague burgemeester wethouder woordvoerder woordvoerster inwoner inwoonster
     bewoner bewoonster melder beller namens contactpersoon spokesperson mayor alderman resident
     caller journalist journaliste verslaggever mevrouw meneer mijnheer heer dhr. mevr. mw. mr.
-    mrs. ms. dr. drs. ir. prof. behalf lead manager officer
+    mrs. ms. dr. drs. ir. prof. behalf
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 _AFTER_CUE = re.compile(
