@@ -42,7 +42,9 @@ ROLE_WORDS = _words(
     moderation review reviews appeals appeal governmental authorities authority public sector
     ngo ngos civil society outreach team teams desk gov govt government officials official
     elections election verkiezing verkiezingen data protection dpo fg privacy noreply reply
-    notifications notification alerts alert mailbox inbox office
+    notifications notification alerts alert mailbox inbox office publieks voorlichting
+    publieksvoorlichting leden taskforce task force woordvoerder woordvoerders persvoorlichter
+    persvoorlichting spokesperson newsdesk redacties bureau secretariaat commissie
     """
 )
 
@@ -57,6 +59,8 @@ OFFICE_ADDRESS_LINES = (
     "Facebook Ireland Limited",
     "Facebook Ireland Ltd.",
     "Merrion Road",  # (no line holds a comma: the setting is a comma-separated list)
+    "4 Grand Canal Square",
+    "Grand Canal Harbour",
     "D04 X2K5",
     "1 Meta Way",
     "1 Hacker Way",
@@ -89,6 +93,9 @@ OFFICE_ADDRESS_LINES = (
     "10 Earlsfort Terrace",
     "Earlsfort Terrace",
     "D02 T380",
+    "The Sorting Office",
+    "Ropemaker Place",
+    "D02 HD23",
     # Snap B.V. (the EU representative of Snap Inc.)
     "Snap B.V.",
     "Keizersgracht 165",

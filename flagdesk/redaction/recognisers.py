@@ -465,7 +465,14 @@ def organisation_address(text: str, start: int, end: int) -> bool:
         first = line.strip(" \t>|").split(" ", 1)[0].lower()
         if first in words.ORGANISATION_ADDRESS_CUES and len(line) <= 80:
             return True
-    return False
+    # A company's legal form on the address's own line or just above: a registered office
+    # ("Meta Platforms Ireland Limited, 4 Grand Canal Square"), not where a person lives.
+    return _COMPANY_FORM.search(text, above, line_end) is not None
+
+
+_COMPANY_FORM = re.compile(
+    r"\b(?:Ltd|Limited|Unlimited Company|Inc|LLC|GmbH|plc|B\.V|N\.V|S\.A|S\.à r\.l)(?:\b|\.)"
+)
 
 
 def addresses(text: str, context: Context) -> Iterator[Candidate]:

@@ -401,12 +401,30 @@ def _trailing_name(text: str, end: int, context: NameContext) -> Iterator[Candid
         first -= 1
     while first < len(tokens) and tokens[first].kind == "interfix":
         first += 1
-    if first > 0 and tokens[first - 1].word.lower() in words.ORGANISATION_ADDRESS_CUES:
-        return  # "Webredactie Gemeente Noordveen <…>": the rest names the organisation
+    if first > 0 and _organisation_word(tokens[first - 1].word):
+        return  # "Webredactie Gemeente Noordveen <…>", "EU Elections Taskforce <…>"
     if first < len(tokens):
         span = loose_name(text, tokens[first].start, tokens[-1].end, context)
         if span:
             yield Candidate(span[0], span[1], "name", "name_display")
+
+
+# Capitalised words that stop a run of name words but belong to a greeting or a header.
+_ADDRESSING = frozenset(
+    w for phrase in (*words.GREETINGS_EN, *words.GREETINGS_NL) for w in phrase.split()
+) | frozenset(w for phrase in (*words.CLOSINGS_EN, *words.CLOSINGS_NL) for w in phrase.split())
+
+
+def _organisation_word(word: str) -> bool:
+    """A capitalised word of an organisation's name ("Gemeente", "Elections", "Team") — not a
+    greeting's or a closing's ("Thanks", "Regards")."""
+    if word.endswith(":"):
+        return False  # a header's label: "Van:", "From:"
+    lowered = word.rstrip(",.").lower()
+    return word[:1].isupper() and (
+        lowered in words.ORGANISATION_ADDRESS_CUES
+        or (lowered in words.NOT_NAME_WORDS and lowered not in _ADDRESSING)
+    )
 
 
 def _loose_token_ok(token: Token, context: NameContext) -> bool:

@@ -135,6 +135,8 @@ def test_a_platform_name_in_a_persons_handle_does_not_make_it_official(handle: s
         "woo-verzoeken@minbzk.nl",
         "contactformulier@utrecht.nl",
         "frontoffice@gemeente-amstelveen.nl",
+        "publieksvoorlichting@rijksoverheid.nl",
+        "stembureau-leden@utrecht.nl",
     ],
 )
 def test_it_keeps_role_mailboxes(address: str) -> None:
@@ -186,6 +188,12 @@ def test_it_keeps_the_platforms_registered_offices(text: str) -> None:
     assert redacted(f"Our registered office is {text}.") == []
 
 
+def test_an_address_under_a_company_name_is_an_office() -> None:
+    text = "Acme Holdings Ltd.\n12 Harbour Road\nDublin 8\n"
+    assert redacted(text) == []
+    assert [f.text for f in detect(text, profile=PROFILE)] == ["12 Harbour Road"]  # proposed
+
+
 def test_a_private_address_beside_an_office_is_still_redacted() -> None:
     text = "Snap B.V., Keizersgracht 165, 1016 DP Amsterdam. De melder woont Kerkstraat 12."
     assert "Kerkstraat 12" in redacted(text)
@@ -193,7 +201,7 @@ def test_a_private_address_beside_an_office_is_still_redacted() -> None:
 
 @pytest.mark.django_db
 def test_the_settings_reach_the_engine() -> None:
-    text = "Post aan Contoso Ltd., Wilhelminastraat 99 en kiesloket@zuidhaven.nl."
+    text = "Stuur het naar Wilhelminastraat 99 en kiesloket@zuidhaven.nl."
     assert [f.text for f in service.detect(text) if f.default_accept] == [
         "Wilhelminastraat 99",
         "kiesloket",
@@ -254,9 +262,19 @@ def test_the_words_of_a_personal_mail_address_are_names_in_the_text() -> None:
     assert covered(text, "Kravetsyuk")
 
 
-def test_an_organisation_before_an_address_is_no_name() -> None:
-    text = "From: Webredactie Gemeente Noordveen <webredactie@noordveen.nl>\n"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From: Webredactie Gemeente Noordveen <webredactie@noordveen.nl>\n",
+        "Cc: EU Elections Taskforce <eu-elections-taskforce@meta.com>\n",
+    ],
+)
+def test_an_organisation_before_an_address_is_no_name(text: str) -> None:
     assert redacted(text) == []
+
+
+def test_a_greeting_before_an_address_still_leaves_the_name() -> None:
+    assert "Jan" in redacted("Thanks Jan <jan.bakker@x.com> wrote:")
 
 
 def test_the_other_origin_lists_leave_ordinary_words_out() -> None:
