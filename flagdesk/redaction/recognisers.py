@@ -111,8 +111,10 @@ def emails(text: str, context: Context) -> Iterator[Candidate]:
 # --------------------------------------------------------------------------- phone
 
 # Between digit groups: nothing, a blank, or a hyphen or dot with blanks around it ("06 - 1734").
-_SEP = r"(?:[ ]?[\-.][ ]?|[ ])?"
+_SEP = r"(?:[ ]?[\-.–][ ]?|[ ])?"  # (an en dash too: word processors make one of " - ")
 _AREA = r"\(\d{1,4}\)"  # an area code in brackets: "(415)", "(020)"
+# Area code and exchange start with 2–9 (NANP), so "2025-118-0442" and the like never match.
+_NANP = r"(?:\([2-9]\d{2}\)[ ]?[2-9]\d{2}[\-. ]\d{4}|(?:1-)?[2-9]\d{2}-[2-9]\d{2}-\d{4}|[2-9]\d{2}\.[2-9]\d{2}\.\d{4})"
 PHONE_RE = re.compile(
     r"(?<![\w/=.+\-])(?:"
     # Dutch: +31 / 0031 / 0, optional (0), then nine digits in any grouping.
@@ -120,11 +122,10 @@ PHONE_RE = re.compile(
     # International: +CC, an optional (0) or bracketed area code, then groups of digits.
     r"|(?:\+|00)[1-9]\d{0,2}[ \-]?(?:\(0\)[ \-]?|" + _AREA + r"[ \-]?)?\d{1,4}"
     r"(?:" + _SEP + r"\d{2,4}){1,4}"
-    # North American without +1, only in its own shape: "(415) 555-0142".
-    r"|\(\d{3}\)[ ]?\d{3}[\-. ]\d{4}"
-    r")(?![\w/])"
+    # North American without +1, only in its own shapes: "(415) 555-0142", "1-415-555-0142".
+    r"|" + _NANP + r")(?![\w/])"
 )
-_NORTH_AMERICAN = re.compile(r"\(\d{3}\)[ ]?\d{3}[\-. ]\d{4}")
+_NORTH_AMERICAN = re.compile(_NANP)
 
 
 def _phone_digits(raw: str) -> str:

@@ -53,6 +53,10 @@ def covered(text: str, needle: str) -> bool:
         "+32 470 12 34 56",
         "+49 30 1234567",
         "+90 532 123 45 67",
+        "06 – 1734 8852",
+        "1-415-555-0142",
+        "415-555-0142",
+        "+44 (0)20 7946 0958",
     ],
 )
 def test_it_finds_phone_numbers_in_every_usual_format(phone: str) -> None:
@@ -68,6 +72,7 @@ def test_it_finds_phone_numbers_in_every_usual_format(phone: str) -> None:
         "Open van 08.30 - 12.00 en van 13.00 - 17.00 uur.",
         "Advertentie-ID 1234567890123456, INC-20250314-0042, nr. 06 - 2025.",
         "Postcode 2511 DP; Kamerstuk 36 123, nr. 4; 1.000.000 - 2.000.000 kiezers.",
+        "Van 06-12-2025 – 08-12-2025, tickets 123-456-7890 en 100-200-3000.",
     ],
 )
 def test_it_leaves_dates_times_references_and_amounts_alone(text: str) -> None:
