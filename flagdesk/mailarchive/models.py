@@ -21,9 +21,12 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Reply")
     READ_RECEIPT = "read_receipt", _("Read receipt")
     BOUNCE = "bounce", _("Bounce")
+    DELIVERY_DELAYED = "delivery_delayed", _("Delivery delayed")
     AUTO_REPLY = "auto_reply", _("Automatic reply")
     DELIVERY_REPORT = "delivery_report", _("Delivery report")
     OWN_COPY = "own_copy", _("Archive copy of our notice")
+    INTERNAL = "internal", _("Internal (from our own domain)")
+    UNRELATED = "unrelated", _("Not an answer (newsletter, list mail, spam)")
 
 
 class MatchMethod(models.TextChoices):
@@ -31,6 +34,7 @@ class MatchMethod(models.TextChoices):
     THREAD = "thread", _("In-Reply-To / References")
     REPORT = "report", _("Original message in a delivery or read report")
     CASE_REFERENCE = "case_reference", _("Case reference in the subject or text")
+    QUOTED_ORIGINAL = "quoted_original", _("Our Message-ID quoted in the text")
     PLATFORM_REFERENCE = "platform_reference", _("Platform's own reference")
     MANUAL = "manual", _("Attached by hand")
     UNMATCHED = "unmatched", _("Not matched")
