@@ -204,6 +204,7 @@ RECEIPT_WORDING = _any(
     r"\bgot it\s*[,.!;–—-]",
     r"\b(?:receipt|ontvangst)\s+(?:is\s+|hereby\s+|hierbij\s+|bij deze\s+)?(?:confirmed|acknowledged|bevestigd)\b",
     r"\b(?:we|i|wij|ik)\s+(?:hereby\s+|hierbij\s+)?(?:confirm|acknowledge|bevestig(?:en)?)\s+(?:hierbij\s+)?(?:the\s+|de\s+)?(?:receipt|ontvangst)\b",
+    r"\b(?:hierbij\s+)?bevestig(?:en|t)?\s+(?:wij|we|ik)\s+(?:hierbij\s+|graag\s+)?de\s+ontvangst\b",
     r"\b(?:wij|we|ik)\s+(?:hebben|heb)\s+(?:[\w-]+\s+){0,4}?(?:goed\s+|in goede orde\s+)?ontvangen\b",
     r"\b(?:melding|bericht|verzoek|e-?mail|mail|aanvraag|notice|report)\s+(?:is\s+|werd\s+)?(?:goed\s+|in goede orde\s+)?(?:ontvangen|received)\b",
 )

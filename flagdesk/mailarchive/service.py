@@ -246,11 +246,11 @@ def _archive(
 ) -> MailMessage:
     now = timezone.now()
     match = match_message(parsed)
-    kind, reasons, report = _kind_of(parsed, match)
+    kind, reasons = _kind_of(parsed, match)
     assessment = assess(parsed, raw, match, kind)
     if kind == Kind.OWN_COPY and not assessment.verdict.acts:
         # Our Message-ID, but not our copy: read it like any other mail.
-        kind, reasons, report = _kind_of(parsed, replace(match, method=MatchMethod.THREAD))
+        kind, reasons = _kind_of(parsed, replace(match, method=MatchMethod.THREAD))
     message = MailMessage.objects.create(
         sha256=digest,
         size=len(raw),
@@ -310,11 +310,11 @@ def _archive(
     return message
 
 
-def _kind_of(parsed: ParsedMail, match: Match) -> tuple[str, list[str], Any]:
+def _kind_of(parsed: ParsedMail, match: Match) -> tuple[str, list[str]]:
     if match.method == MatchMethod.OWN_MESSAGE_ID:
-        return Kind.OWN_COPY, ["own_message_id"], None
+        return Kind.OWN_COPY, ["own_message_id"]
     report = classify(parsed, context=_context(match))
-    return Kind(str(report.kind)), [str(r) for r in report.reasons], report
+    return Kind(str(report.kind)), [str(r) for r in report.reasons]
 
 
 def _context(match: Match) -> ClassifyContext:
@@ -498,13 +498,25 @@ def _by_platform_reference(parsed: ParsedMail) -> list[_Evidence]:
         reference__in=numbers, platform=sender
     ).select_related("notice__case")
     found = [
-        _Evidence(MatchMethod.PLATFORM_REFERENCE, r.notice.case, r.notice, trust.Reason.TICKET_NUMBER, sender)
+        _Evidence(
+            MatchMethod.PLATFORM_REFERENCE,
+            r.notice.case,
+            r.notice,
+            trust.Reason.TICKET_NUMBER,
+            sender,
+        )
         for r in learned.order_by("-pk")[:20]
     ]
     portal = notices.by_portal_reference(numbers)
     if portal is not None and portal.platform.slug == sender:
         found.append(
-            _Evidence(MatchMethod.PLATFORM_REFERENCE, portal.case, portal, trust.Reason.TICKET_NUMBER, sender)
+            _Evidence(
+                MatchMethod.PLATFORM_REFERENCE,
+                portal.case,
+                portal,
+                trust.Reason.TICKET_NUMBER,
+                sender,
+            )
         )
     return found
 
