@@ -108,6 +108,9 @@ class MailMessage(models.Model):
         _("link"), max_length=6, choices=LinkStrength.choices, default=LinkStrength.NONE
     )
     trust_reasons = models.JSONField(default=list, blank=True)
+    # Case references the mail's weak evidence pointed at, when it pointed at more than one
+    # (then nothing is linked and a person picks).
+    link_candidates = models.JSONField(default=list, blank=True)
     confirmation = models.CharField(
         _("confirmation"),
         max_length=10,

@@ -274,6 +274,7 @@ def _archive(
         case=match.case,
         notice=match.notice,
         match_method=match.method,
+        link_candidates=list(match.candidates),
         **_trust_fields(assessment, linked=match.case is not None or match.notice is not None),
     )
     MailAttachment.objects.bulk_create(

@@ -206,6 +206,7 @@ def test_evidence_for_two_cases_links_none(sent: Notice, other: Notice) -> None:
     assert message.trust_reasons[0] == "evidence_for_several_cases"
     event = AuditEvent.objects.filter(action="mail_archived").latest("pk")
     assert event.after["candidates"] == sorted([sent.case.reference, other.case.reference])
+    assert message.link_candidates == event.after["candidates"]
     quoted = f"Answer.\n\n> Message-ID: {other.message_id}\n> about {sent.case.reference}"
     assert service.import_raw(mail(quoted)).case_id is None
 
