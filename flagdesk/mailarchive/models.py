@@ -35,6 +35,7 @@ class MatchMethod(models.TextChoices):
     REPORT = "report", _("Original message in a delivery or read report")
     CASE_REFERENCE = "case_reference", _("Case reference in the subject or text")
     QUOTED_ORIGINAL = "quoted_original", _("Our Message-ID quoted in the text")
+    EARLIER_MAIL = "earlier_mail", _("Answers a message linked earlier")
     PLATFORM_REFERENCE = "platform_reference", _("Platform's own reference")
     MANUAL = "manual", _("Attached by hand")
     UNMATCHED = "unmatched", _("Not matched")

@@ -407,7 +407,7 @@ def match_message(parsed: ParsedMail) -> Match:
             if notice is not None:
                 in_report = any(known.get(i) == notice for i in reported)
                 return Match(notice, notice.case, method, id_in_report=in_report)
-    return _by_weak_evidence(parsed)
+    return _by_weak_evidence(parsed, [c for c in thread if c])
 
 
 @dataclass(frozen=True)
@@ -419,8 +419,9 @@ class _Evidence:
     ticket_platform: str = ""
 
 
-def _by_weak_evidence(parsed: ParsedMail) -> Match:
+def _by_weak_evidence(parsed: ParsedMail, thread: list[str]) -> Match:
     found = [
+        *_by_earlier_mail(thread),
         *_by_quoted_message_id(parsed),
         *_by_case_reference(parsed),
         *_by_platform_reference(parsed),
@@ -440,6 +441,29 @@ def _by_weak_evidence(parsed: ParsedMail) -> Match:
     best = next((e for e in found if e.notice is not None), found[0])
     reasons = tuple(dict.fromkeys(e.reason for e in found))
     return Match(best.notice, best.case, best.method, reasons, best.ticket_platform)
+
+
+def _by_earlier_mail(thread: list[str]) -> list[_Evidence]:
+    """Notices of archived mail this one answers (a platform's answer to its own earlier
+    answer, whose References no longer name our notice). Only trusted earlier mail counts,
+    and only weakly: a chain of guesses must not become a strong link."""
+    if not thread:
+        return []
+    earlier = (
+        MailMessage.objects.filter(message_id__in=thread[:MAX_THREAD_LOOKUP], notice__isnull=False)
+        .filter(_TRUSTED)
+        .select_related("notice__case")
+        .order_by("-pk")[:20]
+    )
+    reason = trust.Reason.ANSWERS_EARLIER_MAIL
+    return [
+        _Evidence(MatchMethod.EARLIER_MAIL, m.notice.case, m.notice, reason)
+        for m in earlier
+        if m.notice is not None
+    ]
+
+
+MAX_THREAD_LOOKUP = 100
 
 
 def _by_quoted_message_id(parsed: ParsedMail) -> list[_Evidence]:

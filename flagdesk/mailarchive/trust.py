@@ -94,6 +94,7 @@ class Reason(StrEnum):
     CASE_REFERENCE_SUBJECT = "case_reference_in_subject"
     CASE_REFERENCE_BODY = "case_reference_in_text"
     OUR_ID_IN_TEXT = "our_message_id_in_text"
+    ANSWERS_EARLIER_MAIL = "answers_mail_linked_earlier"
     AMBIGUOUS_LINK = "evidence_for_several_cases"
     ATTACHED_BY_HAND = "attached_by_hand"
     # decision

@@ -44,6 +44,7 @@ REASONS = {
     ),
     "case_reference_in_subject": _("only the case reference in the subject"),
     "case_reference_in_text": _("only the case reference in the text"),
+    "answers_mail_linked_earlier": _("answers an earlier message of this notice"),
     "our_message_id_in_text": _(
         "our notice's Message-ID written in the text (quoted or forwarded)"
     ),

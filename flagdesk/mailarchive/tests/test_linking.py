@@ -272,3 +272,17 @@ def test_a_newsletter_is_unrelated_and_unmatched(sent: Notice) -> None:
 
 def test_platform_mail_domains_come_from_the_platform(x_platform: Platform) -> None:
     assert "x.com" in x_platform.mail_domain_list()
+
+
+def test_an_answer_to_the_platforms_own_earlier_answer_links_weakly(sent: Notice) -> None:
+    first = service.import_raw(
+        mail("We have received your report.", in_reply_to=sent.message_id, References="")
+    )
+    assert first.link_strength == LinkStrength.STRONG
+    later = service.import_raw(
+        mail("We removed the post.", in_reply_to=first.message_id, References=first.message_id)
+    )
+    assert (later.notice_id, later.match_method) == (sent.pk, MatchMethod.EARLIER_MAIL)
+    assert later.confirmation == Confirmation.PENDING
+    stranger = service.import_raw(mail("Hello", in_reply_to=later.message_id))
+    assert stranger.notice_id is None  # only trusted earlier mail counts: no chains of guesses
