@@ -20,6 +20,7 @@ __all__ = [
     "compile_reference_pattern",
     "platform_references",
     "quoted_message_ids",
+    "returned_message_ids",
 ]
 
 # The pseudo-slug of reference patterns that hold for every platform.
@@ -130,4 +131,14 @@ def quoted_message_ids(text: str) -> list[str]:
     sample = text[:MAX_SCAN_CHARS]
     found = [f"<{m}>" for m in _LABELLED_ID.findall(sample)]
     found += [f"<{m}>" for m in _ANGLE_ID.findall(sample)]
+    return list(dict.fromkeys(found))[:MAX_QUOTED_IDS]
+
+
+_RETURNED_ID = re.compile(r"^\s*message-id:\s*<([^<>\s@]{1,200}@[^<>\s@]{1,200})>", re.I | re.M)
+
+
+def returned_message_ids(text: str) -> list[str]:
+    """The Message-ID header lines of an original a mail system returned inline, as text
+    ("--- Below this line is a copy of the message."): qmail and other non-RFC bounces."""
+    found = [f"<{m}>" for m in _RETURNED_ID.findall(text[:MAX_SCAN_CHARS])]
     return list(dict.fromkeys(found))[:MAX_QUOTED_IDS]

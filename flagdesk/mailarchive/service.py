@@ -40,6 +40,7 @@ from flagdesk.mailarchive.matching import (
     case_references,
     platform_references,
     quoted_message_ids,
+    returned_message_ids,
 )
 from flagdesk.mailarchive.models import (
     AuthResult,
@@ -397,6 +398,10 @@ def match_message(parsed: ParsedMail) -> Match:
     the message waits in the unmatched queue with ``ambiguous_link``."""
     thread = [parsed.in_reply_to, *reversed(parsed.references)]
     reported = list(parsed.report_original_ids)
+    if not reported and _from_mail_system(parsed):
+        # A bounce that returns our notice as text: its copy's Message-ID line is the
+        # returned original (trust.decide still wants a mail system and no lookalike).
+        reported = returned_message_ids(parsed.text)
     known = notices.by_message_ids([parsed.message_id, *thread, *reported])
     own = known.get(parsed.message_id.strip()) if parsed.message_id else None
     if own is not None:
@@ -408,6 +413,12 @@ def match_message(parsed: ParsedMail) -> Match:
                 in_report = any(known.get(i) == notice for i in reported)
                 return Match(notice, notice.case, method, id_in_report=in_report)
     return _by_weak_evidence(parsed, [c for c in thread if c])
+
+
+def _from_mail_system(parsed: ParsedMail) -> bool:
+    local_part = parsed.from_address.rpartition("@")[0].lower()
+    null_return_path = parsed.headers.get("return-path", "x").strip() in ("<>", "")
+    return local_part in trust.DAEMON_LOCAL_PARTS or null_return_path
 
 
 @dataclass(frozen=True)

@@ -286,3 +286,20 @@ def test_an_answer_to_the_platforms_own_earlier_answer_links_weakly(sent: Notice
     assert later.confirmation == Confirmation.PENDING
     stranger = service.import_raw(mail("Hello", in_reply_to=later.message_id))
     assert stranger.notice_id is None  # only trusted earlier mail counts: no chains of guesses
+
+
+def test_a_bounce_returning_our_notice_as_text_bounces_it(sent: Notice) -> None:
+    raw = (Path(__file__).parent / "samples" / "qmail_failure_notice.eml").read_bytes()
+    returned = "<170066063000.1.2.flagdesk@flagdesk.example>"
+    Notice.objects.filter(pk=sent.pk).update(message_id=returned)
+    bounce = service.import_raw(raw)
+    assert (bounce.notice_id, bounce.match_method, bounce.kind) == (
+        sent.pk,
+        MatchMethod.REPORT,
+        Kind.BOUNCE,
+    )
+    assert bounce.link_strength == LinkStrength.STRONG
+    assert Delivery.objects.get(notice=sent).state == DeliveryState.BOUNCED
+    # The same text from anyone but a mail system is only a quoted original: weak.
+    forged = raw.replace(b"MAILER-DAEMON@", b"support@").replace(b"Return-Path: <>\n", b"")
+    assert service.import_raw(forged).link_strength == LinkStrength.WEAK
