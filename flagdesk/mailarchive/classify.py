@@ -8,17 +8,18 @@ rules, as a table, are in docs/operations.md ("Mail kinds"); a test keeps the tw
    ``message/disposition-notification`` part (RFC 8098). The original Message-ID comes from
    its ``Original-Message-ID`` field, else from an attached copy of the headers, else from
    In-Reply-To/References.
-2. **bounce** / **delivery_delayed** / **delivery_report**: a ``report-type=delivery-status``
+2. **bounce** / **delivery_report**: a ``report-type=delivery-status``
    report (RFC 3464), read per recipient; when it names several and some are the notice's
    recipients (``Context.our_recipients``), only those count. A recipient with
    ``Action: failed`` (or, without an Action, a 5.x.x status) makes a **bounce**: permanent
    unless every failed status is 4.x.x (transient cause). Otherwise ``Action: delayed`` (or a
-   4.x.x status) makes **delivery_delayed**: still on its way, no bounce. ``delivered``,
-   ``relayed`` or ``expanded`` only: a **delivery_report**. Non-RFC bounces are recognised
+   4.x.x status) makes a **delivery_report** with reason ``dsn_delayed``: still on its way,
+   no bounce, and no proof of delivery either. ``delivered``, ``relayed`` or ``expanded``
+   only: a **delivery_report** (``dsn_delivered``). Non-RFC bounces are recognised
    when the sender is a mailer daemon, the Return-Path is null or there is an
    ``X-Failed-Recipients`` header, *and* there is further evidence: bounce wording in the
    subject, an attached original, an enhanced status code in the text or that header; with
-   only delay wording in the subject it is **delivery_delayed**.
+   only delay wording in the subject it is a delayed **delivery_report** (``delay_subject``).
 3. **auto_reply** (out of office, vacation): out-of-office wording in the mail's own text
    (quoted history cut off), or in the subject ("Automatic reply:", "Automatisch
    antwoord:", "Out of office", "Afwezig", ...) unless the mail also reads as an
@@ -64,12 +65,19 @@ from enum import StrEnum
 
 from flagdesk.mailarchive.parsing import ParsedMail
 
-__all__ = ["BounceType", "Classification", "Context", "MailKind", "Reason", "classify"]
+__all__ = [
+    "BounceType",
+    "Classification",
+    "Context",
+    "MailKind",
+    "Reason",
+    "classify",
+    "is_delay",
+]
 
 
 class MailKind(StrEnum):
     BOUNCE = "bounce"
-    DELAYED = "delivery_delayed"
     DELIVERY_REPORT = "delivery_report"
     READ_RECEIPT = "read_receipt"
     AUTO_REPLY = "auto_reply"
@@ -376,10 +384,9 @@ def _delayed(
 ) -> Classification:
     addresses = tuple(a for a in (_recipient_address(b) for b in blocks) if a)
     return Classification(
-        kind=MailKind.DELAYED,
+        kind=MailKind.DELIVERY_REPORT,
         reasons=reasons,
         original_message_ids=_originals(parsed),
-        bounce_type=BounceType.TEMPORARY,
         failed_recipients=addresses,
         automated=True,
     )
@@ -577,3 +584,12 @@ def _is_rfc3834_auto_reply(parsed: ParsedMail) -> bool:
 def _is_bulk_or_list(parsed: ParsedMail) -> bool:
     precedence = parsed.headers.get("precedence", "").strip().lower()
     return "list-id" in parsed.headers or precedence in ("bulk", "list", "junk")
+
+
+# Reasons that make a delivery report a delay: the notice is still on its way.
+DELAY_REASONS = frozenset({Reason.DSN_DELAYED, Reason.DELAY_SUBJECT})
+
+
+def is_delay(kind: str, reasons: list[str] | tuple[str, ...]) -> bool:
+    """Whether a delivery report says "delayed" rather than "delivered"."""
+    return kind == MailKind.DELIVERY_REPORT and bool(DELAY_REASONS & set(reasons))

@@ -21,7 +21,6 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Reply")
     READ_RECEIPT = "read_receipt", _("Read receipt")
     BOUNCE = "bounce", _("Bounce")
-    DELIVERY_DELAYED = "delivery_delayed", _("Delivery delayed")
     AUTO_REPLY = "auto_reply", _("Automatic reply")
     DELIVERY_REPORT = "delivery_report", _("Delivery report")
     OWN_COPY = "own_copy", _("Archive copy of our notice")

@@ -34,7 +34,7 @@ from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive import trust
 from flagdesk.mailarchive.classify import Context as ClassifyContext
-from flagdesk.mailarchive.classify import classify
+from flagdesk.mailarchive.classify import classify, is_delay
 from flagdesk.mailarchive.matching import (
     ANY_PLATFORM_PATTERNS,
     case_references,
@@ -361,7 +361,7 @@ def _act_on_notice(message: MailMessage, notice: Notice, *, permanent: bool) -> 
         notices.record_delivery_evidence(notice, _("archive copy received"))
     elif message.kind == Kind.BOUNCE:
         notices.record_bounce(notice, permanent=permanent, detail=message.text[:2000])
-    elif message.kind == Kind.DELIVERY_DELAYED:
+    elif is_delay(message.kind, message.kind_reasons):
         # Still on its way: noted on the delivery, no bounce and no proof of delivery.
         notices.record_bounce(notice, permanent=False, detail=message.text[:2000])
     elif message.kind == Kind.ACKNOWLEDGMENT:
@@ -585,7 +585,11 @@ def proves_delivery(notice: Notice) -> bool:
     """Evidence in the archive that the platform's server got the notice: our own copy (the
     archive BCC) or anything the platform sent back about it."""
     kinds = (*PROVES_DELIVERY, Kind.ACKNOWLEDGMENT, Kind.OWN_COPY)
-    return MailMessage.objects.filter(notice=notice, kind__in=kinds).filter(_TRUSTED).exists()
+    trusted = MailMessage.objects.filter(notice=notice, kind__in=kinds).filter(_TRUSTED)
+    if trusted.exclude(kind=Kind.DELIVERY_REPORT).exists():
+        return True
+    reports = trusted.filter(kind=Kind.DELIVERY_REPORT).values_list("kind_reasons", flat=True)
+    return any(not is_delay(Kind.DELIVERY_REPORT, reasons) for reasons in reports)
 
 
 # Mail that counts as the platform's (or the mail system's) word.

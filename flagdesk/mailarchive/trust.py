@@ -581,7 +581,7 @@ def combine(server: Authentication, local: Authentication | None) -> Authenticat
 
 # --- the decision ------------------------------------------------------------------------
 
-REPORT_KINDS = frozenset({"bounce", "delivery_delayed", "delivery_report"})
+REPORT_KINDS = frozenset({"bounce", "delivery_report"})
 
 
 def decide(

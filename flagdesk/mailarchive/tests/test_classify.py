@@ -15,6 +15,7 @@ from flagdesk.mailarchive.classify import (
     MailKind,
     Reason,
     classify,
+    is_delay,
     own_text_of,
 )
 from flagdesk.mailarchive.parsing import parse_message
@@ -95,10 +96,10 @@ def test_a_postfix_dsn_is_a_permanent_bounce() -> None:
 
 def test_a_delayed_dsn_is_no_bounce() -> None:
     result = classify_sample("postfix_dsn_delayed.eml")
-    assert result.kind == MailKind.DELAYED
+    assert result.kind == MailKind.DELIVERY_REPORT
     assert result.reasons == (Reason.DSN_REPORT, Reason.DSN_DELAYED)
-    assert result.bounce_type == BounceType.TEMPORARY
-    assert not result.permanent
+    assert result.bounce_type is None
+    assert is_delay(result.kind, result.reasons)
     assert result.original_message_ids == ("<170066063999.4711.98765.flagdesk@flagdesk.example>",)
     assert result.failed_recipients == ("trust@platform.example",)
 
@@ -143,9 +144,9 @@ def test_a_dsn_of_delivered_recipients_is_a_delivery_report() -> None:
 def test_an_unreadable_dsn_is_judged_by_its_subject() -> None:
     raw = dsn("garbage without fields", subject="Delivery Status Notification (Delay)")
     result = classify(parse_message(raw))
-    assert result.kind == MailKind.DELAYED
+    assert result.kind == MailKind.DELIVERY_REPORT
     assert Reason.DSN_UNREADABLE in result.reasons
-    assert result.bounce_type == BounceType.TEMPORARY
+    assert is_delay(result.kind, result.reasons)
     failed = classify(parse_message(dsn("garbage", subject="Undelivered Mail Returned")))
     assert failed.kind == MailKind.BOUNCE
 
@@ -194,9 +195,9 @@ def test_a_delay_warning_from_a_daemon_is_no_bounce() -> None:
         subject="Warning: message 4SZq1X0 delayed 4 hours",
         sender="Mail Delivery System <MAILER-DAEMON@mx.example>",
     )
-    assert result.kind == MailKind.DELAYED
+    assert result.kind == MailKind.DELIVERY_REPORT
     assert result.reasons == (Reason.DAEMON_SENDER, Reason.DELAY_SUBJECT)
-    assert result.bounce_type == BounceType.TEMPORARY
+    assert is_delay(result.kind, result.reasons)
 
 
 def test_a_daemon_mail_without_evidence_is_no_bounce() -> None:

@@ -217,7 +217,7 @@ def dsn(*blocks: tuple[str, str, str]) -> bytes:
 @pytest.mark.parametrize(
     ("action", "status", "kind"),
     [
-        ("delayed", "4.4.1", MailKind.DELAYED),
+        ("delayed", "4.4.1", MailKind.DELIVERY_REPORT),
         ("relayed", "2.0.0", MailKind.DELIVERY_REPORT),
         ("delivered", "2.0.0", MailKind.DELIVERY_REPORT),
         ("expanded", "2.0.0", MailKind.DELIVERY_REPORT),
@@ -249,4 +249,4 @@ def test_a_mixed_dsn_is_decided_for_our_recipient() -> None:
     assert classify(parse_message(raw)).kind == MailKind.BOUNCE
     delayed = dsn(("ours@p.example", "delayed", "4.4.1"), ("other@p.example", "failed", "5.1.1"))
     result = classify(parse_message(delayed), context=Context(our_recipients=("ours@p.example",)))
-    assert result.kind == MailKind.DELAYED
+    assert result.kind == MailKind.DELIVERY_REPORT

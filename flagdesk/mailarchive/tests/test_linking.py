@@ -125,7 +125,8 @@ def test_answers_dsns_and_mdns_thread_on_a_notices_other_message_ids(sent: Notic
         MatchMethod.REPORT,
     )
     delayed = service.import_raw(dsn(OLD_DOMAIN_ID, "delayed", "4.4.1"))
-    assert (delayed.notice_id, delayed.kind) == (sent.pk, Kind.DELIVERY_DELAYED)
+    assert (delayed.notice_id, delayed.kind) == (sent.pk, Kind.DELIVERY_REPORT)
+    assert "dsn_delayed" in delayed.kind_reasons
     assert delayed.link_strength == LinkStrength.STRONG
     assert Delivery.objects.get(notice=sent).state == DeliveryState.ACCEPTED  # no bounce
     assert AuditEvent.objects.filter(action="notice_delayed").count() == 1
