@@ -32,7 +32,7 @@ rules, as a table, are in docs/operations.md ("Mail kinds"); a test keeps the tw
    linked to a notice (by a forwarded original), but only a person can say what it is.
 5. **unrelated**: not linked to any notice or case, no receipt wording, and list headers
    (``List-Id``, ``List-Unsubscribe``, ...), bulk marking (``Precedence: bulk|list|junk``,
-   campaign headers), ``X-Spam-Flag: YES`` or newsletter/marketing wording.
+   campaign headers), ``X-Spam-Flag: YES``, newsletter/marketing or spam/phishing wording.
 6. **acknowledgment**: receipt wording ("we have received your report", "thank you for
    contacting", "bevestiging van ontvangst", ...) in a mail that is automated, or that
    arrives while no acknowledgment is recorded for the notice yet. Explicit confirmation of
@@ -237,6 +237,14 @@ MARKETING_WORDING = _any(
     r"\b\d{1,2}\s?% (?:off|korting)\b",
     r"\bregister (?:now|today) for (?:our|the) (?:webinar|event)\b",
     r"\bmeld je (?:nu )?aan voor (?:ons|onze|het|de) (?:webinar|evenement|event)\b",
+    # spam and phishing
+    r"\b(?:verify|confirm|update|validate) your (?:[\w-]+ ){0,3}(?:account|password|login|identity|credentials)\b",
+    r"\b(?:bevestig|verifieer|controleer) (?:je|uw) (?:[\w-]+ ){0,3}(?:account|wachtwoord|inloggegevens|identiteit)\b",
+    r"\bclaim your\b",
+    r"\b(?:lottery|jackpot|inheritance|you(?:'ve| have) won)\b",
+    r"\b(?:bitcoin|crypto(?:currency)?) (?:investment|opportunity|profit)",
+    r"\bclick here\b",
+    r"\bklik hier\b",
 )
 _LIST_HEADERS = ("list-id", "list-unsubscribe", "list-post", "list-help")
 _BULK_HEADERS = ("x-campaign", "x-campaignid", "x-mailchimp-campaign", "x-mailgun-tag")

@@ -250,3 +250,16 @@ def test_a_mixed_dsn_is_decided_for_our_recipient() -> None:
     delayed = dsn(("ours@p.example", "delayed", "4.4.1"), ("other@p.example", "failed", "5.1.1"))
     result = classify(parse_message(delayed), context=Context(our_recipients=("ours@p.example",)))
     assert result.kind == MailKind.DELIVERY_REPORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your trusted flagger access ends today: verify your account at http://x.invalid.",
+        "Bevestig uw account binnen 24 uur via de link.",
+        "Congratulations, you have won! Claim your prize.",
+    ],
+)
+def test_unlinked_phishing_and_spam_are_unrelated(text: str) -> None:
+    result = mail(text, sender="support@x-safety-desk.example", subject="Notice", context=UNLINKED)
+    assert result.kind == MailKind.UNRELATED
