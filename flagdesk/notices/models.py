@@ -85,6 +85,24 @@ class Notice(models.Model):
         return self.subject
 
 
+class NoticeMessageId(models.Model):
+    """Another Message-ID a notice went out under: one from an earlier tool, or from before a
+    change of the sending domain (imported with ``record_message_ids``). Answers thread on
+    these as on ``Notice.message_id``."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="extra_message_ids")
+    message_id = models.CharField(max_length=250, unique=True)
+    source = models.CharField(max_length=100, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("other Message-ID of a notice")
+        verbose_name_plural = _("other Message-IDs of notices")
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
 class DeliveryState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")

@@ -36,6 +36,7 @@ from flagdesk.notices.models import (
     Delivery,
     DeliveryState,
     Notice,
+    NoticeMessageId,
     NoticeStatus,
 )
 from flagdesk.rules.language import dutch_paragraphs, looks_dutch
@@ -842,19 +843,63 @@ def notices_for_case(case: Case) -> list[Notice]:
 
 
 def by_message_ids(message_ids: list[str]) -> dict[str, Notice]:
-    """Our notices among these Message-IDs, in one query (a reply names several)."""
-    wanted = [m.strip() for m in message_ids if m and m.strip()]
+    """Our notices among these Message-IDs, whatever their format: a notice's own and the
+    other Message-IDs recorded for it (``record_message_ids``). One query (a reply names
+    several), a second only when a notice was found under another of its IDs."""
+    wanted = list(dict.fromkeys(m.strip() for m in message_ids if m and m.strip()))
+    wanted = [m for m in wanted if len(m) <= MAX_MESSAGE_ID_CHARS][:MAX_LOOKUP_IDS]
     if not wanted:
         return {}
-    # Not only FlagDesk's own format: notices imported from an earlier archive keep the
-    # Message-ID they went out under (record_historical_notice).
-    wanted = [m for m in wanted if len(m) <= 250]
-    if not wanted:
-        return {}
+    extra = NoticeMessageId.objects.filter(message_id__in=wanted).values("notice_id")
     found = (
-        Notice.objects.filter(message_id__in=wanted).select_related("case", "delivery").order_by()
+        Notice.objects.filter(Q(message_id__in=wanted) | Q(pk__in=extra))
+        .select_related("case", "delivery", "platform")
+        .order_by()
     )
-    return {notice.message_id: notice for notice in found}
+    by_id = {notice.message_id: notice for notice in found}
+    missing = {n.pk: n for n in by_id.values() if n.message_id not in wanted}
+    if missing:
+        for row in NoticeMessageId.objects.filter(message_id__in=wanted, notice_id__in=missing):
+            by_id[row.message_id] = missing[row.notice_id]
+    return {m: n for m, n in by_id.items() if m in wanted}
+
+
+# Message-IDs longer than the column cannot be ours; a reply may name a hundred.
+MAX_MESSAGE_ID_CHARS = 250
+MAX_LOOKUP_IDS = 200
+
+
+def message_ids_of(notice: Notice) -> set[str]:
+    """Every Message-ID the notice went out under."""
+    extra = NoticeMessageId.objects.filter(notice=notice).values_list("message_id", flat=True)
+    return {notice.message_id, *extra}
+
+
+def record_message_ids(notice: Notice, message_ids: Collection[str], *, source: str) -> list[str]:
+    """Record other Message-IDs the notice carried (an earlier tool's, or from before the
+    sending domain changed), so that answers to them thread to it. A Message-ID already
+    recorded for this notice is skipped; one that belongs to another notice raises
+    ``NoticeError`` (an answer must never find two notices). Audited.
+
+    :returns: the Message-IDs newly recorded.
+    """
+    wanted = [m.strip() for m in message_ids if m and m.strip()]
+    if any(not (m.startswith("<") and m.endswith(">")) or len(m) > 250 for m in wanted):
+        raise NoticeError(_("A Message-ID is written <id@host>, at most 250 characters."))
+    with transaction.atomic():
+        known = by_message_ids(wanted)
+        taken = sorted(m for m, other in known.items() if other.pk != notice.pk)
+        if taken:
+            raise NoticeError(_("Message-ID of another notice: %s") % ", ".join(taken))
+        new = [m for m in dict.fromkeys(wanted) if m not in known]
+        NoticeMessageId.objects.bulk_create(
+            NoticeMessageId(notice=notice, message_id=m, source=source[:100]) for m in new
+        )
+        if new:
+            audit.log(
+                "notice_message_ids_recorded", notice, after={"message_ids": new, "source": source}
+            )
+    return new
 
 
 def by_portal_reference(references: list[str]) -> Notice | None:
