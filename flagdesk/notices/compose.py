@@ -13,14 +13,16 @@ import hashlib
 import secrets
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
 
-from django.template.loader import select_template
 from django.utils import timezone
+
+from flagdesk.notices import template_store
 
 HARM_TEXT = {
     "invalid_vote": "it may lead voters to cast an invalid vote",
@@ -51,6 +53,28 @@ class NoticeFacts:
     earlier_notifications: Sequence[str] = field(default_factory=tuple)
 
 
+# Facts with every field filled in: a template is checked against them when it is saved
+# (what it names that they lack would render as nothing in every notice).
+SAMPLE_FACTS = NoticeFacts(
+    reference="FD-2023-0001",
+    platform_name="X",
+    platform_slug="x",
+    policy_name="Civic integrity policy",
+    policy_url="https://help.x.example/civic-integrity",
+    election_name="Tweede Kamerverkiezing 2023",
+    election_day="22 November 2023",
+    urls=("https://x.example/someone/status/1",),
+    what_is_false="What the content claims and why it is false.",
+    why_it_matters="Why it matters for the election.",
+    harms=("invalid_vote",),
+    signal_explanation="The signaller's explanation.",
+    organisation="The organisation",
+    sender_name="The assessor",
+    sender_email="assessor@organisation.example",
+    earlier_notifications=("An earlier notification.",),
+)
+
+
 def policy_label(platform_name: str, policy_name: str) -> str:
     """ "X's civic integrity policy" as is; "Community Standards" becomes "Meta's Community Standards"."""
     if not policy_name:
@@ -71,31 +95,43 @@ def harm_sentences(harms: Sequence[str]) -> list[str]:
     return [HARM_TEXT[h] for h in harms if h in HARM_TEXT]
 
 
-def body_for(facts: NoticeFacts, language: str = "en") -> str:
-    """The text from the first template that exists: per platform and language, then generic."""
-    names = [
+def template_names(facts: NoticeFacts, language: str = "en") -> list[str]:
+    """The templates that may make the text, most specific first."""
+    return [
         f"notices/mail/notice.{facts.platform_slug}.{language}.txt",
         f"notices/mail/notice.{language}.txt",
         "notices/mail/notice.en.txt",
     ]
-    template = select_template(names)
-    context = {
+
+
+def template_context(facts: NoticeFacts) -> dict[str, Any]:
+    return {
         "f": facts,
         "policy": policy_label(facts.platform_name, facts.policy_name),
         "harms": harm_sentences(facts.harms),
     }
-    return _tidy(template.render(context))
 
 
-def _tidy(text: str) -> str:
+def render_body(facts: NoticeFacts, language: str = "en") -> template_store.Rendered:
+    """The text from the first template that exists (an administrator's active version
+    before the file of the same name), with what made it."""
+    rendered = template_store.render_first(template_names(facts, language), template_context(facts))
+    return replace(rendered, text=tidy(rendered.text))
+
+
+def body_for(facts: NoticeFacts, language: str = "en") -> str:
+    return render_body(facts, language).text
+
+
+def tidy(text: str) -> str:
     # Templates leave blank runs where optional parts are empty; keep one blank line at most.
     lines = [line.rstrip() for line in text.strip().splitlines()]
-    tidy: list[str] = []
+    kept: list[str] = []
     for line in lines:
-        if line == "" and tidy and tidy[-1] == "":
+        if line == "" and kept and kept[-1] == "":
             continue
-        tidy.append(line)
-    return "\n".join(tidy) + "\n"
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def new_message_id(from_email: str) -> str:
