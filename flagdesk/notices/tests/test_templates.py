@@ -334,7 +334,7 @@ def test_the_command_line_lists_shows_exports_and_imports(
 def test_the_command_line_refuses_a_bad_template(tmp_path: Path, db: Any) -> None:
     bad = tmp_path / "notice.en.txt"
     bad.write_text("{% load static %}")
-    with pytest.raises(CommandError, match="not saved"):
+    with pytest.raises(CommandError, match="'load'"):
         call_command("notices", "template", "import", str(bad), "--note", "x")
     with pytest.raises(CommandError, match="not a notice template name"):
         call_command("notices", "template", "show", "../../settings.py")
