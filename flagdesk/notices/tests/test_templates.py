@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from flagdesk.accounts.models import User
 from flagdesk.assessments.models import Decision
@@ -112,10 +113,11 @@ def test_revert_activates_an_older_version_and_back_to_the_file(dave: User) -> N
 
 
 def test_a_save_needs_a_note_and_a_template_name(dave: User) -> None:
-    with pytest.raises(service.TemplateError, match="note"):
-        service.save_template_version(GENERIC, "text", "  ", dave)
-    with pytest.raises(service.TemplateError, match="name"):
-        service.save_template_version("core/base.html", "text", "note", dave)
+    with translation.override("en"):
+        with pytest.raises(service.TemplateError, match="note"):
+            service.save_template_version(GENERIC, "text", "  ", dave)
+        with pytest.raises(service.TemplateError, match="name"):
+            service.save_template_version("core/base.html", "text", "note", dave)
     assert not NoticeTemplateVersion.objects.exists()
 
 
