@@ -48,8 +48,9 @@ MAIL_FOLDER = "notices/mail"
 # A template name an administrator may give: notices/mail/notice[.kind][.platform].lang.txt
 NAME_PATTERN = re.compile(r"^notices/mail/[a-z0-9_-]+(\.[a-z0-9_-]+){1,4}\.txt$")
 MAX_TEXT_LENGTH = 20_000
-# Loops inside loops multiply the output; a notice needs one level, a list inside it two.
-MAX_LOOP_DEPTH = 2
+# Loops inside loops multiply the work (a loop over a long text's characters inside another
+# runs millions of times); no fact of a notice is a list of lists, so one level is enough.
+MAX_LOOP_DEPTH = 1
 
 ALLOWED_TAGS = frozenset({"autoescape", "comment", "firstof", "for", "if", "with"})
 ALLOWED_FILTERS = frozenset(
@@ -164,19 +165,15 @@ class Rendered:
     version: NoticeTemplateVersion | None = None
     missing: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def label(self) -> str:
-        if self.version is not None:
-            return f"{self.name} v{self.version.version}"
-        return f"{self.name} (file)"
-
 
 def render_text(text: str, context: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
     """Render an administrator's text; also the variables it names that the context lacks
-    (they render as nothing)."""
-    probed = compile_text(text, probe=True).render(Context(safe_context(context)))
-    missing = tuple(dict.fromkeys(MISSING_FOUND.findall(probed)))
-    return MISSING_FOUND.sub("", probed), missing
+    (they render as nothing). The probe is a second rendering: with a marker for missing
+    names Django would skip their filters (``|default``), so it never makes the text."""
+    safe = safe_context(context)
+    text_out = compile_text(text).render(Context(safe))
+    probed = compile_text(text, probe=True).render(Context(safe))
+    return text_out, tuple(dict.fromkeys(MISSING_FOUND.findall(probed)))
 
 
 def render_first(names: Sequence[str], context: Mapping[str, Any]) -> Rendered:

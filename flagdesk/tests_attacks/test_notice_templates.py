@@ -40,8 +40,8 @@ REFUSED_AT_SAVE = [
     "{{ f.reference|safe }}",
     "{{ f.reference|pprint }}",
     "{{ f.urls|dictsort:'x' }}",
-    "{% for a in f.urls %}{% for b in f.urls %}{% for c in f.urls %}{{ c }}{% endfor %}"
-    "{% endfor %}{% endfor %}",
+    "{% for a in f.what_is_false %}{% for b in f.what_is_false %}{{ b }}{% endfor %}{% endfor %}",
+    "{% for a in f.urls %}{% if a %}{% for b in a %}{{ b }}{% endfor %}{% endif %}{% endfor %}",
     "x" * (template_store.MAX_TEXT_LENGTH + 1),
     # Python internals: the engine refuses names with underscores when it compiles.
     "{{ f.__class__ }}",

@@ -341,3 +341,10 @@ def test_the_command_line_refuses_a_bad_template(tmp_path: Path, db: Any) -> Non
     with pytest.raises(CommandError, match="not a notice template name"):
         call_command("notices", "template", "show", "../../settings.py")
     assert not NoticeTemplateVersion.objects.exists()
+
+
+def test_a_missing_name_is_reported_and_its_default_still_applies(dave: User) -> None:
+    text, missing = template_store.render_text(
+        "[{{ f.nickname|default:'none' }}|{{ f.reference }}]", {"f": compose.SAMPLE_FACTS}
+    )
+    assert (text, missing) == ("[none|FD-2023-0001]", ("f.nickname",))
