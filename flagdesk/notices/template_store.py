@@ -16,10 +16,11 @@ changes data. Errors are found when a version is saved, never when a notice is m
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -117,6 +118,12 @@ def compile_text(text: str, *, probe: bool = False) -> Template:
     """The administrator's text as a template; :class:`TemplateRefused` says why not."""
     if len(text) > MAX_TEXT_LENGTH:
         raise TemplateRefused(f"the text is longer than {MAX_TEXT_LENGTH} characters")
+    return _compiled(text, probe)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(text: str, probe: bool) -> Template:
+    # Stored versions never change, so a text compiles to the same template every time.
     try:
         template = (_PROBE_ENGINE if probe else _ENGINE).from_string(text)
     except TemplateSyntaxError as exc:
@@ -163,17 +170,21 @@ class Rendered:
     name: str
     source: str
     version: NoticeTemplateVersion | None = None
-    missing: tuple[str, ...] = field(default_factory=tuple)
 
 
-def render_text(text: str, context: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
-    """Render an administrator's text; also the variables it names that the context lacks
-    (they render as nothing). The probe is a second rendering: with a marker for missing
-    names Django would skip their filters (``|default``), so it never makes the text."""
+def render_text(
+    text: str, context: Mapping[str, Any], *, probe: bool = True
+) -> tuple[str, tuple[str, ...]]:
+    """Render an administrator's text; with ``probe``, also the variables it names that the
+    context lacks (they render as nothing). The probe is a second rendering: with a marker
+    for missing names Django would skip their filters (``|default``), so it never makes the
+    text."""
     safe = safe_context(context)
-    text_out = compile_text(text).render(Context(safe))
+    rendered = compile_text(text).render(Context(safe))
+    if not probe:
+        return rendered, ()
     probed = compile_text(text, probe=True).render(Context(safe))
-    return text_out, tuple(dict.fromkeys(MISSING_FOUND.findall(probed)))
+    return rendered, tuple(dict.fromkeys(MISSING_FOUND.findall(probed)))
 
 
 def render_first(names: Sequence[str], context: Mapping[str, Any]) -> Rendered:
@@ -198,13 +209,11 @@ def _render_version(version: NoticeTemplateVersion, context: Mapping[str, Any]) 
     # Checked at save; should an engine upgrade refuse a stored text, the file template
     # takes over instead of a decision failing to draft its notice.
     try:
-        text, missing = render_text(version.text, context)
+        text, _missing = render_text(version.text, context, probe=False)
     except (TemplateRefused, TemplateSyntaxError):
         logger.exception("notice template %s v%s no longer compiles", version.name, version.version)
         return None
-    return Rendered(
-        text=text, name=version.name, source="database", version=version, missing=missing
-    )
+    return Rendered(text=text, name=version.name, source="database", version=version)
 
 
 def active_versions(names: Sequence[str]) -> dict[str, NoticeTemplateVersion]:
