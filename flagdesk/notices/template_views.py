@@ -76,11 +76,16 @@ def _current_text(name: str, active: NoticeTemplateVersion | None) -> str:
     """What the editor starts with: the text in use, else the generic file to start from."""
     if active is not None:
         return active.text
-    return (
-        template_store.file_text(name)
-        or template_store.file_text(f"{template_store.MAIL_FOLDER}/notice.en.txt")
-        or ""
-    )
+    return template_store.file_text(name) or template_store.file_text(_generic_for(name)) or ""
+
+
+def _generic_for(name: str) -> str:
+    """The shipped file a new, more specific name starts from: its kind's text in its
+    language (``notice.hacked_channel.x.nl.txt`` starts from ``notice.hacked_channel.nl.txt``)."""
+    parts = name.rsplit("/", 1)[-1].split(".")
+    kind = parts[1] if len(parts) > 3 else "other"
+    language = "nl" if parts[-2] == "nl" else "en"
+    return f"{template_store.MAIL_FOLDER}/notice.{kind}.{language}.txt"
 
 
 @login_required

@@ -23,7 +23,7 @@ from flagdesk.conftest import in_english, verified_client
 from flagdesk.notices import compose, service, template_store
 from flagdesk.notices.models import NoticeTemplateVersion
 
-GENERIC = "notices/mail/notice.en.txt"
+GENERIC = "notices/mail/notice.misinformation.en.txt"
 
 REFUSED_AT_SAVE = [
     "{% load static %}{% static 'x' %}",
@@ -61,7 +61,7 @@ def test_a_dangerous_template_is_refused_at_save(text: str, dave: User) -> None:
 
 def test_the_editor_refuses_include_and_stores_nothing(dave: User) -> None:
     response = in_english(verified_client(dave)).post(
-        reverse("fd-notice-template-edit", args=["notice.en.txt"]),
+        reverse("fd-notice-template-edit", args=["notice.misinformation.en.txt"]),
         {"text": '{% include "/etc/passwd" %}', "note": "attack", "action": "save"},
     )
     assert response.status_code == 200

@@ -43,8 +43,8 @@ PAGES = [
     "/mail/unmatched",
     "/retention",
     "/notice-templates",
-    "/notice-templates/notice.en.txt",
-    "/notice-templates/notice.en.txt/v1",
+    "/notice-templates/notice.misinformation.en.txt",
+    "/notice-templates/notice.misinformation.en.txt/v1",
 ]
 
 
@@ -113,7 +113,10 @@ def test_main_pages_have_no_wcag_violations(axe_tab: Page, site: str) -> None:
     from flagdesk.notices import service as notices
 
     notices.save_template_version(
-        "notices/mail/notice.en.txt", "Hello\n{{ f.reference }}\n", "for the checker", user
+        "notices/mail/notice.misinformation.en.txt",
+        "Hello\n{{ f.reference }}\n",
+        "for the checker",
+        user,
     )
     assessments.save_assessment(
         Case.objects.get(reference=reference),

@@ -38,10 +38,10 @@ def test_an_admin_edits_previews_and_reverts_a_template(
 
     log_in(tab, site, dave, with_authenticator(dave))
     tab.locator("nav a[href$='/notice-templates']").click()
-    expect(tab.locator("#template-list")).to_contain_text("notice.en.txt")
+    expect(tab.locator("#template-list")).to_contain_text("notice.misinformation.en.txt")
     tab.screenshot(path=str(shots / "admin-list.png"), full_page=True)
 
-    tab.locator("#template-list a[href$='/notice-templates/notice.en.txt']").click()
+    tab.locator("#template-list a[href$='/notice-templates/notice.misinformation.en.txt']").click()
     text = tab.locator(EDITOR).input_value()
     assert text.startswith("{% autoescape off %}Dear people at")
     tab.fill(EDITOR, text.replace("Dear people at", "Dear colleagues at"))
@@ -64,7 +64,7 @@ def test_an_admin_edits_previews_and_reverts_a_template(
     expect(tab.locator("#template-diff .diff-del")).to_contain_text("Dear people at")
     tab.screenshot(path=str(shots / "admin-diff.png"), full_page=True)
 
-    tab.goto(f"{site}/notice-templates/notice.en.txt")
+    tab.goto(f"{site}/notice-templates/notice.misinformation.en.txt")
     tab.locator("form[action$='/use-file'] button").click()
     expect(tab.locator("form[action$='/use-file']")).to_have_count(0)
     assert not NoticeTemplateVersion.objects.filter(active=True).exists()
@@ -76,7 +76,7 @@ def test_an_admin_edits_previews_and_reverts_a_template(
     tab.screenshot(path=str(shots / "assessor-dashboard.png"), full_page=True)
     tab.goto(f"{site}/cases/{case.reference}")
     made_from = tab.locator(".notice-template")
-    expect(made_from).to_contain_text("notice.en.txt")
+    expect(made_from).to_contain_text("notice.misinformation.en.txt")
     made_from.scroll_into_view_if_needed()
     tab.screenshot(path=str(shots / "assessor-case-notice.png"))
     response = tab.goto(f"{site}/notice-templates")

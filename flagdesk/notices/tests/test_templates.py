@@ -22,10 +22,10 @@ from flagdesk.notices import compose, service, template_store
 from flagdesk.notices.models import Notice, NoticeStatus, NoticeTemplateVersion
 from flagdesk.notices.tests.conftest import approved_case
 
-GENERIC = "notices/mail/notice.en.txt"
-FOR_X = "notices/mail/notice.x.en.txt"
+GENERIC = "notices/mail/notice.misinformation.en.txt"
+FOR_X = "notices/mail/notice.misinformation.x.en.txt"
 LIST = reverse("fd-notice-template-list")
-EDIT = reverse("fd-notice-template-edit", args=["notice.en.txt"])
+EDIT = reverse("fd-notice-template-edit", args=["notice.misinformation.en.txt"])
 OTHER_POST = "https://x.com/kiezer2023/status/1727365099999999999"
 
 
@@ -66,7 +66,7 @@ def test_a_more_specific_name_wins_whatever_its_source(
     # The generic name has a version in the database; the platform's own file still wins.
     folder = tmp_path / "notices" / "mail"
     folder.mkdir(parents=True)
-    (folder / "notice.x.en.txt").write_text("X file {{ f.reference }}")
+    (folder / "notice.misinformation.x.en.txt").write_text("X file {{ f.reference }}")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     service.save_template_version(GENERIC, "generic db", "note", dave)
     assert compose.render_body(compose.SAMPLE_FACTS).text == "X file FD-2023-0001\n"
@@ -182,7 +182,11 @@ def test_the_notice_shows_which_template_made_it(draft: Notice, alice: User, dav
         reverse("fd-case-detail", kwargs={"reference": draft.case.reference})
     )
     html = page.content.decode()
-    assert "Made from template" in html and "notice.en.txt" in html and "file template" in html
+    assert (
+        "Made from template" in html
+        and "notice.misinformation.en.txt" in html
+        and "file template" in html
+    )
 
 
 # ------------------------------------------------------------------------- pages
@@ -191,7 +195,7 @@ def test_the_notice_shows_which_template_made_it(draft: Notice, alice: User, dav
 def test_the_list_shows_file_templates_and_versions(dave: User) -> None:
     service.save_template_version(FOR_X, "X {{ f.reference }}", "for X", dave)
     html = in_english(verified_client(dave)).get(LIST).content.decode()
-    assert "notice.en.txt" in html and "notice.x.en.txt" in html
+    assert "notice.misinformation.en.txt" in html and "notice.misinformation.x.en.txt" in html
     assert "file template" in html and "version 1" in html
 
 
@@ -269,15 +273,15 @@ def test_a_version_page_shows_the_diff_and_reverts(dave: User) -> None:
     service.save_template_version(GENERIC, "line one\nline 2\n", "second", dave)
     client = in_english(verified_client(dave))
     html = client.get(
-        reverse("fd-notice-template-version", args=["notice.en.txt", 2])
+        reverse("fd-notice-template-version", args=["notice.misinformation.en.txt", 2])
     ).content.decode()
     assert '<span class="diff-del">-line two</span>' in html
     assert '<span class="diff-add">+line 2</span>' in html
-    first = reverse("fd-notice-template-version", args=["notice.en.txt", 1])
+    first = reverse("fd-notice-template-version", args=["notice.misinformation.en.txt", 1])
     assert "diff-del" in client.get(first).content.decode()  # against the file
-    client.post(reverse("fd-notice-template-activate", args=["notice.en.txt", 1]))
+    client.post(reverse("fd-notice-template-activate", args=["notice.misinformation.en.txt", 1]))
     assert NoticeTemplateVersion.objects.get(active=True).version == 1
-    client.post(reverse("fd-notice-template-use-file", args=["notice.en.txt"]))
+    client.post(reverse("fd-notice-template-use-file", args=["notice.misinformation.en.txt"]))
     assert not NoticeTemplateVersion.objects.filter(active=True).exists()
     assert template_events()[-2:] == ["notice_template_activated", "notice_template_file_restored"]
 
@@ -293,12 +297,16 @@ def test_other_roles_get_403_and_no_menu_item(
 ) -> None:
     service.save_template_version(GENERIC, "one", "first", dave)
     client = verified_client(request.getfixturevalue(persona))
-    for url in (LIST, EDIT, reverse("fd-notice-template-version", args=["notice.en.txt", 1])):
+    for url in (
+        LIST,
+        EDIT,
+        reverse("fd-notice-template-version", args=["notice.misinformation.en.txt", 1]),
+    ):
         assert client.get(url).status_code == 403
     posts = (
         (EDIT, {"text": "hijacked", "note": "x", "action": "save"}),
-        (reverse("fd-notice-template-activate", args=["notice.en.txt", 1]), {}),
-        (reverse("fd-notice-template-use-file", args=["notice.en.txt"]), {}),
+        (reverse("fd-notice-template-activate", args=["notice.misinformation.en.txt", 1]), {}),
+        (reverse("fd-notice-template-use-file", args=["notice.misinformation.en.txt"]), {}),
     )
     for url, data in posts:
         assert client.post(url, data).status_code == 403
@@ -315,17 +323,17 @@ def test_the_command_line_lists_shows_exports_and_imports(
     call_command("notices", "template", "list")
     assert f"{GENERIC}\tfile\t0 version(s)" in capsys.readouterr().out
     call_command("notices", "template", "export", str(tmp_path / "out"))
-    exported = tmp_path / "out" / "notice.en.txt"
+    exported = tmp_path / "out" / "notice.misinformation.en.txt"
     assert exported.read_text() == template_store.file_text(GENERIC)
     exported.write_text("Imported {{ f.reference }}\n")
     call_command("notices", "template", "import", str(exported), "--note", "from the CLI")
     assert "v1 saved and in use" in capsys.readouterr().out
-    call_command("notices", "template", "show", "notice.en.txt")
+    call_command("notices", "template", "show", "notice.misinformation.en.txt")
     assert capsys.readouterr().out == "Imported {{ f.reference }}\n"
     event = AuditEvent.objects.get(action="notice_template_saved")
     assert event.actor_id is None and event.after["note"] == "from the CLI"
-    call_command("notices", "template", "use-file", "notice.en.txt")
-    call_command("notices", "template", "activate", "notice.en.txt", "1")
+    call_command("notices", "template", "use-file", "notice.misinformation.en.txt")
+    call_command("notices", "template", "activate", "notice.misinformation.en.txt", "1")
     assert template_events() == [
         "notice_template_saved",
         "notice_template_file_restored",
@@ -334,7 +342,7 @@ def test_the_command_line_lists_shows_exports_and_imports(
 
 
 def test_the_command_line_refuses_a_bad_template(tmp_path: Path, db: Any) -> None:
-    bad = tmp_path / "notice.en.txt"
+    bad = tmp_path / "notice.misinformation.en.txt"
     bad.write_text("{% load static %}")
     with pytest.raises(CommandError, match="'load'"):
         call_command("notices", "template", "import", str(bad), "--note", "x")
