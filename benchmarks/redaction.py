@@ -57,7 +57,7 @@ def cold_engine_load(runs: int) -> list[float]:
     ]
 
 
-def warm_throughput(megabytes: float) -> tuple[float, int, int]:
+def warm_throughput(megabytes: float) -> tuple[float, float, int, int]:
     from flagdesk.redaction.engine import detect, engine
 
     engine()
@@ -66,13 +66,15 @@ def warm_throughput(megabytes: float) -> tuple[float, int, int]:
     size = sum(len(t.encode("utf-8")) for t in texts)
     rounds = max(1, int(megabytes * 1024 * 1024 / size) + 1)
     detect(texts[0], profile=profile)  # warm the compiled patterns
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     findings = 0
     for _ in range(rounds):
         for text in texts:
             findings += len(detect(text, profile=profile))
-    elapsed = time.perf_counter() - start
-    return size * rounds / 1024 / 1024 / elapsed, size * rounds, findings
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    megabytes_done = size * rounds / 1024 / 1024
+    # CPU time too: on a shared machine the wall clock counts other processes' turns.
+    return megabytes_done / elapsed, megabytes_done / cpu, size * rounds, findings
 
 
 def main() -> None:
@@ -84,7 +86,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         cli = cold_cli(args.runs, data_dir)
     load = cold_engine_load(args.runs)
-    rate, volume, findings = warm_throughput(args.megabytes)
+    rate, cpu_rate, volume, findings = warm_throughput(args.megabytes)
     scores = evaluate(load_corpus(), ministry_profile())
     email_bytes = EMAIL.stat().st_size
 
@@ -100,7 +102,8 @@ def main() -> None:
     print(
         f"| warm throughput, corpus repeated to {volume / 1024 / 1024:.1f} MB, one `detect` per document | {rate:.2f} MB/s | ≥ 1 MB/s |"
     )
-    for split in ("dev", "test", "all"):
+    print(f"| the same, per second of the process's CPU time | {cpu_rate:.2f} MB/s | — |")
+    for split in ("dev", "test", "unseen", "all"):
         score = scores[split]
         print(
             f"| recall / keep, {split} split | {score.recall:.4f} ({score.personal_removed}/{score.personal_total})"

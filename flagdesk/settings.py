@@ -30,6 +30,7 @@ from flagdesk.core.env import (
 from flagdesk.core.logging import FORMATS as LOG_FORMATS
 from flagdesk.core.logging import logging_settings
 from flagdesk.core.rates import parse_rate
+from flagdesk.redaction.keeprules import OFFICE_ADDRESS_LINES  # pure: no Django, no models
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -325,6 +326,20 @@ REDACTION_DENY = env_list(
     "FLAGDESK_REDACTION_DENY",
     [],
     help="Comma-separated terms the redaction engine must always redact (deny-list).",
+    group="Organisation",
+)
+REDACTION_KEEP_ADDRESSES = env_list(
+    "FLAGDESK_REDACTION_KEEP_ADDRESSES",
+    list(OFFICE_ADDRESS_LINES),
+    help="Other organisations' office address lines the redaction engine keeps (comma-separated; "
+    "default: the five platforms' registered and Dutch offices, see docs/configuration.md).",
+    group="Organisation",
+)
+REDACTION_ROLE_WORDS = env_list(
+    "FLAGDESK_REDACTION_ROLE_WORDS",
+    [],
+    help="Extra words that make a mailbox's local part a role, not a person (comma-separated; "
+    "added to the built-in ones: elections, webredactie, trustedflagger, support, …).",
     group="Organisation",
 )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE / "docs"
+HANDWRITTEN = ("hand-", "unseen-")
 
 ORG = "Ministry of the Interior and Kingdom Relations"
 ORG_NL = "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"
@@ -708,7 +709,8 @@ def build() -> list[Doc]:
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
     for old in DOCS.glob("*.json"):
-        old.unlink()
+        if not old.name.startswith(HANDWRITTEN):
+            old.unlink()  # the hand-written documents are not generated: they stay
     for item in build():
         path = DOCS / f"{item['id']}.json"
         path.write_text(json.dumps(item, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -54,3 +54,29 @@ def frozen_sets(case_ids: list[int]) -> dict[int, frozenset[str]]:
     for case_id, normalised in rows:
         sets[case_id].add(normalised)
     return {case_id: frozenset(urls) for case_id, urls in sets.items()}
+
+
+def deploy_decisions(limit: int = 50) -> list[Decision]:
+    """The newest decisions to notify a platform (proposed or approved), one per case, with
+    their case: the real cases an administrator previews a notice template with."""
+    live = (DecisionStatus.PROPOSED, DecisionStatus.APPROVED)
+    decisions = (
+        Decision.objects.filter(outcome=Outcome.DEPLOY, status__in=live)
+        .select_related("case__platform", "case__election", "decided_by")
+        .order_by("-pk")
+    )
+    seen: set[int] = set()
+    found: list[Decision] = []
+    for decision in decisions[: limit * 2]:
+        if decision.case_id not in seen:
+            seen.add(decision.case_id)
+            found.append(decision)
+    return found[:limit]
+
+
+def deploy_decision(decision_id: int) -> Decision | None:
+    return (
+        Decision.objects.filter(pk=decision_id, outcome=Outcome.DEPLOY)
+        .select_related("case__platform", "case__election", "decided_by")
+        .first()
+    )

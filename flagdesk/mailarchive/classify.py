@@ -1,42 +1,59 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Decide what kind of answer an inbound mail is: pure, on a ``ParsedMail``.
 
-The rules, first match wins; every decision carries named ``Reason`` codes.
+The rules, first match wins; every decision carries named ``Reason`` codes. The same
+rules, as a table, are in docs/operations.md ("Mail kinds"); a test keeps the two in step.
 
 1. **read_receipt**: a ``multipart/report; report-type=disposition-notification`` or a
    ``message/disposition-notification`` part (RFC 8098). The original Message-ID comes from
    its ``Original-Message-ID`` field, else from an attached copy of the headers, else from
    In-Reply-To/References.
-2. **bounce**: a ``report-type=delivery-status`` report (RFC 3464). Any recipient with
-   ``Action: failed`` or a ``5.x.x`` status makes it ``PERMANENT``; otherwise ``delayed`` or
-   ``4.x.x`` make it ``TEMPORARY``. A DSN in which every recipient was ``delivered``,
-   ``relayed`` or ``expanded`` is no bounce but a **delivery_report**. Non-RFC bounces are
-   recognised when the sender is a mailer daemon, the Return-Path is null or there is an
+2. **bounce** / **delivery_report**: a ``report-type=delivery-status``
+   report (RFC 3464), read per recipient; when it names several and some are the notice's
+   recipients (``Context.our_recipients``), only those count. A recipient with
+   ``Action: failed`` (or, without an Action, a 5.x.x status) makes a **bounce**: permanent
+   unless every failed status is 4.x.x (transient cause). Otherwise ``Action: delayed`` (or a
+   4.x.x status) makes a **delivery_report** with reason ``dsn_delayed``: still on its way,
+   no bounce, and no proof of delivery either. ``delivered``, ``relayed`` or ``expanded``
+   only: a **delivery_report** (``dsn_delivered``). Non-RFC bounces are recognised
+   when the sender is a mailer daemon, the Return-Path is null or there is an
    ``X-Failed-Recipients`` header, *and* there is further evidence: bounce wording in the
-   subject, an attached original, an enhanced status code in the text or that header.
+   subject, an attached original, an enhanced status code in the text or that header; with
+   only delay wording in the subject it is a delayed **delivery_report** (``delay_subject``).
 3. **auto_reply** (out of office, vacation): out-of-office wording in the mail's own text
    (quoted history cut off), or in the subject ("Automatic reply:", "Automatisch
    antwoord:", "Out of office", "Afwezig", ...) unless the mail also reads as an
    acknowledgment. Body wording alone counts only for mail marked as automated
    (``Auto-Submitted``, ``X-Autoreply``, ...): a person may mention their leave in a real
-   answer. An auto-reply is never an acknowledgment of receipt.
-4. **acknowledgment**: receipt wording ("we have received your report", "thank you for
-   contacting", "request received", "bevestiging van ontvangst", "wij hebben uw melding
-   ontvangen", ...) in a mail that is automated, or that arrives while no acknowledgment is
-   recorded for the notice yet.
-5. A mail marked ``Auto-Submitted: auto-replied`` or ``X-Autoreply``/``X-Autorespond`` but
+   answer. An out-of-office text is never an acknowledgment of receipt, even when it says
+   "your mail has been received": it is a person's absence note, not the platform's receipt.
+4. **internal**: from one of our own domains (``Context.own_domains``; our own archive copy
+   was recognised before, by its Message-ID): a colleague's forward or note. It may still be
+   linked to a notice (by a forwarded original), but only a person can say what it is.
+5. **unrelated**: not linked to any notice or case, no receipt wording, and list headers
+   (``List-Id``, ``List-Unsubscribe``, ...), bulk marking (``Precedence: bulk|list|junk``,
+   campaign headers), ``X-Spam-Flag: YES``, newsletter/marketing or spam/phishing wording.
+6. **acknowledgment**: receipt wording ("we have received your report", "thank you for
+   contacting", "bevestiging van ontvangst", ...) in a mail that is automated, or that
+   arrives while no acknowledgment is recorded for the notice yet. Explicit confirmation of
+   receipt ("we've received this", "Thanks – received", "Got it, ...", "Ontvangen, we kijken
+   ernaar", "Wij hebben uw melding ontvangen") makes an acknowledgment also after an earlier
+   one (a person's after the automated one), unless the answer also asks something or
+   reports an outcome (then it is a reply). Wording is matched in the mail's own text only:
+   a quoted "please acknowledge receipt" of ours counts for nothing.
+7. A mail marked ``Auto-Submitted: auto-replied`` or ``X-Autoreply``/``X-Autorespond`` but
    without recognisable wording is taken as an **auto_reply**: calling an unknown
    automatic answer an acknowledgment would claim a confirmation of receipt we cannot
    show.
-6. Mailing-list or bulk mail (``List-Id``, ``Precedence: bulk|list|junk``) is a **reply**,
-   never an acknowledgment.
-7. Otherwise, **the first answer is the acknowledgment**: while ``ack_already_recorded``
+8. Linked mailing-list or bulk mail (``List-Id``, ``Precedence: bulk|list|junk``) is a
+   **reply**, never an acknowledgment.
+9. Otherwise, **the first answer is the acknowledgment**: while ``ack_already_recorded``
    is false, any other answer confirms receipt (DSA art. 16(4) asks the platform to
    confirm receipt; in practice X's confirmation was a one-line human answer). Once an
    acknowledgment is recorded, further answers are **reply**.
 
-Whether the mail belongs to a notice at all is for the caller (``matching``); this
-module only says what kind of mail it is.
+Whether the mail belongs to a notice at all is for the caller (``service.match_message``);
+this module only says what kind of mail it is.
 """
 
 from __future__ import annotations
@@ -48,7 +65,15 @@ from enum import StrEnum
 
 from flagdesk.mailarchive.parsing import ParsedMail
 
-__all__ = ["BounceType", "Classification", "MailKind", "Reason", "classify"]
+__all__ = [
+    "BounceType",
+    "Classification",
+    "Context",
+    "MailKind",
+    "Reason",
+    "classify",
+    "is_delay",
+]
 
 
 class MailKind(StrEnum):
@@ -58,6 +83,8 @@ class MailKind(StrEnum):
     AUTO_REPLY = "auto_reply"
     ACKNOWLEDGMENT = "acknowledgment"
     REPLY = "reply"
+    INTERNAL = "internal"
+    UNRELATED = "unrelated"
 
 
 class BounceType(StrEnum):
@@ -73,6 +100,7 @@ class Reason(StrEnum):
     DSN_FAILED = "dsn_failed"
     DSN_DELAYED = "dsn_delayed"
     DSN_DELIVERED = "dsn_delivered"
+    DSN_OUR_RECIPIENT = "dsn_decided_for_our_recipient"
     DSN_UNREADABLE = "dsn_unreadable"
     DAEMON_SENDER = "daemon_sender"
     NULL_RETURN_PATH = "null_return_path"
@@ -91,6 +119,14 @@ class Reason(StrEnum):
     OUT_OF_OFFICE_BODY = "out_of_office_body"
     ACK_SUBJECT = "ack_subject"
     ACK_BODY = "ack_body"
+    RECEIPT_BODY = "receipt_confirmed_in_text"
+    # not an answer
+    OWN_DOMAIN = "from_own_domain"
+    LIST_HEADERS = "list_headers"
+    BULK_MARKETING = "bulk_or_marketing_mail"
+    SPAM_FLAG = "spam_flag"
+    MARKETING_WORDING = "marketing_wording"
+    NOT_LINKED = "not_linked_to_a_notice"
     # fall-through decisions
     AUTO_REPLY_WITHOUT_WORDING = "auto_reply_without_wording"
     BULK_OR_LIST = "bulk_or_list"
@@ -165,6 +201,53 @@ ACK_WORDING = _any(
     r"\b(?:je|jouw|uw) (?:melding|bericht|verzoek|e-?mail|mail|aanvraag) is(?: in goede orde)? ontvangen",
     r"\b(?:bedankt|dank) voor (?:je|jouw|uw) melding\b",
 )
+# Explicit confirmation of receipt, by a person or a system, in English and Dutch. Unlike
+# ACK_WORDING ("thank you for your report" also opens a substantive answer) this makes a
+# later answer an acknowledgment too, as long as it does not also ask or tell something.
+RECEIPT_WORDING = _any(
+    r"\b(?:we|i)(?:'ve|’ve| have)?\s+(?:now\s+|just\s+|successfully\s+|well\s+)?(?:received|recieved|got)\s+(?:this|it|that|your|the|our|ur)\b",
+    r"\b(?:this|it|that|everything|all)\s+(?:has been|was|is|have been)\s+(?:well\s+|safely\s+|successfully\s+)?received\b",
+    r"\b(?:thanks|thank you|thx|many thanks|bedankt|dank(?:je(?:wel)?|u(?:wel)?)?)\b[\s,.!:;–—-]{0,6}(?:well\s+|goed\s+|in goede orde\s+)?(?:received|ontvangen)\b",
+    r"(?:^|\n)\s*(?:(?:well|safely|goed|in goede orde)\s+)?(?:received|ontvangen|got it|noted and received)\b\s*[,.!:;–—-]",
+    r"\bgot it\s*[,.!;–—-]",
+    r"\b(?:receipt|ontvangst)\s+(?:is\s+|hereby\s+|hierbij\s+|bij deze\s+)?(?:confirmed|acknowledged|bevestigd)\b",
+    r"\b(?:we|i|wij|ik)\s+(?:hereby\s+|hierbij\s+)?(?:confirm|acknowledge|bevestig(?:en)?)\s+(?:hierbij\s+)?(?:the\s+|de\s+)?(?:receipt|ontvangst)\b",
+    r"\b(?:hierbij\s+)?bevestig(?:en|t)?\s+(?:wij|we|ik)\s+(?:hierbij\s+|graag\s+)?de\s+ontvangst\b",
+    r"\b(?:wij|we|ik)\s+(?:hebben|heb)\s+(?:[\w-]+\s+){0,4}?(?:goed\s+|in goede orde\s+)?ontvangen\b",
+    r"\b(?:melding|bericht|verzoek|e-?mail|mail|aanvraag|notice|report)\s+(?:is\s+|werd\s+)?(?:goed\s+|in goede orde\s+)?(?:ontvangen|received)\b",
+)
+# An answer that also reports an outcome or asks for something is a reply, not (only) a
+# confirmation of receipt.
+MORE_THAN_RECEIPT = _any(
+    r"\?",
+    r"\b(?:removed|taken down|took down|restricted|labell?ed|geo-?blocked|actioned|no violation|(?:does|did) not (?:violate|break)|doesn'?t (?:violate|break)|not in violation|reviewed|decided|our decision)\b",
+    r"\b(?:please (?:provide|send|share|clarify)|more information|additional information|further details)\b",
+    r"\b(?:verwijderd|offline gehaald|beperkt|gelabeld|geen overtreding|beoordeeld|besloten|besluit)\b",
+    r"\b(?:graag (?:meer|aanvullende)|meer informatie|aanvullende informatie)\b",
+)
+# Mail that is no answer at all: newsletters, campaigns, spam.
+MARKETING_WORDING = _any(
+    r"\bunsubscribe\b",
+    r"\b(?:afmelden|uitschrijven)\b",
+    r"\bview (?:this|the) (?:e-?mail|newsletter|message) in (?:your|a) browser\b",
+    r"\bbekijk (?:deze|de) (?:e-?mail|nieuwsbrief|mail) in (?:je|uw|de) browser\b",
+    r"\bnewsletter\b",
+    r"\bnieuwsbrief\b",
+    r"\b(?:limited[- ]time|special|exclusive) offer\b",
+    r"\b\d{1,2}\s?% (?:off|korting)\b",
+    r"\bregister (?:now|today) for (?:our|the) (?:webinar|event)\b",
+    r"\bmeld je (?:nu )?aan voor (?:ons|onze|het|de) (?:webinar|evenement|event)\b",
+    # spam and phishing
+    r"\b(?:verify|confirm|update|validate) your (?:[\w-]+ ){0,3}(?:account|password|login|identity|credentials)\b",
+    r"\b(?:bevestig|verifieer|controleer) (?:je|uw) (?:[\w-]+ ){0,3}(?:account|wachtwoord|inloggegevens|identiteit)\b",
+    r"\bclaim your\b",
+    r"\b(?:lottery|jackpot|inheritance|you(?:'ve| have) won)\b",
+    r"\b(?:bitcoin|crypto(?:currency)?) (?:investment|opportunity|profit)",
+    r"\bclick here\b",
+    r"\bklik hier\b",
+)
+_LIST_HEADERS = ("list-id", "list-unsubscribe", "list-post", "list-help")
+_BULK_HEADERS = ("x-campaign", "x-campaignid", "x-mailchimp-campaign", "x-mailgun-tag")
 BOUNCE_SUBJECT = _any(
     r"\bundeliver(?:able|ed)\b",
     r"\bdelivery status notification \(failure\)",
@@ -195,7 +278,8 @@ _QUOTE_START = re.compile(
     r"^\s*>"
     r"|^\s*On\s[^\n]{0,200}(?:\n[^\n]{0,200})?\bwrote:"
     r"|^\s*Op\s[^\n]{0,200}(?:\n[^\n]{0,200})?\bschreef\b"
-    r"|^\s*-{2,}\s*(?:original message|oorspronkelijk bericht|forwarded message)"
+    r"|^\s*-{2,}\s*(?:original message|oorspronkelijk bericht|(?:forwarded|doorgestuurd) bericht|forwarded message)"
+    r"|^\s*(?:begin forwarded message|doorgestuurd bericht|forwarded message)\s*:"
     r"|^\s*(?:from|van):\s[^\n]*\n\s*(?:sent|verzonden|date|datum|to|aan):",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -204,13 +288,30 @@ _AUTOMATED_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 _SUCCESS_ACTIONS = {"delivered", "relayed", "expanded"}
 
 
-def classify(parsed: ParsedMail, *, ack_already_recorded: bool = False) -> Classification:
+@dataclass(frozen=True)
+class Context:
+    """What the caller knows about the mail beyond its bytes (all optional)."""
+
+    ack_already_recorded: bool = False
+    linked: bool = False
+    """Whether the mail was linked to one of our notices or cases (by any evidence)."""
+    own_domains: tuple[str, ...] = ()
+    """Our organisation's mail domains: mail from them is a colleague's (``internal``)."""
+    our_recipients: tuple[str, ...] = ()
+    """The addresses our notice went to: a DSN about several recipients is read for these."""
+
+
+def classify(
+    parsed: ParsedMail, *, ack_already_recorded: bool = False, context: Context | None = None
+) -> Classification:
     """The kind of ``parsed`` with the reasons; see the module docstring for the rules."""
+    context = context or Context(ack_already_recorded=ack_already_recorded)
+    recipients = tuple(r.lower() for r in context.our_recipients)
     return (
         _read_receipt(parsed)
-        or _rfc_bounce(parsed)
+        or _rfc_bounce(parsed, recipients)
         or _other_bounce(parsed)
-        or _answer(parsed, ack_already_recorded)
+        or _answer(parsed, context)
     )
 
 
@@ -231,34 +332,70 @@ def _read_receipt(parsed: ParsedMail) -> Classification | None:
     )
 
 
-def _rfc_bounce(parsed: ParsedMail) -> Classification | None:
+def _rfc_bounce(parsed: ParsedMail, our_recipients: tuple[str, ...]) -> Classification | None:
     if parsed.report_type != "delivery-status" and not parsed.delivery_status:
         return None
     recipients = [b for b in parsed.delivery_status if {"action", "status"} & b.keys()]
-    actions = {_first_word(b.get("action", "")) for b in recipients}
-    statuses = [_status_class(b.get("status", "")) for b in recipients]
     reasons = [Reason.DSN_REPORT]
-    if "failed" in actions or "5" in statuses:
-        bounce_type, reason = BounceType.PERMANENT, Reason.DSN_FAILED
-    elif "delayed" in actions or "4" in statuses:
-        bounce_type, reason = BounceType.TEMPORARY, Reason.DSN_DELAYED
-    elif recipients and actions <= _SUCCESS_ACTIONS:
+    ours = [b for b in recipients if _recipient_address(b).lower() in our_recipients]
+    if ours and len(ours) < len(recipients):
+        # Mixed outcomes for several recipients: only ours say what became of the notice.
+        recipients = ours
+        reasons.append(Reason.DSN_OUR_RECIPIENT)
+    failed = [b for b in recipients if _outcome(b) == "failed"]
+    delayed = [b for b in recipients if _outcome(b) == "delayed"]
+    if failed:
+        statuses = {_status_class(b.get("status", "")) for b in failed}
+        bounce_type = BounceType.TEMPORARY if statuses == {"4"} else BounceType.PERMANENT
+        return _bounce(parsed, (*reasons, Reason.DSN_FAILED), bounce_type, failed)
+    if delayed:
+        return _delayed(parsed, (*reasons, Reason.DSN_DELAYED), delayed)
+    if recipients:
         return _delivery_report(parsed)
-    else:
-        bounce_type, reason = _bounce_type_from_wording(parsed), Reason.DSN_UNREADABLE
-    reasons.append(reason)
-    failed = tuple(
-        _recipient_address(b)
-        for b in recipients
-        if _first_word(b.get("action", "")) in ("failed", "delayed")
-        or _status_class(b.get("status", "")) in ("4", "5")
-    )
+    if DELAY_SUBJECT.search(parsed.subject):
+        return _delayed(parsed, (*reasons, Reason.DSN_UNREADABLE, Reason.DELAY_SUBJECT), [])
+    bounce_type = _bounce_type_from_wording(parsed)
+    return _bounce(parsed, (*reasons, Reason.DSN_UNREADABLE), bounce_type, [])
+
+
+def _outcome(block: Mapping[str, str]) -> str:
+    """``failed``, ``delayed`` or ``delivered`` (also relayed, expanded) for one recipient:
+    its Action, else its status class (5: failed, 4: delayed, 2: delivered)."""
+    action = _first_word(block.get("action", ""))
+    if action in ("failed", "delayed"):
+        return action
+    if action in _SUCCESS_ACTIONS:
+        return "delivered"
+    status = _status_class(block.get("status", ""))
+    return {"5": "failed", "4": "delayed", "2": "delivered"}.get(status, "")
+
+
+def _bounce(
+    parsed: ParsedMail,
+    reasons: tuple[Reason, ...],
+    bounce_type: BounceType,
+    blocks: list[Mapping[str, str]],
+) -> Classification:
+    addresses = tuple(a for a in (_recipient_address(b) for b in blocks) if a)
     return Classification(
         kind=MailKind.BOUNCE,
-        reasons=tuple(reasons),
+        reasons=reasons,
         original_message_ids=_originals(parsed),
         bounce_type=bounce_type,
-        failed_recipients=tuple(a for a in failed if a) or _failed_header(parsed),
+        failed_recipients=addresses or _failed_header(parsed),
+        automated=True,
+    )
+
+
+def _delayed(
+    parsed: ParsedMail, reasons: tuple[Reason, ...], blocks: list[Mapping[str, str]]
+) -> Classification:
+    addresses = tuple(a for a in (_recipient_address(b) for b in blocks) if a)
+    return Classification(
+        kind=MailKind.DELIVERY_REPORT,
+        reasons=reasons,
+        original_message_ids=_originals(parsed),
+        failed_recipients=addresses,
         automated=True,
     )
 
@@ -288,9 +425,12 @@ def _other_bounce(parsed: ParsedMail) -> Classification | None:
         evidence.append(Reason.STATUS_CODE_IN_TEXT)
     if not evidence and Reason.FAILED_RECIPIENTS_HEADER not in senders:
         return None
+    reasons = (*senders, *evidence)
+    if Reason.DELAY_SUBJECT in evidence and Reason.BOUNCE_SUBJECT not in evidence:
+        return _delayed(parsed, reasons, [])
     return Classification(
         kind=MailKind.BOUNCE,
-        reasons=(*senders, *evidence),
+        reasons=reasons,
         original_message_ids=_originals(parsed),
         bounce_type=_bounce_type_from_wording(parsed),
         failed_recipients=_failed_header(parsed),
@@ -350,13 +490,15 @@ def _status_class(value: str) -> str:
 # --- answers ---------------------------------------------------------------------------
 
 
-def _answer(parsed: ParsedMail, ack_already_recorded: bool) -> Classification:
+def _answer(parsed: ParsedMail, context: Context) -> Classification:
     markers = _automation_reasons(parsed)
     automated = bool(markers)
     own_text = own_text_of(parsed.text)
     ooo_subject = bool(OUT_OF_OFFICE_SUBJECT.search(parsed.subject))
     ooo_body = bool(OUT_OF_OFFICE_BODY.search(own_text))
     ack = _ack_reasons(parsed.subject, own_text)
+    receipt = bool(RECEIPT_WORDING.search(own_text))
+    not_an_answer = _not_an_answer_reasons(parsed, own_text)
 
     def result(kind: MailKind, *reasons: Reason) -> Classification:
         return Classification(kind, (*markers, *reasons), automated=automated)
@@ -364,17 +506,46 @@ def _answer(parsed: ParsedMail, ack_already_recorded: bool) -> Classification:
     if ooo_body and (automated or ooo_subject):
         subject_reason = (Reason.OUT_OF_OFFICE_SUBJECT,) if ooo_subject else ()
         return result(MailKind.AUTO_REPLY, *subject_reason, Reason.OUT_OF_OFFICE_BODY)
-    if ooo_subject and not ack:
+    if ooo_subject and not (ack or receipt):
         return result(MailKind.AUTO_REPLY, Reason.OUT_OF_OFFICE_SUBJECT)
-    if ack and (automated or not ack_already_recorded):
+    if _from_own_domain(parsed, context.own_domains):
+        return result(MailKind.INTERNAL, Reason.OWN_DOMAIN)
+    if not_an_answer and not context.linked and not (ack or receipt):
+        return result(MailKind.UNRELATED, *not_an_answer, Reason.NOT_LINKED)
+    if ack and (automated or not context.ack_already_recorded):
         return result(MailKind.ACKNOWLEDGMENT, *ack)
+    if receipt and not MORE_THAN_RECEIPT.search(own_text):
+        return result(MailKind.ACKNOWLEDGMENT, Reason.RECEIPT_BODY)
     if _is_rfc3834_auto_reply(parsed):
         return result(MailKind.AUTO_REPLY, Reason.AUTO_REPLY_WITHOUT_WORDING)
     if _is_bulk_or_list(parsed):
         return result(MailKind.REPLY, Reason.BULK_OR_LIST)
-    if not ack_already_recorded:
+    if not context.ack_already_recorded:
         return result(MailKind.ACKNOWLEDGMENT, Reason.FIRST_ANSWER)
     return result(MailKind.REPLY, Reason.ANSWER_AFTER_ACK)
+
+
+def _from_own_domain(parsed: ParsedMail, own_domains: tuple[str, ...]) -> bool:
+    domain = parsed.from_address.rpartition("@")[2].lower()
+    return bool(domain) and any(
+        domain == d.lower() or domain.endswith("." + d.lower()) for d in own_domains if d
+    )
+
+
+def _not_an_answer_reasons(parsed: ParsedMail, own_text: str) -> tuple[Reason, ...]:
+    """Why the mail looks like list, bulk or spam mail rather than an answer to anyone."""
+    headers = parsed.headers
+    reasons = []
+    if any(name in headers for name in _LIST_HEADERS):
+        reasons.append(Reason.LIST_HEADERS)
+    precedence = headers.get("precedence", "").strip().lower()
+    if precedence in ("bulk", "list", "junk") or any(n in headers for n in _BULK_HEADERS):
+        reasons.append(Reason.BULK_MARKETING)
+    if headers.get("x-spam-flag", "").strip().lower().startswith("yes"):
+        reasons.append(Reason.SPAM_FLAG)
+    if MARKETING_WORDING.search(f"{parsed.subject}\n{parsed.text[:OWN_TEXT_CHARS]}"):
+        reasons.append(Reason.MARKETING_WORDING)
+    return tuple(reasons)
 
 
 def own_text_of(text: str) -> str:
@@ -421,3 +592,12 @@ def _is_rfc3834_auto_reply(parsed: ParsedMail) -> bool:
 def _is_bulk_or_list(parsed: ParsedMail) -> bool:
     precedence = parsed.headers.get("precedence", "").strip().lower()
     return "list-id" in parsed.headers or precedence in ("bulk", "list", "junk")
+
+
+# Reasons that make a delivery report a delay: the notice is still on its way.
+DELAY_REASONS = frozenset({Reason.DSN_DELAYED, Reason.DELAY_SUBJECT})
+
+
+def is_delay(kind: str, reasons: list[str] | tuple[str, ...]) -> bool:
+    """Whether a delivery report says "delayed" rather than "delivered"."""
+    return kind == MailKind.DELIVERY_REPORT and bool(DELAY_REASONS & set(reasons))

@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     AUTO_REPLY = "auto_reply", _("Automatic reply")
     DELIVERY_REPORT = "delivery_report", _("Delivery report")
     OWN_COPY = "own_copy", _("Archive copy of our notice")
+    INTERNAL = "internal", _("Internal (from our own domain)")
+    UNRELATED = "unrelated", _("Not an answer (newsletter, list mail, spam)")
 
 
 class MatchMethod(models.TextChoices):
@@ -31,6 +33,8 @@ class MatchMethod(models.TextChoices):
     THREAD = "thread", _("In-Reply-To / References")
     REPORT = "report", _("Original message in a delivery or read report")
     CASE_REFERENCE = "case_reference", _("Case reference in the subject or text")
+    QUOTED_ORIGINAL = "quoted_original", _("Our Message-ID quoted in the text")
+    EARLIER_MAIL = "earlier_mail", _("Answers a message linked earlier")
     PLATFORM_REFERENCE = "platform_reference", _("Platform's own reference")
     MANUAL = "manual", _("Attached by hand")
     UNMATCHED = "unmatched", _("Not matched")
@@ -104,6 +108,9 @@ class MailMessage(models.Model):
         _("link"), max_length=6, choices=LinkStrength.choices, default=LinkStrength.NONE
     )
     trust_reasons = models.JSONField(default=list, blank=True)
+    # Case references the mail's weak evidence pointed at, when it pointed at more than one
+    # (then nothing is linked and a person picks).
+    link_candidates = models.JSONField(default=list, blank=True)
     confirmation = models.CharField(
         _("confirmation"),
         max_length=10,

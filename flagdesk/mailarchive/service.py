@@ -33,8 +33,15 @@ from flagdesk.core.storage import write_once
 from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive import trust
-from flagdesk.mailarchive.classify import classify
-from flagdesk.mailarchive.matching import case_references, platform_references
+from flagdesk.mailarchive.classify import Context as ClassifyContext
+from flagdesk.mailarchive.classify import classify, is_delay
+from flagdesk.mailarchive.matching import (
+    ANY_PLATFORM_PATTERNS,
+    case_references,
+    platform_references,
+    quoted_message_ids,
+    returned_message_ids,
+)
 from flagdesk.mailarchive.models import (
     AuthResult,
     Confirmation,
@@ -129,6 +136,10 @@ class Match:
     reasons: tuple[trust.Reason, ...] = ()
     ticket_platform: str = ""
     """For a match by a platform's ticket number: the platform that number belongs to."""
+    id_in_report: bool = False
+    """Whether the notice's Message-ID is in the report's original (a DSN's or MDN's)."""
+    candidates: tuple[str, ...] = ()
+    """For evidence pointing at several cases: their references (nothing is linked)."""
 
 
 # Tests give the DKIM check a resolver of their own (dkim.verify's dnsfunc); None: real DNS.
@@ -228,7 +239,7 @@ def assess(parsed: ParsedMail, raw: bytes, match: Match, kind: str) -> Assessmen
         sender=sender,
         auth=auth,
         notice_platform=notice.platform.slug if notice is not None else "",
-        our_id_in_report=notice is not None and notice.message_id in parsed.report_original_ids,
+        our_id_in_report=match.id_in_report,
         ticket_platform=match.ticket_platform,
         link_reasons=match.reasons,
     )
@@ -295,11 +306,11 @@ def _archive(
 ) -> MailMessage:
     now = timezone.now()
     match = _within_election(match_message(parsed), election_id)
-    kind, reasons, report = _kind_of(parsed, match)
+    kind, reasons = _kind_of(parsed, match)
     assessment = assess(parsed, raw, match, kind)
     if kind == Kind.OWN_COPY and not assessment.verdict.acts:
         # Our Message-ID, but not our copy: read it like any other mail.
-        kind, reasons, report = _kind_of(parsed, replace(match, method=MatchMethod.THREAD))
+        kind, reasons = _kind_of(parsed, replace(match, method=MatchMethod.THREAD))
     message = MailMessage.objects.create(
         sha256=digest,
         size=len(raw),
@@ -323,6 +334,7 @@ def _archive(
         case=match.case,
         notice=match.notice,
         match_method=match.method,
+        link_candidates=list(match.candidates),
         **_trust_fields(assessment, linked=match.case is not None or match.notice is not None),
     )
     MailAttachment.objects.bulk_create(
@@ -350,11 +362,12 @@ def _archive(
             "link": message.link_strength,
             "confirmation": message.confirmation,
             "reasons": message.trust_reasons,
+            **({"candidates": list(match.candidates)} if match.candidates else {}),
         },
     )
     if match.notice is not None and assessment.verdict.acts:
         _remember_platform_references(message, parsed, assessment)
-        _act_on_notice(message, match.notice, permanent=bool(report and report.permanent))
+        _act_on_notice(message, match.notice, permanent=True)
     return message
 
 
@@ -364,14 +377,29 @@ def _within_election(match: Match, election_id: int | None) -> Match:
     return Match(None, None, MatchMethod.UNMATCHED)
 
 
-def _kind_of(parsed: ParsedMail, match: Match) -> tuple[str, list[str], Any]:
+def _kind_of(parsed: ParsedMail, match: Match) -> tuple[str, list[str]]:
     if match.method == MatchMethod.OWN_MESSAGE_ID:
-        return Kind.OWN_COPY, ["own_message_id"], None
+        return Kind.OWN_COPY, ["own_message_id"]
+    report = classify(parsed, context=_context(match))
+    return Kind(str(report.kind)), [str(r) for r in report.reasons]
+
+
+def _context(match: Match) -> ClassifyContext:
+    notice = match.notice
     # Without a notice there is nothing to acknowledge: only receipt wording makes an
     # acknowledgment then, not "the first answer".
-    acked = match.notice is None or match.notice.acknowledged_at is not None
-    report = classify(parsed, ack_already_recorded=acked)
-    return Kind(str(report.kind)), [str(r) for r in report.reasons], report
+    return ClassifyContext(
+        ack_already_recorded=notice is None or notice.acknowledged_at is not None,
+        linked=match.case is not None or notice is not None,
+        own_domains=tuple(own_domains()),
+        our_recipients=_recipients_of(notice),
+    )
+
+
+def _recipients_of(notice: Notice | None) -> tuple[str, ...]:
+    if notice is None:
+        return ()
+    return tuple(address for _name, address in getaddresses([notice.recipient]) if address)
 
 
 def _trust_fields(assessment: Assessment, *, linked: bool) -> dict[str, Any]:
@@ -398,11 +426,18 @@ def _act_on_notice(message: MailMessage, notice: Notice, *, permanent: bool) -> 
         notices.record_delivery_evidence(notice, _("archive copy received"))
     elif message.kind == Kind.BOUNCE:
         notices.record_bounce(notice, permanent=permanent, detail=message.text[:2000])
+    elif is_delay(message.kind, message.kind_reasons):
+        # Still on its way: noted on the delivery, no bounce and no proof of delivery.
+        notices.record_bounce(notice, permanent=False, detail=message.text[:2000])
     elif message.kind == Kind.ACKNOWLEDGMENT:
         notices.record_acknowledgment(notice, acknowledged_at(message, notice), source)
-    else:
+    elif message.kind in PROVES_DELIVERY:
         # A read receipt, an out-of-office or a reply: the notice arrived, nothing more.
         notices.record_delivery_evidence(notice, source)
+
+
+# Kinds of linked mail that show the notice reached the platform (besides acknowledgments).
+PROVES_DELIVERY = (Kind.READ_RECEIPT, Kind.AUTO_REPLY, Kind.REPLY, Kind.DELIVERY_REPORT)
 
 
 def acknowledged_at(message: MailMessage, notice: Notice) -> dt.datetime:
@@ -424,11 +459,18 @@ def acknowledged_at(message: MailMessage, notice: Notice) -> dt.datetime:
 
 
 def match_message(parsed: ParsedMail) -> Match:
-    """Our own Message-ID, then the thread headers, then the report's original, then the
-    case reference in the subject and text, then a platform's ticket number; else the
-    unmatched queue. Only the first three are secrets; ``trust.decide`` weighs the rest."""
+    """Our own Message-ID, then the thread headers, then the report's original (the three
+    secrets: strong evidence, ``trust.decide`` still weighs the sender). Else the weak
+    evidence together: our Message-IDs quoted in the text (a quoted or forwarded original),
+    case references in the subject and text, the sending platform's ticket numbers. When
+    that points at one case it links (for a person to confirm); at several, nothing links and
+    the message waits in the unmatched queue with ``ambiguous_link``."""
     thread = [parsed.in_reply_to, *reversed(parsed.references)]
     reported = list(parsed.report_original_ids)
+    if not reported and _from_mail_system(parsed):
+        # A bounce that returns our notice as text: its copy's Message-ID line is the
+        # returned original (trust.decide still wants a mail system and no lookalike).
+        reported = returned_message_ids(parsed.text)
     known = notices.by_message_ids([parsed.message_id, *thread, *reported])
     own = known.get(parsed.message_id.strip()) if parsed.message_id else None
     if own is not None:
@@ -437,54 +479,151 @@ def match_message(parsed: ParsedMail) -> Match:
         for candidate in candidates:
             notice = known.get(candidate.strip()) if candidate else None
             if notice is not None:
-                return Match(notice, notice.case, method)
-    by_reference = _by_case_reference(parsed)
-    if by_reference is not None:
-        return by_reference
-    known_reference = _by_platform_reference(parsed)
-    if known_reference is not None:
-        notice, platform = known_reference
-        return Match(notice, notice.case, MatchMethod.PLATFORM_REFERENCE, ticket_platform=platform)
-    return Match(None, None, MatchMethod.UNMATCHED)
+                in_report = any(known.get(i) == notice for i in reported)
+                return Match(notice, notice.case, method, id_in_report=in_report)
+    return _by_weak_evidence(parsed, [c for c in thread if c])
 
 
-def _by_case_reference(parsed: ParsedMail) -> Match | None:
+def _from_mail_system(parsed: ParsedMail) -> bool:
+    local_part = parsed.from_address.rpartition("@")[0].lower()
+    null_return_path = parsed.headers.get("return-path", "x").strip() in ("<>", "")
+    return local_part in trust.DAEMON_LOCAL_PARTS or null_return_path
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    method: str
+    case: Case
+    notice: Notice | None
+    reason: trust.Reason
+    ticket_platform: str = ""
+
+
+def _by_weak_evidence(parsed: ParsedMail, thread: list[str]) -> Match:
+    found = [
+        *_by_earlier_mail(thread),
+        *_by_quoted_message_id(parsed),
+        *_by_case_reference(parsed),
+        *_by_platform_reference(parsed),
+    ]
+    if not found:
+        return Match(None, None, MatchMethod.UNMATCHED)
+    cases = {evidence.case.pk: evidence.case.reference for evidence in found}
+    if len(cases) > 1:
+        # Never a wrong case: a person picks (the candidates are in the audit event).
+        return Match(
+            None,
+            None,
+            MatchMethod.UNMATCHED,
+            (trust.Reason.AMBIGUOUS_LINK,),
+            candidates=tuple(sorted(cases.values())),
+        )
+    best = next((e for e in found if e.notice is not None), found[0])
+    reasons = tuple(dict.fromkeys(e.reason for e in found))
+    return Match(best.notice, best.case, best.method, reasons, best.ticket_platform)
+
+
+def _by_earlier_mail(thread: list[str]) -> list[_Evidence]:
+    """Notices of archived mail this one answers (a platform's answer to its own earlier
+    answer, whose References no longer name our notice). Only trusted earlier mail counts,
+    and only weakly: a chain of guesses must not become a strong link."""
+    if not thread:
+        return []
+    earlier = (
+        MailMessage.objects.filter(message_id__in=thread[:MAX_THREAD_LOOKUP], notice__isnull=False)
+        .filter(_TRUSTED)
+        .select_related("notice__case")
+        .order_by("-pk")[:20]
+    )
+    reason = trust.Reason.ANSWERS_EARLIER_MAIL
+    return [
+        _Evidence(MatchMethod.EARLIER_MAIL, m.notice.case, m.notice, reason)
+        for m in earlier
+        if m.notice is not None
+    ]
+
+
+MAX_THREAD_LOOKUP = 100
+
+
+def _by_quoted_message_id(parsed: ParsedMail) -> list[_Evidence]:
+    """Our notices whose Message-ID is written in the text: anyone can type it there, so it
+    is weak evidence (the thread headers are where a mail program puts it)."""
+    ids = quoted_message_ids(parsed.text)
+    known = notices.by_message_ids(ids) if ids else {}
+    return [
+        _Evidence(MatchMethod.QUOTED_ORIGINAL, n.case, n, trust.Reason.OUR_ID_IN_TEXT)
+        for n in dict.fromkeys(known.values())
+    ]
+
+
+def _by_case_reference(parsed: ParsedMail) -> list[_Evidence]:
     places = (
         (trust.Reason.CASE_REFERENCE_SUBJECT, parsed.subject),
         (trust.Reason.CASE_REFERENCE_BODY, parsed.text[:20_000]),
     )
+    found = []
     for reason, text in places:
-        for reference in case_references(text):
+        for reference in case_references(text)[:MAX_CASE_REFERENCES]:
             sent = notices.sent_notices_for_case_reference(reference)
-            if sent:
-                return Match(sent[0], sent[0].case, MatchMethod.CASE_REFERENCE, (reason,))
-            case = case_reads.case_by_reference(reference)
+            case = sent[0].case if sent else case_reads.case_by_reference(reference)
             if case is not None:
-                return Match(None, case, MatchMethod.CASE_REFERENCE, (reason,))
-    return None
+                notice = sent[0] if sent else None
+                found.append(_Evidence(MatchMethod.CASE_REFERENCE, case, notice, reason))
+    return found
+
+
+# A mail naming more case references than this is a list or digest, not an answer.
+MAX_CASE_REFERENCES = 10
 
 
 def _platform_references(parsed: ParsedMail) -> list[tuple[str, str]]:
+    """The ticket numbers in the platforms' own formats, for learning."""
     return platform_references(f"{parsed.subject}\n{parsed.text[:20_000]}")
 
 
-def _by_platform_reference(parsed: ParsedMail) -> tuple[Notice, str] | None:
-    """The notice an earlier mail with the same platform ticket number belonged to, or a
-    portal notice the operator recorded with that reference; with that platform's slug."""
-    found = _platform_references(parsed)
-    if not found:
-        return None
-    numbers = [reference for _, reference in found]
-    earlier = (
-        PlatformReference.objects.filter(reference__in=numbers)
-        .select_related("notice__case")
-        .order_by("-pk")
-        .first()
-    )
-    if earlier is not None:
-        return earlier.notice, earlier.platform
+def _ticket_candidates(parsed: ParsedMail) -> list[str]:
+    """Every string that may be a ticket number: the platforms' formats and the generic."""
+    text = f"{parsed.subject}\n{parsed.text[:20_000]}"
+    found = [*platform_references(text), *platform_references(text, ANY_PLATFORM_PATTERNS)]
+    return list(dict.fromkeys(reference[:100] for _slug, reference in found))
+
+
+def _by_platform_reference(parsed: ParsedMail) -> list[_Evidence]:
+    """The notices an earlier mail with the same ticket number of the *sending* platform
+    belonged to, or a portal notice recorded with it: a learned number only links mail
+    from that platform's own mail domains."""
+    sender = trust.platform_of(trust.domain_of(parsed.from_address), platforms.mail_domains())
+    if not sender:
+        return []
+    numbers = _ticket_candidates(parsed)
+    if not numbers:
+        return []
+    learned = PlatformReference.objects.filter(
+        reference__in=numbers, platform=sender
+    ).select_related("notice__case")
+    found = [
+        _Evidence(
+            MatchMethod.PLATFORM_REFERENCE,
+            r.notice.case,
+            r.notice,
+            trust.Reason.TICKET_NUMBER,
+            sender,
+        )
+        for r in learned.order_by("-pk")[:20]
+    ]
     portal = notices.by_portal_reference(numbers)
-    return (portal, portal.platform.slug) if portal is not None else None
+    if portal is not None and portal.platform.slug == sender:
+        found.append(
+            _Evidence(
+                MatchMethod.PLATFORM_REFERENCE,
+                portal.case,
+                portal,
+                trust.Reason.TICKET_NUMBER,
+                sender,
+            )
+        )
+    return found
 
 
 def _remember_platform_references(
@@ -514,11 +653,12 @@ def _remember_platform_references(
 def proves_delivery(notice: Notice) -> bool:
     """Evidence in the archive that the platform's server got the notice: our own copy (the
     archive BCC) or anything the platform sent back about it."""
-    return (
-        MailMessage.objects.filter(Q(notice=notice) & ~Q(kind=Kind.BOUNCE))
-        .filter(_TRUSTED)
-        .exists()
-    )
+    kinds = (*PROVES_DELIVERY, Kind.ACKNOWLEDGMENT, Kind.OWN_COPY)
+    trusted = MailMessage.objects.filter(notice=notice, kind__in=kinds).filter(_TRUSTED)
+    if trusted.exclude(kind=Kind.DELIVERY_REPORT).exists():
+        return True
+    reports = trusted.filter(kind=Kind.DELIVERY_REPORT).values_list("kind_reasons", flat=True)
+    return any(not is_delay(Kind.DELIVERY_REPORT, reasons) for reasons in reports)
 
 
 # Mail that counts as the platform's (or the mail system's) word.
@@ -557,9 +697,7 @@ def attach_to_case(message: MailMessage, case: Case, actor: Any) -> MailMessage:
             parsed = parse_message(
                 read_raw(message), max_part_bytes=settings.MAIL_MAX_PART_MB * MIB
             )
-            report = classify(
-                parsed, ack_already_recorded=message.notice.acknowledged_at is not None
-            )
+            report = classify(parsed, context=_context(Match(message.notice, case, "manual")))
             message.kind = Kind(str(report.kind))
             message.kind_reasons = [str(r) for r in report.reasons]
         message.link_strength = LinkStrength.WEAK

@@ -93,6 +93,9 @@ class Reason(StrEnum):
     TICKET_NUMBER_UNAUTHENTICATED = "platform_ticket_number_unauthenticated"
     CASE_REFERENCE_SUBJECT = "case_reference_in_subject"
     CASE_REFERENCE_BODY = "case_reference_in_text"
+    OUR_ID_IN_TEXT = "our_message_id_in_text"
+    ANSWERS_EARLIER_MAIL = "answers_mail_linked_earlier"
+    AMBIGUOUS_LINK = "evidence_for_several_cases"
     ATTACHED_BY_HAND = "attached_by_hand"
     # decision
     NOT_THE_NOTICES_PLATFORM = "not_the_notices_platform"
@@ -596,7 +599,7 @@ def decide(
     (``MatchMethod`` values); ``notice_platform`` the slug of the matched notice's platform
     (empty without a notice)."""
     if method == "unmatched":
-        return Verdict(LinkStrength.NONE, False, ())
+        return Verdict(LinkStrength.NONE, False, tuple(dict.fromkeys(link_reasons)))
     reasons: list[Reason] = list(link_reasons)
     strong = _strong_evidence(method, sender, auth, ticket_platform, reasons)
     if not notice_platform:

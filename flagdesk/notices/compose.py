@@ -13,17 +13,18 @@ import hashlib
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from django.template.loader import select_template
 from django.utils import timezone
 
+from flagdesk.notices import template_store
 from flagdesk.rules import legal_basis as basis_rules
+from flagdesk.rules.notice_kinds import KIND_FACTS
 
 HARM_TEXT = {
     "invalid_vote": "it may lead voters to cast an invalid vote",
@@ -102,6 +103,40 @@ class NoticeFacts:
     channel_kind: str = "email"
 
 
+# Facts with every field filled in: a template is checked against them when it is saved
+# (what it names that they lack would render as nothing in every notice).
+SAMPLE_FACTS = NoticeFacts(
+    reference="FD-2023-0001",
+    platform_name="X",
+    platform_slug="x",
+    policy_name="Civic integrity policy",
+    policy_url="https://help.x.example/civic-integrity",
+    election_name="Tweede Kamerverkiezing 2023",
+    election_day="22 November 2023",
+    urls=("https://x.example/someone/status/1",),
+    what_is_false="What the content claims and why it is false.",
+    why_it_matters="Why it matters for the election.",
+    harms=("invalid_vote",),
+    signal_explanation="The signaller's explanation.",
+    organisation="The organisation",
+    sender_name="The assessor",
+    sender_email="assessor@organisation.example",
+    earlier_notifications=("An earlier notification.",),
+    # Every kind's facts, so that a template of any kind can be checked against them.
+    kind_facts={fact.name: f"The {fact.name}." for facts in KIND_FACTS.values() for fact in facts},
+    own_contact_attempts=2,
+    own_contact_account="Two calls to the platform's partner manager.",
+    narratives=(
+        NarrativeRule(
+            claim="The claim.",
+            correct_rule="The correct rule.",
+            source="Kiesraad",
+            source_url="https://www.kiesraad.nl/",
+        ),
+    ),
+)
+
+
 def policy_label(platform_name: str, policy_name: str) -> str:
     """ "X's civic integrity policy" as is; "Community Standards" becomes "Meta's Community Standards"."""
     if not policy_name:
@@ -151,17 +186,15 @@ def template_names(facts: NoticeFacts, language: str) -> list[str]:
 
 
 def render_first(names: Sequence[str], context: Mapping[str, Any]) -> str:
-    """The text of the first template in ``names`` that exists, rendered with ``context``.
-
-    The one place templates are looked up: a store of edited templates goes in front of
-    ``select_template`` here.
-    """
-    return _tidy(select_template(list(names)).render(dict(context)))
+    """The text of the first template in ``names``: an administrator's active version before
+    the file of the same name (``template_store``), rendered with ``context``."""
+    return tidy(template_store.render_first(list(names), context).text)
 
 
-def body_for(facts: NoticeFacts, language: str = "en") -> str:
-    """The notice's text for its kind of case, channel, platform and language."""
-    context = {
+def template_context(facts: NoticeFacts, language: str = "en") -> dict[str, Any]:
+    """What a notice template sees: the facts, never more (an administrator's template is
+    rendered with this and nothing else)."""
+    return {
         "f": facts,
         "k": facts.kind_facts,
         "policy": policy_label(facts.platform_name, facts.policy_name),
@@ -170,7 +203,6 @@ def body_for(facts: NoticeFacts, language: str = "en") -> str:
         "legal_basis": facts.legal_basis.basis,
         "legal_basis_paragraph": legal_basis_paragraph(facts, language),
     }
-    return render_first(template_names(facts, language), context)
 
 
 def legal_basis_paragraph(facts: NoticeFacts, language: str = "en") -> str:
@@ -184,15 +216,27 @@ def legal_basis_paragraph(facts: NoticeFacts, language: str = "en") -> str:
     )
 
 
-def _tidy(text: str) -> str:
+def render_body(facts: NoticeFacts, language: str = "en") -> template_store.Rendered:
+    """The text from the first template that exists (an administrator's active version
+    before the file of the same name), with what made it."""
+    names = template_names(facts, language)
+    rendered = template_store.render_first(names, template_context(facts, language))
+    return replace(rendered, text=tidy(rendered.text))
+
+
+def body_for(facts: NoticeFacts, language: str = "en") -> str:
+    return render_body(facts, language).text
+
+
+def tidy(text: str) -> str:
     # Templates leave blank runs where optional parts are empty; keep one blank line at most.
     lines = [line.rstrip() for line in text.strip().splitlines()]
-    tidy: list[str] = []
+    kept: list[str] = []
     for line in lines:
-        if line == "" and tidy and tidy[-1] == "":
+        if line == "" and kept and kept[-1] == "":
             continue
-        tidy.append(line)
-    return "\n".join(tidy) + "\n"
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def new_message_id(from_email: str) -> str:

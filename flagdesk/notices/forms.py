@@ -87,3 +87,47 @@ class ResolveUnknownForm(forms.Form):
     def __init__(self, *args: Any, prefix_pk: int | None = None, **kwargs: Any) -> None:
         kwargs["auto_id"] = f"id_unknown{prefix_pk}_%s"
         super().__init__(*args, **kwargs)
+
+
+class TemplateVersionForm(forms.Form):
+    """An administrator's new version of a notice template, and the case to preview it with."""
+
+    text = forms.CharField(
+        label=_("Template text"),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "mono", "spellcheck": "false"}),
+        strip=False,
+        help_text=_(
+            "Django template syntax with the notice's facts: {{ f.reference }}, {{ f.urls }}, "
+            "{{ policy }}, {{ harms }} and so on. Only if, for, with, firstof and comment are "
+            "allowed, and a few filters."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        help_text=_("What you changed and why. Required when you save."),
+    )
+    decision = forms.TypedChoiceField(
+        label=_("Preview with case"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(
+        self, *args: Any, cases: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("— choose a case —")), *(cases or [])]
+
+
+class NewTemplateForm(forms.Form):
+    filename = forms.RegexField(
+        label=_("Template name"),
+        regex=r"^notice(\.[a-z0-9_-]+){1,3}\.txt$",
+        max_length=100,
+        help_text=_("For example notice.x.en.txt for notices to X in English."),
+    )

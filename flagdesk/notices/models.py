@@ -8,6 +8,8 @@ stored) and delivered by the worker. The delivery keeps its state; each attempt 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -68,6 +70,17 @@ class Notice(models.Model):
     # `flagdesk audit verify` and the archive check the file against it.
     portal_confirmation_sha256 = models.CharField(max_length=64, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Which template made the first text: its name, and the administrator's version of it
+    # (None: the file template shipped with FlagDesk, or a follow-up written by hand).
+    template_name = models.CharField(_("template"), max_length=200, blank=True)
+    template_version = models.ForeignKey(
+        "NoticeTemplateVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("template version"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,6 +96,24 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NoticeMessageId(models.Model):
+    """Another Message-ID a notice went out under: one from an earlier tool, or from before a
+    change of the sending domain (imported with ``record_message_ids``). Answers thread on
+    these as on ``Notice.message_id``."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="extra_message_ids")
+    message_id = models.CharField(max_length=250, unique=True)
+    source = models.CharField(max_length=100, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("other Message-ID of a notice")
+        verbose_name_plural = _("other Message-IDs of notices")
+
+    def __str__(self) -> str:
+        return self.message_id
 
 
 class DeliveryState(models.TextChoices):
@@ -167,3 +198,43 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id}#{self.number} {self.stage} {self.result}"
+
+
+class NoticeTemplateVersion(models.Model):
+    """An administrator's version of a notice template, overriding the file template of the
+    same name while it is the active one.
+
+    Versions are never changed: an edit is a new version, a revert activates an older one,
+    and "back to the file" leaves none active. Only the ``active`` flag ever changes, by
+    ``template_service``; at most one version per name is active.
+    """
+
+    name = models.CharField(_("template"), max_length=200)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"))
+    note = models.CharField(_("note"), max_length=500)
+    active = models.BooleanField(_("active"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        verbose_name = _("notice template version")
+        verbose_name_plural = _("notice template versions")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="template_version_unique"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(active=True), name="one_active_template_per_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # History is kept as written: a stored version is never saved again.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("a template version is never changed; save a new version")
+        super().save(*args, **kwargs)

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -30,14 +30,16 @@ from flagdesk.assessments.models import Decision, DecisionStatus, Outcome
 from flagdesk.audit import service as audit
 from flagdesk.core.uploads import check_upload
 from flagdesk.intake.models import Case
-from flagdesk.notices import compose, content, dispatch, hooks
+from flagdesk.notices import compose, content, dispatch, hooks, template_store
 from flagdesk.notices.models import (
     DELIVERED_STATES,
     PROBLEM_STATES,
     Delivery,
     DeliveryState,
     Notice,
+    NoticeMessageId,
     NoticeStatus,
+    NoticeTemplateVersion,
 )
 from flagdesk.rules import legal_basis
 from flagdesk.rules.language import dutch_paragraphs, looks_dutch
@@ -183,6 +185,7 @@ def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:
     sender = sender_of(decision.decided_by)
     language = platform.channel_language or "en"
     facts = facts_for(case, decision, sender, language, channel_kind=platform.channel_kind)
+    rendered = compose.render_body(facts, language)
     with transaction.atomic():
         notice = Notice.objects.create(
             case=case,
@@ -192,7 +195,9 @@ def draft_for_decision(decision: Decision, actor: Any = None) -> Notice | None:
             recipient=platform.channel_address,
             language=language,
             subject=compose.subject_for(facts, language),
-            body=compose.body_for(facts, language),
+            body=rendered.text,
+            template_name=rendered.name,
+            template_version=rendered.version,
             message_id=compose.new_message_id(settings.FROM_EMAIL),
             sender_name=sender[0],
             sender_email=sender[1],
@@ -850,25 +855,69 @@ def _minutes(delta: dt.timedelta) -> int:
 def notices_for_case(case: Case) -> list[Notice]:
     return list(
         Notice.objects.filter(case=case)
-        .select_related("delivery", "platform")
+        .select_related("delivery", "platform", "template_version")
         .order_by("created_at", "pk")
     )
 
 
 def by_message_ids(message_ids: list[str]) -> dict[str, Notice]:
-    """Our notices among these Message-IDs, in one query (a reply names several)."""
-    wanted = [m.strip() for m in message_ids if m and m.strip()]
+    """Our notices among these Message-IDs, whatever their format: a notice's own and the
+    other Message-IDs recorded for it (``record_message_ids``). One query (a reply names
+    several), a second only when a notice was found under another of its IDs."""
+    wanted = list(dict.fromkeys(m.strip() for m in message_ids if m and m.strip()))
+    wanted = [m for m in wanted if len(m) <= MAX_MESSAGE_ID_CHARS][:MAX_LOOKUP_IDS]
     if not wanted:
         return {}
-    # Not only FlagDesk's own format: notices imported from an earlier archive keep the
-    # Message-ID they went out under (record_historical_notice).
-    wanted = [m for m in wanted if len(m) <= 250]
-    if not wanted:
-        return {}
+    extra = NoticeMessageId.objects.filter(message_id__in=wanted).values("notice_id")
     found = (
-        Notice.objects.filter(message_id__in=wanted).select_related("case", "delivery").order_by()
+        Notice.objects.filter(Q(message_id__in=wanted) | Q(pk__in=extra))
+        .select_related("case", "delivery", "platform")
+        .order_by()
     )
-    return {notice.message_id: notice for notice in found}
+    by_id = {notice.message_id: notice for notice in found}
+    missing = {n.pk: n for n in by_id.values() if n.message_id not in wanted}
+    if missing:
+        for row in NoticeMessageId.objects.filter(message_id__in=wanted, notice_id__in=missing):
+            by_id[row.message_id] = missing[row.notice_id]
+    return {m: n for m, n in by_id.items() if m in wanted}
+
+
+# Message-IDs longer than the column cannot be ours; a reply may name a hundred.
+MAX_MESSAGE_ID_CHARS = 250
+MAX_LOOKUP_IDS = 200
+
+
+def message_ids_of(notice: Notice) -> set[str]:
+    """Every Message-ID the notice went out under."""
+    extra = NoticeMessageId.objects.filter(notice=notice).values_list("message_id", flat=True)
+    return {notice.message_id, *extra}
+
+
+def record_message_ids(notice: Notice, message_ids: Collection[str], *, source: str) -> list[str]:
+    """Record other Message-IDs the notice carried (an earlier tool's, or from before the
+    sending domain changed), so that answers to them thread to it. A Message-ID already
+    recorded for this notice is skipped; one that belongs to another notice raises
+    ``NoticeError`` (an answer must never find two notices). Audited.
+
+    :returns: the Message-IDs newly recorded.
+    """
+    wanted = [m.strip() for m in message_ids if m and m.strip()]
+    if any(not (m.startswith("<") and m.endswith(">")) or len(m) > 250 for m in wanted):
+        raise NoticeError(_("A Message-ID is written <id@host>, at most 250 characters."))
+    with transaction.atomic():
+        known = by_message_ids(wanted)
+        taken = sorted(m for m, other in known.items() if other.pk != notice.pk)
+        if taken:
+            raise NoticeError(_("Message-ID of another notice: %s") % ", ".join(taken))
+        new = [m for m in dict.fromkeys(wanted) if m not in known]
+        NoticeMessageId.objects.bulk_create(
+            NoticeMessageId(notice=notice, message_id=m, source=source[:100]) for m in new
+        )
+        if new:
+            audit.log(
+                "notice_message_ids_recorded", notice, after={"message_ids": new, "source": source}
+            )
+    return new
 
 
 def by_portal_reference(references: list[str]) -> Notice | None:
@@ -967,6 +1016,162 @@ def _snapshot(notice: Notice) -> dict[str, Any]:
         "body": notice.body,
         "message_id": notice.message_id,
         "in_reply_to": notice.in_reply_to,
+        "template": notice.template_name,
+        "template_version": notice.template_version.version if notice.template_version else None,
+    }
+
+
+# ------------------------------------------------------------ templates
+
+
+class TemplateError(NoticeError):
+    """A template version cannot be saved or activated (shown to the administrator)."""
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    """What saving a text would give: refused with a reason, or the names it uses that the
+    notice's facts do not have (they would render as nothing)."""
+
+    refused: str = ""
+    missing: tuple[str, ...] = ()
+
+
+def check_template_text(text: str) -> TemplateCheck:
+    """Compile the text with the restricted engine and render it with sample facts."""
+    try:
+        _rendered, missing = template_store.render_text(
+            text, compose.template_context(compose.SAMPLE_FACTS)
+        )
+    except template_store.TemplateRefused as exc:
+        return TemplateCheck(refused=str(exc))
+    return TemplateCheck(missing=missing)
+
+
+def save_template_version(name: str, text: str, note: str, actor: Any) -> NoticeTemplateVersion:
+    """Store ``text`` as the next version of template ``name`` and make it the active one.
+    Notices already drafted or sent keep their text: they store it."""
+    _require_admin(actor)
+    name, note, text = name.strip(), " ".join(note.split()), text.replace("\r\n", "\n")
+    if not template_store.NAME_PATTERN.match(name):
+        raise TemplateError(_("This is not a notice template name."))
+    if not note:
+        raise TemplateError(_("Say what you changed and why in the note."))
+    check = check_template_text(text)
+    if check.refused:
+        raise TemplateError(_("The template was not saved: %(why)s") % {"why": check.refused})
+    try:
+        with transaction.atomic():
+            before = _active_version_number(name)
+            NoticeTemplateVersion.objects.filter(name=name, active=True).update(active=False)
+            last = NoticeTemplateVersion.objects.filter(name=name).order_by("-version").first()
+            version = NoticeTemplateVersion.objects.create(
+                name=name,
+                version=(last.version + 1) if last else 1,
+                text=text,
+                note=note[:500],
+                active=True,
+                created_by=_user_or_none(actor),
+            )
+            audit.log(
+                "notice_template_saved",
+                version,
+                actor=_user_or_none(actor),
+                before={"active_version": before},
+                after=_template_snapshot(version),
+            )
+    except IntegrityError as exc:
+        raise TemplateError(
+            _("Someone else saved this template meanwhile. Reload the page and try again.")
+        ) from exc
+    return version
+
+
+def activate_template_version(version: NoticeTemplateVersion, actor: Any) -> NoticeTemplateVersion:
+    """Make an earlier version the one in use again (a revert); audited."""
+    _require_admin(actor)
+    with transaction.atomic():
+        before = _active_version_number(version.name)
+        NoticeTemplateVersion.objects.filter(name=version.name, active=True).update(active=False)
+        NoticeTemplateVersion.objects.filter(pk=version.pk).update(active=True)
+        version.refresh_from_db()
+        audit.log(
+            "notice_template_activated",
+            version,
+            actor=_user_or_none(actor),
+            before={"active_version": before},
+            after={"name": version.name, "active_version": version.version},
+        )
+    return version
+
+
+def use_file_template(name: str, actor: Any) -> None:
+    """Back to the file template shipped with FlagDesk: no version of ``name`` is active
+    (they are all kept)."""
+    _require_admin(actor)
+    if template_store.file_text(name) is None:
+        raise TemplateError(_("There is no file template of this name to go back to."))
+    with transaction.atomic():
+        before = _active_version_number(name)
+        if before is None:
+            raise TemplateError(_("The file template is already in use."))
+        NoticeTemplateVersion.objects.filter(name=name, active=True).update(active=False)
+        audit.log(
+            "notice_template_file_restored",
+            ("notice_template", name),
+            actor=_user_or_none(actor),
+            before={"active_version": before},
+            after={"name": name, "active_version": None},
+        )
+
+
+@dataclass(frozen=True)
+class TemplatePreview:
+    text: str
+    missing: tuple[str, ...] = ()
+    refused: str = ""
+
+
+def preview_template(text: str, decision: Decision, name: str = "") -> TemplatePreview:
+    """``text`` rendered with the real facts of ``decision``'s case, as its notice would
+    be drafted now, in the language and for the channel the template ``name`` is for
+    (``notice.<kind>[.<platform>][.portal].<language>.txt``). Stores nothing."""
+    sender = sender_of(decision.decided_by)
+    language = "nl" if name.endswith(".nl.txt") else "en"
+    channel = "portal" if ".portal." in name else decision.case.platform.channel_kind
+    facts = facts_for(decision.case, decision, sender, language, channel_kind=channel)
+    context = compose.template_context(facts, language)
+    try:
+        rendered, missing = template_store.render_text(text, context)
+    except template_store.TemplateRefused as exc:
+        return TemplatePreview(text="", refused=str(exc))
+    return TemplatePreview(text=compose.tidy(rendered), missing=missing)
+
+
+def _require_admin(actor: Any) -> None:
+    if actor is not None:  # None: the operator's command line (`flagdesk notice-template`)
+        require(actor, Action.ADMINISTER)
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _active_version_number(name: str) -> int | None:
+    return (
+        NoticeTemplateVersion.objects.filter(name=name, active=True)
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
+def _template_snapshot(version: NoticeTemplateVersion) -> dict[str, Any]:
+    return {
+        "name": version.name,
+        "version": version.version,
+        "note": version.note,
+        "text": version.text,
+        "sha256": hashlib.sha256(version.text.encode("utf-8")).hexdigest(),
     }
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from flagdesk.redaction import keeprules
 from flagdesk.redaction import lookups_words as words
 from flagdesk.redaction import recognisers_names as names
 from flagdesk.redaction.grounds import DEFAULT_GROUND
@@ -64,6 +65,10 @@ class OrganisationProfile:
     public_handles: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
+    # Keep-rules (keeprules.py): other organisations' office address lines, never redacted,
+    # and words that mark a mailbox as a role's, besides the built-in ones.
+    keep_addresses: tuple[str, ...] = keeprules.OFFICE_ADDRESS_LINES
+    role_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +122,19 @@ class Engine:
         return _Settings(
             allow=allow_all,
             deny=(*profile.deny, *deny),
-            keep=(*allow_all, *profile.address_lines, *([profile.name] if profile.name else [])),
+            keep=(
+                *allow_all,
+                *profile.address_lines,
+                *profile.keep_addresses,
+                *([profile.name] if profile.name else []),
+            ),
             context=Context(
                 lookups=self.lookups,
                 own_domains=frozenset(d.lower().lstrip("@") for d in profile.domains),
                 public_handles=frozenset(h.lower().lstrip("@") for h in profile.public_handles),
+                role_words=keeprules.ROLE_WORDS
+                | words.GENERIC_MAILBOX_WORDS
+                | {w.lower() for w in profile.role_words},
             ),
             names=names.NameContext(
                 lookups=self.lookups,
@@ -132,15 +145,22 @@ class Engine:
         )
 
     def _candidates(self, text: str, settings: _Settings) -> Iterator[Candidate]:
-        for recogniser in PATTERN_RECOGNISERS:
-            yield from recogniser(text, settings.context)
+        patterns = [
+            c for recogniser in PATTERN_RECOGNISERS for c in recogniser(text, settings.context)
+        ]
+        yield from patterns
         capitals = names.capital_words(text)
         found = list(names.structural_names(text, settings.names))
         for rule in names.CONTEXT_RULES:
             found.extend(rule(text, settings.names))
         found.extend(names.lone_first_names(capitals, settings.names))
         yield from found
+        # Document-level coreference: the words of every name found, and of every personal
+        # mail address's local part ("oksana.kovalenko@"), are names wherever they recur.
         known = names.known_name_words(text, (f for f in found if f.default_accept), settings.names)
+        known |= names.local_part_names(
+            text, (c for c in patterns if c.category == "email"), settings.names
+        )
         yield from names.repeated_names(text, known, capitals)
 
 
@@ -177,22 +197,26 @@ def _term_spans(
 
 
 @functools.lru_cache(maxsize=64)
-def _any_term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for all protected terms, longest first: one scan instead of one per term.
-    (Two protected terms that overlap in the text may leave the second's tail unprotected;
-    that only ever redacts more, never less.)"""
-    ordered = sorted(set(terms), key=len, reverse=True)
-    patterns = [p.pattern for p in map(_term_pattern, ordered) if p is not None]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+def _longest_words(terms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each protected term with its longest word in lower case (the rarest, as a rule)."""
+    unique = {t for t in terms if t.split()}
+    return tuple((max(t.lower().split(), key=len), t) for t in sorted(unique))
 
 
 def _protected_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
-    pattern = _any_term_pattern(terms)
-    if pattern is None:
-        return []
-    spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    """Where protected terms occur, merged. A term is looked for only when its longest word
+    is in the text: one substring test each, so a long keep-list (the platforms' offices)
+    costs next to nothing on a text that names none of them."""
+    lowered = text.lower()
+    spans: list[tuple[int, int]] = []
+    for word, term in _longest_words(terms):
+        if word not in lowered:
+            continue
+        pattern = _term_pattern(term)
+        if pattern is not None:
+            spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:

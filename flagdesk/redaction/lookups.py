@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Word lists for the recognisers: deduce's own lookup sources, plus our English additions.
+"""Word lists for the recognisers: deduce's own lookup sources, plus our English additions
+and names of other origins (``lookups_names_world``).
 
 deduce (the Dutch de-identification library) ships its lists as plain text under
 ``deduce/data/lookup/src``. Building a full ``Deduce()`` costs seconds (minutes the first time),
@@ -15,6 +16,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from flagdesk.redaction import lookups_names_world as world
 from flagdesk.redaction import lookups_words as wordlists
 
 
@@ -59,11 +61,13 @@ def load() -> Lookups:
     )
     return Lookups(
         first_names=frozenset(
-            (_listed(names / "lst_first_name") | wordlists.ENGLISH_FIRST_NAMES)
+            (_listed(names / "lst_first_name") | wordlists.ENGLISH_FIRST_NAMES | world.FIRST_NAMES)
             - wordlists.NOT_FIRST_NAMES
         ),
         surnames=frozenset(
-            _listed(names / "lst_surname") | _listed(names / "lst_interfix_surname")
+            _listed(names / "lst_surname")
+            | _listed(names / "lst_interfix_surname")
+            | world.SURNAMES
         ),
         interfixes=frozenset(i.lower() for i in _read(names / "lst_interfix" / "items.txt")),
         streets=frozenset(streets),

@@ -118,7 +118,8 @@ NOT_NAME_WORDS = frozenset(
         Stadhuis Gemeentehuis Stadskantoor Postbus Street Road Avenue Centre Center Building
         North South East West Noord Zuid Oost West Amsterdam Rotterdam Haag Utrecht Den Hague
         Brussels Dublin London Ireland Californië California Singapore Inc Ltd Corp LLC BV NV
-        GmbH Limited Company Stichting Foundation Vereniging
+        GmbH Limited Company Stichting Foundation Vereniging Taskforce Webredactie Servicepunt
+        Publieksvoorlichting Klantcontactcentrum Frontoffice Contactformulier Partnerships
         Thursday Morning Afternoon Evening Goedemorgen Goedemiddag Goedenavond Good
         The This That These Those Our Your Their Its His Her We You They It He She There Here
         What When Where Which Who Why How If As At By For In On Of Or And But Not No Yes Nor

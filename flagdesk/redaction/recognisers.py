@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from flagdesk.redaction import keeprules
 from flagdesk.redaction import lookups_words as words
 from flagdesk.redaction.lookups import Lookups
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: thousands are made per megabyte, and tuples are cheap
     start: int
     end: int
     category: str
@@ -34,6 +35,7 @@ class Context:
     lookups: Lookups
     own_domains: frozenset[str]
     public_handles: frozenset[str]  # lower case, without "@"
+    role_words: frozenset[str] = keeprules.ROLE_WORDS | words.GENERIC_MAILBOX_WORDS
 
 
 # --------------------------------------------------------------------------- e-mail
@@ -75,16 +77,32 @@ def _personal_domain(local: str, domain: str, lookups: Lookups) -> bool:
     return local.capitalize() in lookups.first_names and surname in lookups.surnames
 
 
+def _person_word(part: str, lookups: Lookups) -> bool:
+    """A local part's piece that names a person: a listed first name or surname, or an
+    initial glued to a surname ("jsmith")."""
+    if part in words.GENERIC_MAILBOX_WORDS or len(part) < 2:
+        return False
+    name = part.capitalize()
+    if name in lookups.first_names or name in lookups.surnames:
+        return True
+    return len(part) >= 5 and part[1:].capitalize() in lookups.surnames
+
+
 def emails(text: str, context: Context) -> Iterator[Candidate]:
+    lookups = context.lookups
     for match in EMAIL_RE.finditer(text):
         local, domain = match.group(1), match.group(2).lower()
-        private = _domain_in(domain, words.PRIVATE_MAIL_DOMAINS)
-        if is_generic_mailbox(local) and not private:
-            continue
+        # A family's own domain (info@familiebakker.nl) names the family, whatever the mailbox.
+        private = _domain_in(domain, words.PRIVATE_MAIL_DOMAINS) or domain.startswith("familie")
+        if not private and (
+            is_generic_mailbox(local)
+            or keeprules.role_mailbox(local, context.role_words, lambda p: _person_word(p, lookups))
+        ):
+            continue  # a role mailbox (keeprules): a function, not a person
         organisational = _domain_in(domain, context.own_domains) or _domain_in(
             domain, words.ORGANISATION_MAIL_DOMAINS
         )
-        if private or (not organisational and _personal_domain(local, domain, context.lookups)):
+        if private or (not organisational and _personal_domain(local, domain, lookups)):
             yield Candidate(match.start(), match.end(), "email", "email_private")
         else:
             yield Candidate(match.start(1), match.end(1), "email", "email_local_part")
@@ -92,15 +110,22 @@ def emails(text: str, context: Context) -> Iterator[Candidate]:
 
 # --------------------------------------------------------------------------- phone
 
-_SEP = r"[ \-.]?"
+# Between digit groups: nothing, a blank, or a hyphen or dot with blanks around it ("06 - 1734").
+_SEP = r"(?:[ ]?[\-.–][ ]?|[ ])?"  # (an en dash too: word processors make one of " - ")
+_AREA = r"\(\d{1,4}\)"  # an area code in brackets: "(415)", "(020)"
+# Area code and exchange start with 2–9 (NANP), so "2025-118-0442" and the like never match.
+_NANP = r"(?:\([2-9]\d{2}\)[ ]?[2-9]\d{2}[\-. ]\d{4}|(?:1-)?[2-9]\d{2}-[2-9]\d{2}-\d{4}|[2-9]\d{2}\.[2-9]\d{2}\.\d{4})"
 PHONE_RE = re.compile(
     r"(?<![\w/=.+\-])(?:"
     # Dutch: +31 / 0031 / 0, optional (0), then nine digits in any grouping.
     r"(?:(?:\+|00)31[ \-]?(?:\(0\)[ \-]?)?|\(0\d{1,3}\)[ \-]?|0)(?:\d" + _SEP + r"){6,10}\d"
-    # International: +CC then 6–13 more digits, in groups.
-    r"|(?:\+|00)[1-9]\d{0,2}[ \-]?(?:\(0\)[ \-]?)?\d{1,4}(?:[ \-.]?\d{2,4}){1,4}"
-    r")(?![\w/])"
+    # International: +CC, an optional (0) or bracketed area code, then groups of digits.
+    r"|(?:\+|00)[1-9]\d{0,2}[ \-]?(?:\(0\)[ \-]?|" + _AREA + r"[ \-]?)?\d{1,4}"
+    r"(?:" + _SEP + r"\d{2,4}){1,4}"
+    # North American without +1, only in its own shapes: "(415) 555-0142", "1-415-555-0142".
+    r"|" + _NANP + r")(?![\w/])"
 )
+_NORTH_AMERICAN = re.compile(_NANP)
 
 
 def _phone_digits(raw: str) -> str:
@@ -115,6 +140,8 @@ def _phone_digits(raw: str) -> str:
 
 def phone_kind(raw: str) -> str | None:
     """ "mobile", "landline", "service", "international" or None (not a phone number)."""
+    if _NORTH_AMERICAN.fullmatch(raw):
+        return "international"
     digits = _phone_digits(raw)
     if digits.startswith("+31"):
         digits = "0" + digits[3:]
@@ -164,35 +191,52 @@ URL_HOST_RE = re.compile(
 )
 
 
-_ORGANISATION_HANDLE = re.compile(
-    r"gemeente|provincie|politie|ministerie|overheid|kiesraad|waterschap|veiligheidsregio|rijks"
-)
-
-
 def _public(handle: str, context: Context) -> bool:
-    """An organisation's public account: listed, or named like one (@GemeenteZuidhaven)."""
+    """An organisation's official account (keeprules.official_handle) or a listed one."""
     lowered = handle.lower().lstrip("@")
-    return (
-        lowered in context.public_handles
-        or lowered in words.PUBLIC_HANDLES
-        or _ORGANISATION_HANDLE.search(lowered) is not None
+    return lowered in words.PUBLIC_HANDLES or keeprules.official_handle(
+        lowered, context.public_handles
     )
+
+
+# Account ids in URL paths that carry no "@": facebook.com/profile.php?id=…, a YouTube
+# channel id (always "UC" and 22 more characters).
+URL_ID_RE = re.compile(
+    r"(?i)(?:facebook|fb)\.com/profile\.php\?id=(\d{5,20})"
+    r"|youtube\.com/channel/(UC[A-Za-z0-9_\-]{20,24})(?![\w\-])"
+)
+# A name that ends like a domain is a mail domain or a website, not an account: "@minbzk.nl".
+_DOMAIN_END = re.compile(r"\.(?:nl|com|org|net|eu|be|de|fr|uk|io|gov|info|app|me)$", re.IGNORECASE)
+# X and Twitter names have no dots: a dot ends the name there.
+_NO_DOT_HOSTS = re.compile(r"(?i)(?:^|[^\w-])(?:x|twitter)\.com/$")
 
 
 def handles(text: str, context: Context) -> Iterator[Candidate]:
     for match in HANDLE_RE.finditer(text):
         if not _public(match.group(1), context):
             yield Candidate(match.start(), match.end(), "handle", "handle")
+    yield from _url_handles(text, context)
+    if "profile.php" not in text and "/channel/" not in text:
+        return  # the common case: one substring test each instead of a regex scan
+    for match in URL_ID_RE.finditer(text):
+        group = 1 if match.group(1) else 2
+        yield Candidate(match.start(group), match.end(group), "handle", "account_id_in_url")
+
+
+def _url_handles(text: str, context: Context) -> Iterator[Candidate]:
     for match in URL_TAIL_RE.finditer(text):
         if not URL_HOST_RE.search(text, max(0, match.start() - 24), match.start()):
             continue
         name = match.group(2).rstrip(".")
+        if _NO_DOT_HOSTS.search(text, max(0, match.start() - 24), match.start() + 5):
+            name = name.split(".")[0]
         if name.lower() in words.RESERVED_URL_SEGMENTS or _public(name, context):
             continue
         # A numeric id (facebook.com/123…) or a domain (twitter.com/@minbzk.nl) is no name.
-        if name.isdigit() or re.search(r"\.[a-z]{2,6}$", name):
+        if name.isdigit() or _DOMAIN_END.search(name):
             continue
-        yield Candidate(match.start(2), match.start(2) + len(name), "handle", "handle_in_url")
+        start = match.start(1) if match.group(1) else match.start(2)
+        yield Candidate(start, match.start(2) + len(name), "handle", "handle_in_url")
 
 
 # --------------------------------------------------------------------------- BSN, IBAN
@@ -424,7 +468,14 @@ def organisation_address(text: str, start: int, end: int) -> bool:
         first = line.strip(" \t>|").split(" ", 1)[0].lower()
         if first in words.ORGANISATION_ADDRESS_CUES and len(line) <= 80:
             return True
-    return False
+    # A company's legal form on the address's own line or just above: a registered office
+    # ("Meta Platforms Ireland Limited, 4 Grand Canal Square"), not where a person lives.
+    return _COMPANY_FORM.search(text, above, line_end) is not None
+
+
+_COMPANY_FORM = re.compile(
+    r"\b(?:Ltd|Limited|Unlimited Company|Inc|LLC|GmbH|plc|B\.V|N\.V|S\.A|S\.à r\.l)(?:\b|\.)"
+)
 
 
 def addresses(text: str, context: Context) -> Iterator[Candidate]:

@@ -26,8 +26,10 @@ from flagdesk.redaction import lookups_words as words
 from flagdesk.redaction.lookups import Lookups
 from flagdesk.redaction.recognisers import EMAIL_RE, Candidate
 
-_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
-_LO = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽƠƯ"
+# Vietnamese letters with two diacritics (U+1E00–U+1EFF) count as lower case: a name starts
+# with a plain capital far more often ("Nguyễn", "Phạm").
+_LO = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžơư\u1e00-\u1eff"
 _CAP = rf"(?:[{_UP}][{_LO}]?['’])?[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:-(?:[{_LO}]+-)*[{_UP}][{_LO}]+)*"
 _INIT = rf"[{_UP}][a-z]{{0,2}}\.(?:[ ]?[{_UP}][a-z]{{0,2}}\.)*"
 _TITLE = (
@@ -215,6 +217,8 @@ def _parse_at(tokens: list[Token], i: int, context: NameContext) -> tuple[int, i
             return start, k + 1
         elif _capitalised_surname(tokens, j, k, has_interfix, context):  # "De Vries"
             return j, k + 1
+        elif not has_interfix and _unlisted_given(tokens, j, context):  # "Jiayi Zhang"
+            return j, j + 2
         return None
     # Two first names, the second also a surname: "Mark Thomas".
     last_is_surname = len(givens) >= 2 and givens[-1].word in context.lookups.surnames
@@ -225,6 +229,25 @@ def _parse_at(tokens: list[Token], i: int, context: NameContext) -> tuple[int, i
     ):
         return given_start, j
     return None
+
+
+def _unlisted_given(tokens: list[Token], i: int, context: NameContext) -> bool:
+    """tokens[i] a capitalised word that is no ordinary word, tokens[i + 1] a listed surname."""
+    if i + 1 >= len(tokens) or tokens[i].kind != "cap":
+        return False
+    word, following = tokens[i].word, tokens[i + 1]
+    lookups = context.lookups
+    return (
+        following.word in lookups.surnames
+        and _surname_ok(following, context)
+        and len(word) >= 3
+        and not word.isupper()
+        and word.lower() not in context.blocked
+        and word.lower() not in lookups.common_words
+        and word not in lookups.places
+        and word not in lookups.streets
+        and word not in words.ORGANISATION_NAMES
+    )
 
 
 def _capitalised_surname(
@@ -329,9 +352,12 @@ def closing_names(text: str, context: NameContext) -> Iterator[Candidate]:
 HEADER_RE = re.compile(
     r"(?im)^[ \t>*]*(?:from|to|cc|bcc|reply-to|sender|recipient|van|aan|afzender|"
     r"geadresseerde|ontvanger|name|naam|contactpersoon|contact person|contact|melder|reporter|"
-    r"behandeld door|handled by|signed|ondertekend)[ \t]*\**:[ \t]*\**([^\n]*)$"
+    r"behandeld door|handled by|signed|ondertekend|aanwezig|afwezig|present|absent|attendees|"
+    r"deelnemers|participants|beller|caller|notulist|notulen|minutes|voorzitter|chair|"
+    r"afgemeld|apologies)[ \t]*\**:[ \t]*\**([^\n]*)$"
 )
-_ADDRESS_PARTS = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]*>|\S+@\S+|\"|\(|\)")
+# Addresses, links and asides in brackets ("(voorzitter)", "(via 070 …)") are no part of a name.
+_ADDRESS_PARTS = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]*>|\([^)\n]*\)|\S+@\S+|\"|\(|\)")
 
 
 def header_names(text: str, context: NameContext) -> Iterator[Candidate]:
@@ -375,10 +401,30 @@ def _trailing_name(text: str, end: int, context: NameContext) -> Iterator[Candid
         first -= 1
     while first < len(tokens) and tokens[first].kind == "interfix":
         first += 1
+    if first > 0 and _organisation_word(tokens[first - 1].word):
+        return  # "Webredactie Gemeente Noordveen <…>", "EU Elections Taskforce <…>"
     if first < len(tokens):
         span = loose_name(text, tokens[first].start, tokens[-1].end, context)
         if span:
             yield Candidate(span[0], span[1], "name", "name_display")
+
+
+# Capitalised words that stop a run of name words but belong to a greeting or a header.
+_ADDRESSING = frozenset(
+    w for phrase in (*words.GREETINGS_EN, *words.GREETINGS_NL) for w in phrase.split()
+) | frozenset(w for phrase in (*words.CLOSINGS_EN, *words.CLOSINGS_NL) for w in phrase.split())
+
+
+def _organisation_word(word: str) -> bool:
+    """A capitalised word of an organisation's name ("Gemeente", "Elections", "Team") — not a
+    greeting's or a closing's ("Thanks", "Regards")."""
+    if word.endswith(":"):
+        return False  # a header's label: "Van:", "From:"
+    lowered = word.rstrip(",.").lower()
+    return word[:1].isupper() and (
+        lowered in words.ORGANISATION_ADDRESS_CUES
+        or (lowered in words.NOT_NAME_WORDS and lowered not in _ADDRESSING)
+    )
 
 
 def _loose_token_ok(token: Token, context: NameContext) -> bool:
@@ -415,6 +461,25 @@ def known_name_words(text: str, names: Iterable[Candidate], context: NameContext
             if word.lower() in context.blocked or word in words.ORGANISATION_NAMES:
                 continue
             known.add(word)
+    return known
+
+
+_LOCAL_WORDS = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
+
+
+def local_part_names(text: str, addresses: Iterable[Candidate], context: NameContext) -> set[str]:
+    """Name words of personal mail addresses' local parts: "oksana.kovalenko" gives "Oksana"
+    and "Kovalenko" (only local parts of two or more words: "kovalenko@" alone may be a role)."""
+    known: set[str] = set()
+    for address in addresses:
+        local = text[address.start : address.end].split("@", 1)[0]
+        parts = _LOCAL_WORDS.findall(local)
+        if len(re.split(r"[._\-]+", local)) < 2:
+            continue
+        for part in parts:
+            word = part.capitalize()
+            if word.lower() not in context.blocked and word not in words.ORGANISATION_NAMES:
+                known.add(word)
     return known
 
 
@@ -460,4 +525,50 @@ def lone_first_names(capitals: list[CapitalWord], context: NameContext) -> Itera
             yield Candidate(start, end, "name", "name_first_alone")
 
 
-CONTEXT_RULES = (greeting_names, closing_names, header_names, display_names)
+# Words after which a capitalised run is a person: forms of address, roles that are people,
+# "namens" (on behalf of).
+_CUES = tuple(
+    """
+    collega colleague burgemeester wethouder woordvoerder woordvoerster inwoner inwoonster
+    bewoner bewoonster melder beller namens contactpersoon spokesperson mayor alderman resident
+    caller journalist journaliste verslaggever mevrouw meneer mijnheer heer dhr. mevr. mw. mr.
+    mrs. ms. dr. drs. ir. prof. behalf
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+_AFTER_CUE = re.compile(
+    rf"[,:]?[ \t]+({_CAP}(?:[ \t]+(?:(?:van der|van den|van de|van|de|der|den|el|al|ben|bin|"
+    rf"ter|ten)[ \t]+)?{_CAP}){{0,3}})"
+)
+
+
+def _cue_ends(lowered: str) -> Iterator[int]:
+    """Positions right after a cue word: a few substring searches, no scan per word."""
+    for cue in _CUES:
+        position = lowered.find(cue)
+        while position != -1:
+            after = position + len(cue)
+            if (position == 0 or not lowered[position - 1].isalnum()) and (
+                cue.endswith(".") or not lowered[after : after + 1].isalnum()
+            ):
+                yield after
+            position = lowered.find(cue, after)
+
+
+def cue_names(text: str, context: NameContext) -> Iterator[Candidate]:
+    """Capitalised words right after a form of address or a role that is a person
+    ("collega Sanne Bakker", "namens Hamid Benali", "dhr. Nguyen"); the run still has to pass
+    loose_name, and an organisation word ends it ("collega Gemeente …" is no name)."""
+    for after in _cue_ends(text.lower()):
+        run = _AFTER_CUE.match(text, after)
+        if run is None:
+            continue
+        tokens = _tokens(text, run.start(1), run.end(1), context)
+        while tokens and not _loose_token_ok(tokens[-1], context):
+            tokens.pop()
+        if tokens:
+            span = loose_name(text, tokens[0].start, tokens[-1].end, context)
+            if span:
+                yield Candidate(span[0], span[1], "name", "name_cue")
+
+
+CONTEXT_RULES = (greeting_names, closing_names, header_names, display_names, cue_names)

@@ -55,6 +55,8 @@ def organisation_profile() -> Any:
         public_handles=tuple(settings.PUBLIC_HANDLES),
         allow=tuple(settings.REDACTION_ALLOW),
         deny=tuple(settings.REDACTION_DENY),
+        keep_addresses=tuple(settings.REDACTION_KEEP_ADDRESSES),
+        role_words=tuple(settings.REDACTION_ROLE_WORDS),
     )
 
 

@@ -42,6 +42,9 @@ PAGES = [
     "/reports",
     "/mail/unmatched",
     "/retention",
+    "/notice-templates",
+    "/notice-templates/notice.misinformation.en.txt",
+    "/notice-templates/notice.misinformation.en.txt/v1",
 ]
 
 
@@ -107,6 +110,14 @@ def test_the_lockout_page_has_no_wcag_violations(axe_tab: Page, site: str) -> No
 def test_main_pages_have_no_wcag_violations(axe_tab: Page, site: str) -> None:
     user = make_user("allroles", Role.INTAKE, Role.ASSESSOR, Role.APPROVER, Role.ADMIN)
     reference = _seed_case(user)
+    from flagdesk.notices import service as notices
+
+    notices.save_template_version(
+        "notices/mail/notice.misinformation.en.txt",
+        "Hello\n{{ f.reference }}\n",
+        "for the checker",
+        user,
+    )
     assessments.save_assessment(
         Case.objects.get(reference=reference),
         {"election_process_risk": True, "misleading": True, "harms": ["invalid_vote"]},

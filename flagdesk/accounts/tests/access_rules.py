@@ -94,6 +94,11 @@ RULES: dict[str, Rule] = {
     "fd-notice-requeue": ui(None, ASSESSORS),
     "fd-notice-raw": ui(STAFF, None),
     "fd-notice-confirmation": ui(STAFF, None),
+    "fd-notice-template-list": ui(ADMINS, None),
+    "fd-notice-template-edit": ui(ADMINS, ADMINS),  # POST previews or saves a version
+    "fd-notice-template-version": ui(ADMINS, None),
+    "fd-notice-template-activate": ui(None, ADMINS),
+    "fd-notice-template-use-file": ui(None, ADMINS),
     # mail archive
     "fd-mail-unmatched": ui(STAFF, None),
     "fd-mail-detail": ui(STAFF, None),

@@ -219,6 +219,11 @@ def _build(data_dir: Path) -> World:
     redaction = Redaction.objects.order_by("pk").first()
     assert redaction is not None
 
+    notices.save_template_version(
+        "notices/mail/notice.en.txt", "Matrix {{ f.reference }}", "matrix", users[ADMIN]
+    )
+    template = {"filename": "notice.en.txt"}
+
     tk = {"code": election.code}
     ref = {"reference": case.reference}
     kwargs: dict[str, dict[str, Any]] = {
@@ -241,6 +246,10 @@ def _build(data_dir: Path) -> World:
         "fd-notice-requeue": {"pk": notice.pk},
         "fd-notice-raw": {"pk": notice.pk},
         "fd-notice-confirmation": {"pk": notice.pk},
+        "fd-notice-template-edit": template,
+        "fd-notice-template-version": {**template, "version": 1},
+        "fd-notice-template-activate": {**template, "version": 1},
+        "fd-notice-template-use-file": template,
         "fd-mail-detail": {"pk": message.pk},
         "fd-mail-raw": {"pk": message.pk},
         "fd-mail-attach": {"pk": message.pk},

@@ -44,6 +44,11 @@ REASONS = {
     ),
     "case_reference_in_subject": _("only the case reference in the subject"),
     "case_reference_in_text": _("only the case reference in the text"),
+    "answers_mail_linked_earlier": _("answers an earlier message of this notice"),
+    "our_message_id_in_text": _(
+        "our notice's Message-ID written in the text (quoted or forwarded)"
+    ),
+    "evidence_for_several_cases": _("points at more than one case: link it by hand"),
     "attached_by_hand": _("linked to the case by hand"),
     "not_the_notices_platform": _("not from the platform the notice went to"),
     "report_without_our_original": _("a delivery report without our notice as its original"),

@@ -11,9 +11,11 @@ import pytest
 from flagdesk.mailarchive.classify import (
     BounceType,
     Classification,
+    Context,
     MailKind,
     Reason,
     classify,
+    is_delay,
     own_text_of,
 )
 from flagdesk.mailarchive.parsing import parse_message
@@ -43,7 +45,9 @@ def classify_mail(
     for name, value in headers.items():
         mail[name.replace("_", "-")] = value
     mail.set_content(body)
-    return classify(parse_message(bytes(mail)), ack_already_recorded=ack_already_recorded)
+    # It answers our notice (In-Reply-To): linked, as the archive would have found.
+    context = Context(ack_already_recorded=ack_already_recorded, linked=True)
+    return classify(parse_message(bytes(mail)), context=context)
 
 
 # --- read receipts --------------------------------------------------------------------
@@ -90,12 +94,12 @@ def test_a_postfix_dsn_is_a_permanent_bounce() -> None:
     assert result.failed_recipients == ("escalations@platform.example",)
 
 
-def test_a_delayed_dsn_is_a_temporary_bounce() -> None:
+def test_a_delayed_dsn_is_no_bounce() -> None:
     result = classify_sample("postfix_dsn_delayed.eml")
-    assert result.kind == MailKind.BOUNCE
+    assert result.kind == MailKind.DELIVERY_REPORT
     assert result.reasons == (Reason.DSN_REPORT, Reason.DSN_DELAYED)
-    assert result.bounce_type == BounceType.TEMPORARY
-    assert not result.permanent
+    assert result.bounce_type is None
+    assert is_delay(result.kind, result.reasons)
     assert result.original_message_ids == ("<170066063999.4711.98765.flagdesk@flagdesk.example>",)
     assert result.failed_recipients == ("trust@platform.example",)
 
@@ -123,8 +127,9 @@ def test_one_failed_recipient_makes_the_bounce_permanent() -> None:
         "Final-Recipient: rfc822; b@p.example\r\nAction: failed\r\nStatus: 5.2.2",
     )
     result = classify(parse_message(raw))
+    assert result.kind == MailKind.BOUNCE
     assert result.bounce_type == BounceType.PERMANENT
-    assert result.failed_recipients == ("a@p.example", "b@p.example")
+    assert result.failed_recipients == ("b@p.example",)
 
 
 def test_a_dsn_of_delivered_recipients_is_a_delivery_report() -> None:
@@ -136,12 +141,14 @@ def test_a_dsn_of_delivered_recipients_is_a_delivery_report() -> None:
     assert not result.permanent
 
 
-def test_an_unreadable_dsn_is_a_bounce_judged_by_its_subject() -> None:
+def test_an_unreadable_dsn_is_judged_by_its_subject() -> None:
     raw = dsn("garbage without fields", subject="Delivery Status Notification (Delay)")
     result = classify(parse_message(raw))
-    assert result.kind == MailKind.BOUNCE
+    assert result.kind == MailKind.DELIVERY_REPORT
     assert Reason.DSN_UNREADABLE in result.reasons
-    assert result.bounce_type == BounceType.TEMPORARY
+    assert is_delay(result.kind, result.reasons)
+    failed = classify(parse_message(dsn("garbage", subject="Undelivered Mail Returned")))
+    assert failed.kind == MailKind.BOUNCE
 
 
 def test_a_qmail_failure_notice_is_a_permanent_bounce() -> None:
@@ -182,15 +189,15 @@ def test_an_x_failed_recipients_header_alone_is_a_bounce() -> None:
     assert result.failed_recipients == ("gone@platform.example",)
 
 
-def test_a_delay_warning_from_a_daemon_is_temporary() -> None:
+def test_a_delay_warning_from_a_daemon_is_no_bounce() -> None:
     result = classify_mail(
         "Your message has not been delivered yet. It will be retried.",
         subject="Warning: message 4SZq1X0 delayed 4 hours",
         sender="Mail Delivery System <MAILER-DAEMON@mx.example>",
     )
-    assert result.kind == MailKind.BOUNCE
+    assert result.kind == MailKind.DELIVERY_REPORT
     assert result.reasons == (Reason.DAEMON_SENDER, Reason.DELAY_SUBJECT)
-    assert result.bounce_type == BounceType.TEMPORARY
+    assert is_delay(result.kind, result.reasons)
 
 
 def test_a_daemon_mail_without_evidence_is_no_bounce() -> None:

@@ -289,6 +289,7 @@ def test_a_portal_reference_links_the_platforms_mail(
 ) -> None:
     x_channel.channel_kind = "portal"
     x_channel.channel_address = "https://help.x.example/forms"
+    x_channel.mail_domains = "x.example"  # the reply's sender: a reference links only X's mail
     x_channel.save()
     Notice.objects.filter(pk=draft.pk).update(channel_kind="portal")
     draft.refresh_from_db()

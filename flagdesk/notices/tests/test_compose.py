@@ -10,6 +10,9 @@ import pytest
 
 from flagdesk.notices import compose
 
+# The text comes from the template store: an administrator's version in the database first.
+pytestmark = pytest.mark.django_db
+
 FACTS = compose.NoticeFacts(
     reference="FD-2023-0001",
     platform_name="X",

@@ -182,7 +182,7 @@ def test_service_numbers_are_proposed_but_not_redacted_by_default() -> None:
         ("Het account @kees_stemt deelde het bericht.", "@kees_stemt"),
         ("See https://twitter.com/kees_stemt/status/1727350000000000001", "kees_stemt"),
         ("See x.com/kees_stemt for more.", "kees_stemt"),
-        ("Video: https://www.tiktok.com/@stembusjan/video/7304411122233344455", "stembusjan"),
+        ("Video: https://www.tiktok.com/@stembusjan/video/7304411122233344455", "@stembusjan"),
         ("Profiel: https://www.instagram.com/patriotpiet/", "patriotpiet"),
         ("https://www.linkedin.com/in/annadevries-123", "annadevries-123"),
     ],

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from flagdesk.notices import service
+from flagdesk.notices import service, template_cli
 from flagdesk.notices.models import Notice
 
 
 class Command(BaseCommand):
     help = (
         "Work with notices: `stuck` lists the notices waiting to be sent that nothing will "
-        "send; `requeue ID` queues a stuck notice again (audited; sent once)."
+        "send; `requeue ID` queues a stuck notice again (audited; sent once); `template "
+        "list|show|export|import|activate|use-file` manages the notice templates."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,9 +24,12 @@ class Command(BaseCommand):
         sub.add_parser("stuck", help="List stuck notices: id, case, platform, why (exit 1 if any).")
         requeue = sub.add_parser("requeue", help="Queue a stuck notice again by its id.")
         requeue.add_argument("notice_id", type=int, help="The notice's id (from `stuck`).")
+        template_cli.add_arguments(sub.add_parser("template", help="The notice templates."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "stuck":
+        if options["action"] == "template":
+            template_cli.handle(options, self.stdout)
+        elif options["action"] == "stuck":
             self._list_stuck()
         else:
             self._requeue(options["notice_id"])
