@@ -18,6 +18,9 @@ from flagdesk.notices.tests.test_compose import FACTS
 from flagdesk.platforms.models import Platform
 from flagdesk.rules.legal_basis import NOT_DESIGNATED, Basis, Designation, LegalBasis
 
+# Rendering looks up an administrator's edited templates first (template_store): the database.
+pytestmark = pytest.mark.django_db
+
 ILLEGAL = LegalBasis(
     Basis.ILLEGAL_CONTENT, provisions=("sr_127",), content_type="civic_discourse_or_elections"
 )
