@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from flagdesk.accounts.models import User
 from flagdesk.audit.models import AuditEvent
@@ -112,7 +112,7 @@ def test_a_submission_without_a_confirmation_records_no_hash(
 def test_the_service_refuses_it_too(portal_notice: Notice, alice: User) -> None:
     # Another caller than the form (a future API) gets the same check.
     upload = SimpleUploadedFile("confirmation.png", EXECUTABLE, "image/png")
-    with pytest.raises(service.NoticeError, match="is not a PNG"):
+    with translation.override("en"), pytest.raises(service.NoticeError, match="is not a PNG"):
         service.record_portal_submission(
             portal_notice, alice, submitted_at=timezone.now(), confirmation=upload
         )
