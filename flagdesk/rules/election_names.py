@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flagdesk.rules.dates import month_name
+
 ENGLISH_TYPES = {
     "TK": "House of Representatives (Tweede Kamer) election",
     "EK": "Senate (Eerste Kamer) election",
@@ -19,20 +21,6 @@ ENGLISH_TYPES = {
     "GR": "Municipal Council (Gemeenteraad) elections",
     "CN": "Island Council and electoral college elections (Caribbean Netherlands)",
 }
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 UNCONFIRMED_MARKERS = ("onbevestigd", "unconfirmed", "not yet confirmed")
 
 
@@ -45,7 +33,7 @@ def day_is_confirmed(dutch_name: str) -> bool:
 def english_day(day: dt.date, *, confirmed: bool = True) -> str:
     """``22 November 2023``; an unconfirmed day only by its month: ``March 2027 (date not yet
     confirmed)``."""
-    month = MONTHS_EN[day.month - 1]
+    month = month_name(day.month, "en")
     if not confirmed:
         return f"{month} {day.year} (date not yet confirmed)"
     return f"{day.day} {month} {day.year}"

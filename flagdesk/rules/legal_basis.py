@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from flagdesk.rules.dates import date_text, language_of
+
 
 class Basis(StrEnum):
     ILLEGAL_CONTENT = "illegal_content"
@@ -293,50 +295,10 @@ class Designation:
 
 NOT_DESIGNATED = Designation()
 
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "nl": [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-}
-
-
-def date_text(day: dt.date, language: str) -> str:
-    """``19 May 2025`` / ``19 mei 2025``: the year always, whatever the locale."""
-    return f"{day.day} {MONTHS[_language(language)][day.month - 1]} {day.year}"
-
-
-def _language(language: str) -> str:
-    return "nl" if language.lower().startswith("nl") else "en"
-
 
 def provision_texts(legal_basis: LegalBasis, language: str) -> list[str]:
     """Each provision cited with what it forbids, then the free text as written."""
-    dutch = _language(language) == "nl"
+    dutch = language_of(language) == "nl"
     texts = []
     for code in legal_basis.provisions:
         p = PROVISIONS.get(code)
@@ -355,7 +317,7 @@ def content_type_label(code: str, language: str) -> str:
     content_type = CONTENT_TYPES.get(code)
     if content_type is None:
         return code
-    return content_type.label_nl if _language(language) == "nl" else content_type.label_en
+    return content_type.label_nl if language_of(language) == "nl" else content_type.label_en
 
 
 def notice_paragraph(
@@ -372,7 +334,7 @@ def notice_paragraph(
     under ``terms_escalation`` the paragraph says in so many words that it is *not* a notice
     of illegal content. A decision without a basis gets no paragraph.
     """
-    dutch = _language(language) == "nl"
+    dutch = language_of(language) == "nl"
     if legal_basis.basis == Basis.ILLEGAL_CONTENT:
         if dutch:
             return _illegal_content_nl(legal_basis, designation)
