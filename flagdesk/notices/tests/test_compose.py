@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
 from email import policy
 
@@ -197,6 +198,18 @@ def test_blocked_ad_questions_the_decision() -> None:
     assert "Why it is urgent" in body and "false or misleading" not in body
     nl = compose.body_for(BLOCKED, "nl")
     assert "geen politieke advertentie" in nl and "Waarom het dringend is" in nl
+
+
+def test_facts_left_out_of_an_english_notice_leave_no_empty_headings() -> None:
+    """With an English summary, Dutch facts are left out: their headings go with them."""
+    blocked = dataclasses.replace(
+        BLOCKED, kind_facts={"ad_reference": "1234567890123456", "why_election_information": "x"}
+    )
+    body = compose.body_for(blocked, "en")
+    assert "Your decision that we ask you to review" not in body
+    assert "Why it is urgent" not in body and "not a political advert" in body
+    hacked = dataclasses.replace(HACKED, kind_facts={**HACKED.kind_facts, "incident_since": ""})
+    assert "Since:" not in compose.body_for(hacked, "en")
 
 
 def test_misinformation_gives_the_claim_and_the_correct_rule() -> None:
