@@ -24,9 +24,11 @@ def confirmed(case: Case) -> list[Narrative]:
     ]
 
 
-def earlier_notifications(case: Case) -> list[str]:
-    """Sentences for the notice: per confirmed narrative, the earlier elections in which a
-    notice about it went to this same platform. Nothing when that never happened."""
+def earlier_notifications(case: Case, language: str = "en") -> list[str]:
+    """Sentences for the notice, in its language: per confirmed narrative, the earlier
+    elections in which a notice about it went to this same platform. Nothing when that never
+    happened."""
+    dutch = language == "nl"
     sentences = []
     for narrative in confirmed(case):
         earlier = (
@@ -42,8 +44,15 @@ def earlier_notifications(case: Case) -> list[str]:
             .distinct()
         )
         elections = sorted({c.election for c in earlier}, key=lambda e: e.election_day)
-        if elections:
-            # The sentence goes into an English notice: the elections by their English names.
+        if not elections:
+            continue
+        if dutch:
+            names = ", ".join(e.name for e in elections)
+            sentences.append(
+                f"Over deze bewering ({narrative.claim_nl.rstrip('.')}) hebben wij uw platform "
+                f"ook bij eerdere verkiezingen gemeld: {names}."
+            )
+        else:
             names = ", ".join(e.english_name for e in elections)
             sentences.append(
                 f"This narrative ({narrative.claim_en.rstrip('.')}) is one we notified your "

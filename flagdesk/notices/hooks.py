@@ -29,7 +29,7 @@ class MailLookups:
 T = TypeVar("T")
 
 _mail: list[MailLookups] = []
-_earlier: list[Callable[[Case], list[str]]] = []
+_earlier: list[Callable[[Case, str], list[str]]] = []
 _narratives: list[Callable[[Case], list[Any]]] = []
 
 
@@ -37,7 +37,7 @@ def register_mail_lookups(lookups: MailLookups) -> None:
     _mail[:] = [lookups]
 
 
-def register_earlier_notifications(sentences: Callable[[Case], list[str]]) -> None:
+def register_earlier_notifications(sentences: Callable[[Case, str], list[str]]) -> None:
     _earlier[:] = [sentences]
 
 
@@ -55,9 +55,10 @@ def mail_lookups() -> MailLookups:
     return _only(_mail, "mail lookups (is mailarchive installed?)")
 
 
-def earlier_notifications(case: Case) -> list[str]:
-    """Sentences for a notice about the narratives this platform was notified about before."""
-    return _only(_earlier, "earlier notifications (is narratives installed?)")(case)
+def earlier_notifications(case: Case, language: str = "en") -> list[str]:
+    """Sentences for a notice, in its language, about the narratives this platform was
+    notified about before."""
+    return _only(_earlier, "earlier notifications (is narratives installed?)")(case, language)
 
 
 def _only(registered: list[T], what: str) -> T:

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.permissions import Action, require
@@ -41,7 +41,7 @@ from flagdesk.notices.models import (
     NoticeStatus,
     NoticeTemplateVersion,
 )
-from flagdesk.rules import legal_basis
+from flagdesk.rules import dates, legal_basis
 from flagdesk.rules.language import dutch_paragraphs, looks_dutch
 
 logger = logging.getLogger("flagdesk.notices")
@@ -89,7 +89,7 @@ def facts_for(
         election_name=case.election.english_name if english else case.election.name,
         election_day=case.election.english_day
         if english
-        else formats.date_format(case.election.election_day, "j F Y", use_l10n=False),
+        else dates.date_text(case.election.election_day, "nl"),
         # The content concerned is exactly the set the approved decision covers: a URL that
         # reached the case any other way was never assessed.
         urls=list(decision.url_set.order_by("pk").values_list("url", flat=True)),
@@ -100,7 +100,7 @@ def facts_for(
         organisation=settings.ORGANISATION_NAME_EN if english else settings.ORGANISATION_NAME,
         sender_name=sender[0],
         sender_email=sender[1],
-        earlier_notifications=hooks.earlier_notifications(case),
+        earlier_notifications=hooks.earlier_notifications(case, language),
         kind_facts=kind_facts,
         own_contact_attempts=assessment.own_contact_attempts if assessment else None,
         own_contact_account=own_contact_account,

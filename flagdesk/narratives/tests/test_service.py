@@ -106,6 +106,10 @@ def test_the_notice_mentions_an_earlier_notification_only_when_true(
     assert "House of Representatives (Tweede Kamer) election 2023" in sentence
     assert "notified your platform" in sentence
     assert sentence in approve(later, alice, bob).body
+    # A Dutch notice says it in Dutch, with the election's Dutch name.
+    [dutch] = selectors.earlier_notifications(later, "nl")
+    assert dutch.startswith("Over deze bewering") and "eerdere verkiezingen" in dutch
+    assert Election.objects.get(code="TK2023").name in dutch
 
     # Another platform was never told: no sentence there.
     tiktok = new_case(tk2025, "tiktok", "https://www.tiktok.com/@a/video/7300000000000000009")
