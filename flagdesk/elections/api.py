@@ -12,9 +12,21 @@ from flagdesk.elections.models import Election
 
 
 class ElectionSerializer(serializers.ModelSerializer[Election]):
+    english_name = serializers.CharField(
+        read_only=True, help_text="The name in English notices (set, or derived from the type)."
+    )
+
     class Meta:
         model = Election
-        fields = ["code", "type", "name", "election_day", "attention_start", "attention_end"]
+        fields = [
+            "code",
+            "type",
+            "name",
+            "english_name",
+            "election_day",
+            "attention_start",
+            "attention_end",
+        ]
 
 
 @extend_schema(tags=["verkiezingen"], summary="List elections")

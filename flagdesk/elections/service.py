@@ -86,6 +86,25 @@ def set_attention_window(
     return election
 
 
+def set_english_name(election: Election, name: str, *, actor: Any = None) -> Election:
+    """The election's name in English notices (audited); empty: derived from its type."""
+    name = " ".join(name.split())
+    if len(name) > 200:
+        raise WindowError("an English name has at most 200 characters")
+    before = election.name_en
+    election.name_en = name
+    with transaction.atomic():
+        election.save(update_fields=["name_en"])
+        audit.log_changes(
+            "election_english_name_changed",
+            election,
+            actor=actor,
+            before={"name_en": before},
+            after={"name_en": name},
+        )
+    return election
+
+
 def all_elections() -> list[Election]:
     return list(Election.objects.all())
 

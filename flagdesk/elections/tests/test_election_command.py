@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from flagdesk.accounts import service as accounts
+from flagdesk.accounts.models import User
 from flagdesk.audit.models import AuditEvent
 from flagdesk.elections.models import Election
 
@@ -74,3 +76,18 @@ def test_a_partner_files_under_the_window_opened_today(nos_token: str) -> None:
     )
     assert answer.status_code == 201, answer.content
     assert answer.json()["election"] == "PS2027"
+
+
+def test_english_name_is_set_audited_and_shown_in_the_api(alice: User) -> None:
+    assert "House of Representatives" in election_cli("english-name", "TK2023", "")
+    out = election_cli("english-name", "TK2023", "  Dutch general   election 2023 ")
+    assert out.strip() == "TK2023: Dutch general election 2023"
+    event = AuditEvent.objects.filter(action="election_english_name_changed").last()
+    assert event is not None and event.after == {"name_en": "Dutch general election 2023"}
+    raw = accounts.issue_token(name="test", user=alice)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    listed = client.get("/api/v1/verkiezingen").json()
+    tk = next(e for e in listed if e["code"] == "TK2023")
+    assert tk["english_name"] == "Dutch general election 2023" and tk["name"] != tk["english_name"]
+    with pytest.raises(CommandError):
+        election_cli("english-name", "XX1999", "Nothing")

@@ -35,6 +35,11 @@ class Command(BaseCommand):
         window.add_argument("code", help="The election's code, e.g. PS2027.")
         window.add_argument("start", type=_date, help="First day of the window (YYYY-MM-DD).")
         window.add_argument("end", type=_date, help="Last day of the window (YYYY-MM-DD).")
+        english = sub.add_parser(
+            "english-name", help="Set the election's name in English notices (audited)."
+        )
+        english.add_argument("code", help="The election's code, e.g. PS2027.")
+        english.add_argument("name", help="The English name; empty: derived from the type.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
@@ -43,6 +48,13 @@ class Command(BaseCommand):
         election = service.get_election(options["code"])
         if election is None:
             raise CommandError(f"no election {options['code']!r} (see `flagdesk election list`)")
+        if options["action"] == "english-name":
+            try:
+                service.set_english_name(election, options["name"], actor=CLI_ACTOR)
+            except service.WindowError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"{election.code}: {election.english_name}")
+            return
         try:
             service.set_attention_window(
                 election, options["start"], options["end"], actor=CLI_ACTOR
