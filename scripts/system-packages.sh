@@ -24,7 +24,10 @@ command -v sudo >/dev/null || need+=(sudo)
 command -v curl >/dev/null || need+=(curl)
 # PDF reports: WeasyPrint's libraries, a font, and pdftotext for the leak tests.
 command -v pdftotext >/dev/null || need+=(poppler-utils)
-ldconfig -p | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# Read the cache whole before searching it: with pipefail, `ldconfig -p | grep -q` fails when
+# grep stops early and ldconfig dies of SIGPIPE, which a large cache makes likely.
+libraries=$(ldconfig -p)
+grep -q libpangoft2-1.0 <<<"$libraries" || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # The NL API Design Rules linter (Spectral) runs on Node.js.
 command -v npm >/dev/null || need+=(nodejs npm)

@@ -61,7 +61,10 @@ def reload_until(tab: Page, selector: str, text: str, timeout: float = 60) -> No
     """The page shows what the worker did on the next load; reload until it does."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        tab.reload()
+        # A form just posted may still be navigating; reloading in the middle of it
+        # detaches the page ("Not attached to an active page").
+        tab.wait_for_load_state()
+        tab.reload(wait_until="load")
         found = tab.locator(selector)
         if found.count() and text in (found.first.text_content() or ""):
             return
@@ -100,7 +103,8 @@ def test_send_a_notice_and_see_the_acknowledgment(
             "Dear people at X,", "Dear people at X, dear Trust & Safety team,"
         )
     )
-    article.locator("button[name=action][value=send]").click()
+    with tab.expect_navigation():
+        article.locator("button[name=action][value=send]").click()
 
     reload_until(tab, f"#notice-{notice.pk}", "250")
     [received] = platform_server.messages
