@@ -371,6 +371,7 @@ INSTALLED_APPS = [
     "flagdesk.reports",
     "flagdesk.narratives",
     "flagdesk.records",
+    "flagdesk.notifications",
     # Last: the composition app on top of all the others (docs/architecture.md).
     "flagdesk.desk",
 ]
@@ -415,6 +416,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "flagdesk.desk.context_processors.flagdesk",
+                "flagdesk.notifications.context_processors.bell",
             ],
         },
     },
@@ -648,6 +650,13 @@ ACK_REMINDER_MINUTES_ELECTION_DAY = env_int(
     "FLAGDESK_ACK_REMINDER_MINUTES_ELECTION_DAY",
     15,
     help="The same reminder on the election's own day, when every minute counts.",
+    group="Mail",
+)
+SITE_URL = env_url(
+    "FLAGDESK_SITE_URL",
+    "",
+    help="Address of this site as staff reach it (https://flagdesk.example.nl), for the link "
+    "in notification e-mails. Empty: the e-mail names the page without the site's address.",
     group="Mail",
 )
 MAIL_MAX_PART_MB = env_int(

@@ -80,3 +80,17 @@ def deploy_decision(decision_id: int) -> Decision | None:
         .select_related("case__platform", "case__election", "decided_by")
         .first()
     )
+
+
+def decision_by_id(decision_id: int) -> Decision | None:
+    return Decision.objects.filter(pk=decision_id).select_related("case").first()
+
+
+def latest_proposer_id(case_id: int) -> int | None:
+    """Who proposed the case's newest decision (None: no decision yet)."""
+    return (
+        Decision.objects.filter(case_id=case_id)
+        .order_by("-decided_at", "-pk")
+        .values_list("decided_by_id", flat=True)
+        .first()
+    )

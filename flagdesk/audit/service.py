@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from flagdesk.audit import checkpoints
+from flagdesk.audit import checkpoints, hooks
 from flagdesk.audit.models import HASH_VERSION, HASH_VERSIONS, AuditEvent, ChainHead
 
 logger = logging.getLogger("flagdesk.audit")
@@ -104,6 +104,7 @@ def log_many(entries: Sequence[Entry], *, actor: Any = None) -> list[AuditEvent]
         AuditEvent.objects.bulk_create(events)
         ChainHead.objects.filter(id=1).update(seq=events[-1].seq, hash=events[-1].hash)
         checkpoints.anchor_at_commit(events[-1].seq, events[-1].hash)
+        hooks.announce(events)  # in this transaction: what subscribers write goes with it
     who = f"user {user.pk}" if user is not None else label
     for event in events:
         # The actor's id, not their name: logs leave the database's access control.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("flagdesk.redaction.urls")),
     path("", include("flagdesk.narratives.urls")),
     path("", include("flagdesk.records.urls")),
+    path("", include("flagdesk.notifications.urls")),
     path("api/v1/", include("flagdesk.desk.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -17,3 +17,13 @@ def sent_notices_of_case(case_id: int) -> list[Notice]:
         .select_related("platform")
         .order_by("-frozen_at", "-pk")
     )
+
+
+def sender_ids_of_case(case_id: int) -> set[int]:
+    """Who sent the case's notices (froze them for sending); a draft has no sender yet."""
+    return set(
+        Notice.objects.filter(case_id=case_id, frozen_by__isnull=False)
+        .order_by()
+        .values_list("frozen_by_id", flat=True)
+        .distinct()
+    )

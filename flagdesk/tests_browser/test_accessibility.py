@@ -45,6 +45,8 @@ PAGES = [
     "/notice-templates",
     "/notice-templates/notice.misinformation.en.txt",
     "/notice-templates/notice.misinformation.en.txt/v1",
+    "/notifications",
+    "/account/notifications",
 ]
 
 

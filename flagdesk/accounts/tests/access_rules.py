@@ -65,6 +65,10 @@ RULES: dict[str, Rule] = {
     "fd-password": ui(SIGNED_IN, SIGNED_IN),
     "fd-otp-setup": ui(SIGNED_IN, SIGNED_IN),
     "fd-otp-verify": ui(SIGNED_IN, SIGNED_IN),
+    # notifications: each person's own (the queries are limited to the signed-in person)
+    "fd-notifications": ui(STAFF, None),
+    "fd-notifications-read": ui(None, STAFF),  # someone else's id: 404 (tests/test_views)
+    "fd-notification-settings": ui(STAFF, STAFF),
     "fd-partner-list": ui(ADMINS, ADMINS),
     "fd-partner-new": ui(ADMINS, ADMINS),
     "fd-partner-detail": ui(ADMINS, ADMINS),

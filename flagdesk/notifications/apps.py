@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: EUPL-1.2
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "flagdesk.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from flagdesk.audit import hooks
+        from flagdesk.notifications import recipients, service
+
+        hooks.subscribe("notifications", service.notify_for)
+        recipients.register_default_case_people()

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reads of a person's own notifications (writes go through ``service.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from flagdesk.notifications.models import Notification, NotificationSettings
+
+READ_SHOWN = 50
+
+
+def unread_count(user: Any) -> int:
+    """The bell's number: one indexed count (the partial index on unread rows)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def recently_read(user: Any, limit: int = READ_SHOWN) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, read_at__isnull=False)[:limit])
+
+
+def own_notification(user: Any, notification_id: int) -> Notification | None:
+    """The notification if it is the user's own; someone else's is as absent as a missing one."""
+    return Notification.objects.filter(recipient=user, pk=notification_id).first()
+
+
+def settings_of(user: Any) -> NotificationSettings | None:
+    return NotificationSettings.objects.filter(user=user).first()
