@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from flagdesk.accounts.models import PartnerOrganisation, User
@@ -23,5 +25,6 @@ def users_who_may(action: Action) -> list[User]:
     return [user for user in User.objects.filter(is_active=True) if can(user, action)]
 
 
-def user_by_id(user_id: int) -> User | None:
-    return User.objects.filter(pk=user_id).first()
+def users_by_ids(user_ids: Iterable[int]) -> list[User]:
+    """The accounts with these ids, by id (an id that is no account is left out)."""
+    return list(User.objects.filter(pk__in=list(user_ids)).order_by("pk"))

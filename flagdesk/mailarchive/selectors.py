@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive.models import Confirmation, Kind, MailMessage, MatchMethod
+from flagdesk.mailarchive.service import IMPORTED_MAILBOX
 
 
 def waiting_for_a_person() -> int:
@@ -36,3 +37,8 @@ def trusted_messages_for_case(case: Case) -> list[MailMessage]:
 
 def message_by_id(message_id: int) -> MailMessage | None:
     return MailMessage.objects.filter(pk=message_id).first()
+
+
+def from_earlier_archive(message: MailMessage) -> bool:
+    """Read from an imported archive (``flagdesk import-mail``), not from the live mailbox."""
+    return message.mailbox.startswith(IMPORTED_MAILBOX)

@@ -123,6 +123,8 @@ def _mail_on_case(event: AuditEvent) -> Addressed | None:
         return None
     if message.case is None or message.kind != "reply":
         return None  # acknowledgments notify through notice_acknowledged
+    if mail_reads.from_earlier_archive(message):
+        return None  # history being imported, not news
     link = reverse("fd-mail-detail", kwargs={"pk": message.pk})
     return Addressed("reply", frozenset(people_on_case(message.case.pk)), message.case, link)
 

@@ -9,7 +9,8 @@ E-mail goes out later, from the worker (``tasks.email_notification``), never in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import partial
 from typing import Any
 
@@ -65,9 +66,10 @@ def notify(event: AuditEvent) -> list[Notification]:
     return created
 
 
-def _staff(user_ids: Iterable[int]) -> list[Any]:
-    users = (account_reads.user_by_id(user_id) for user_id in sorted(user_ids))
-    return [user for user in users if user is not None and can(user, Action.VIEW_CASES)]
+def _staff(user_ids: AbstractSet[int]) -> list[Any]:
+    if not user_ids:
+        return []
+    return [u for u in account_reads.users_by_ids(user_ids) if can(u, Action.VIEW_CASES)]
 
 
 def _queue_emails(created: list[Notification]) -> None:

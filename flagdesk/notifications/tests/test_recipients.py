@@ -117,6 +117,16 @@ def test_a_reply_from_the_platform_tells_the_people_on_the_case(
     assert "reply" not in kinds_of(bob)
 
 
+def test_a_reply_read_from_an_earlier_archive_is_history_not_news(
+    sent_notice: Notice, alice: User
+) -> None:
+    notices.record_acknowledgment(sent_notice, timezone.now(), "test")
+    raw = platform_answer(sent_notice, "flagdesk@localhost", "We removed the post.")
+    message = mailarchive.import_raw(raw, mailbox=f"{mailarchive.IMPORTED_MAILBOX}TK2023: box")
+    assert message.kind == "reply" and message.case_id == sent_notice.case_id
+    assert "reply" not in kinds_of(alice)
+
+
 def test_a_reminder_tells_the_people_on_the_case(sent_notice: Notice, alice: User) -> None:
     later = timezone.now() + dt.timedelta(days=1)
     reminded = notices.remind_unacknowledged(later)
