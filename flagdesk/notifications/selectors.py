@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
 from flagdesk.notifications.models import Notification, NotificationSettings
 
 READ_SHOWN = 50
+UNREAD_SHOWN = 200  # more is a backlog to mark read in one go, not a list to read
 
 
 def unread_count(user: Any) -> int:
@@ -17,8 +16,8 @@ def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def unread(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+def unread(user: Any, limit: int = UNREAD_SHOWN) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, read_at__isnull=True)[:limit])
 
 
 def recently_read(user: Any, limit: int = READ_SHOWN) -> list[Notification]:

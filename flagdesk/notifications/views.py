@@ -29,7 +29,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     unread = [_shown(n) for n in selectors.unread(request.user)]
     read = [_shown(n) for n in selectors.recently_read(request.user)]
-    return render(request, "notifications/list.html", {"unread": unread, "read": read})
+    context = {"unread": unread, "read": read, "unread_shown": selectors.UNREAD_SHOWN}
+    return render(request, "notifications/list.html", context)
 
 
 def _shown(notification: Notification) -> tuple[Notification, str]:

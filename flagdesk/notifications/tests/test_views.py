@@ -128,3 +128,29 @@ def test_a_forged_post_without_the_csrf_token_is_refused(asked: Notification, bo
 def test_a_partner_or_a_stranger_gets_no_list(asked: Notification, client: Any) -> None:
     assert client.get(LIST)["Location"].startswith("/login")
     assert client.post(READ, {"all": "1"})["Location"].startswith("/login")
+
+
+def test_a_long_backlog_shows_the_newest_and_counts_them_all(
+    asked: Notification, bob: User
+) -> None:
+    from flagdesk.notifications import selectors
+
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=bob,
+            event_seq=10_000 + n,
+            action="decision_proposed",
+            kind="approval_requested",
+            case_reference=f"FD-2023-{n:04d}",
+            link="/cases",
+            created_at=asked.created_at,
+        )
+        for n in range(selectors.UNREAD_SHOWN + 5)
+    )
+    body = in_english(verified_client(bob)).get(LIST).content.decode()
+    total = selectors.UNREAD_SHOWN + 6
+    assert f'<span class="count">({total})</span>' in body
+    assert f"Showing the {selectors.UNREAD_SHOWN} most recent." in body
+    assert body.count('class="notification notification-approval_requested unread"') == (
+        selectors.UNREAD_SHOWN
+    )
