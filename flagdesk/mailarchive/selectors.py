@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from flagdesk.intake.models import Case
-from flagdesk.mailarchive.models import Confirmation, Kind, MailMessage, MatchMethod
+from flagdesk.mailarchive.models import Confirmation, Kind, LinkStrength, MailMessage, MatchMethod
 
 
 def waiting_for_a_person() -> int:
@@ -18,6 +18,18 @@ def waiting_for_a_person() -> int:
     return MailMessage.objects.filter(
         Q(match_method=MatchMethod.UNMATCHED) | Q(confirmation=Confirmation.PENDING)
     ).count()
+
+
+def messages_waiting_for_a_person(limit: int = 25) -> list[MailMessage]:
+    """The messages behind :func:`waiting_for_a_person`, oldest first (the longest waiting
+    comes first in "Waiting for me"), with their case."""
+    return list(
+        MailMessage.objects.filter(
+            Q(match_method=MatchMethod.UNMATCHED) | Q(confirmation=Confirmation.PENDING)
+        )
+        .select_related("case")
+        .order_by("archived_at", "pk")[:limit]
+    )
 
 
 def messages_for_case(case: Case) -> list[MailMessage]:
@@ -32,3 +44,14 @@ def messages_for_case(case: Case) -> list[MailMessage]:
 def trusted_messages_for_case(case: Case) -> list[MailMessage]:
     """The case's mail that counts as the platform's word: strongly linked or confirmed."""
     return [m for m in messages_for_case(case) if m.trusted]
+
+
+def cases_with_replies(case_ids: list[int]) -> set[int]:
+    """The cases among these with a reply from the platform that counts (strongly linked or
+    confirmed): one query, for the case list's state column."""
+    return set(
+        MailMessage.objects.filter(case_id__in=case_ids, kind=Kind.REPLY)
+        .filter(Q(link_strength=LinkStrength.STRONG) | Q(confirmation=Confirmation.CONFIRMED))
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
