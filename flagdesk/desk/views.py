@@ -27,6 +27,7 @@ from flagdesk.mailarchive import selectors as mailarchive
 from flagdesk.narratives import service as narratives
 from flagdesk.notices import clocks
 from flagdesk.notices import service as notices
+from flagdesk.rules.clocks import Stage
 
 WAITING_LIMIT = 25
 RECENT_SIGNALS = 10
@@ -214,7 +215,10 @@ def _follow_ups(user: Any, now: Any) -> dict[str, Any]:
     """What the assessors who send notices follow up: notices whose acknowledgment clock ran
     out (their own decisions' first), deliveries that failed or bounced, and mail that waits
     for a person to link or confirm it."""
-    overdue = [c for c in clocks.acknowledgment_clocks(now) if c.reading.overdue]
+    due = clocks.earliest_due(Stage.ACKNOWLEDGMENT, now)
+    overdue = [
+        c for c in clocks.acknowledgment_clocks(now, started_before=due) if c.reading.overdue
+    ]
     overdue.sort(key=lambda c: (c.responsible_id != user.pk, c.reading.since))
     return {
         "notices_overdue": overdue[:WAITING_LIMIT],

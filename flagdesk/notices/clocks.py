@@ -13,13 +13,13 @@ Reads cost a fixed number of queries whatever the number of items: one per stage
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from flagdesk.assessments.models import Decision, DecisionStatus
@@ -118,39 +118,61 @@ def _clock(stage: Stage, since: dt.datetime, case: Case, now: dt.datetime, **ite
 
 
 # ------------------------------------------------------------------ the three stages
+# Each takes ``started_before``: a clock that started later can't be due yet under any
+# threshold (``earliest_due``), so the database leaves it out; the dashboard and the
+# reminder job then read the few that matter, not every open case of every election.
 
 
-def _open_cases(cases: Any) -> Iterable[Case]:
-    return (
-        cases.filter(state__in=OPEN_STATES)
-        .select_related("platform", "election")
-        .annotate(first_signal_at=Min("signals__received_at"))
+def earliest_due(stage: Stage, now: dt.datetime, percent: int = 100) -> dt.datetime:
+    """Clocks of ``stage`` that started after this are below ``percent`` of the smallest
+    threshold any platform or day may have: not due (soon), whatever their platform."""
+    levels = service_levels()
+    field = {
+        Stage.DECISION: "sla_decision_minutes",
+        Stage.APPROVAL: "sla_approval_minutes",
+        Stage.ACKNOWLEDGMENT: "sla_ack_minutes",
+    }[stage]
+    own = Platform.objects.aggregate(least=Min(field))["least"]
+    least = min(
+        m for m in (levels.normal.minutes(stage), levels.election_day.minutes(stage), own) if m
     )
+    return now - dt.timedelta(minutes=least * min(max(percent, 0), 100) / 100)
 
 
-def decision_clocks(now: dt.datetime, cases: Any = None) -> list[Clock]:
+def decision_clocks(
+    now: dt.datetime, cases: Any = None, *, started_before: dt.datetime | None = None
+) -> list[Clock]:
     """Open cases: from the first signal (the case's creation when it has none left)."""
-    rows = _open_cases(cases if cases is not None else Case.objects.all())
-    # first_signal_at is the annotation of _open_cases.
-    return [
-        _clock(Stage.DECISION, getattr(case, "first_signal_at", None) or case.created_at, case, now)
-        for case in rows
-    ]
+    rows = (
+        (cases if cases is not None else Case.objects.all())
+        .filter(state__in=OPEN_STATES)
+        .select_related("platform", "election")
+        .annotate(clock_since=Coalesce(Min("signals__received_at"), F("created_at")))
+    )
+    if started_before is not None:
+        rows = rows.filter(clock_since__lte=started_before)
+    # clock_since is the annotation above.
+    return [_clock(Stage.DECISION, case.clock_since, case, now) for case in rows]
 
 
-def approval_clocks(now: dt.datetime, decisions: Any = None) -> list[Clock]:
+def approval_clocks(
+    now: dt.datetime, decisions: Any = None, *, started_before: dt.datetime | None = None
+) -> list[Clock]:
     """Proposed decisions: from the proposal."""
     rows = (
         (decisions if decisions is not None else Decision.objects.all())
         .filter(status=DecisionStatus.PROPOSED)
         .select_related("case__platform", "case__election", "decided_by")
     )
+    if started_before is not None:
+        rows = rows.filter(decided_at__lte=started_before)
     return [_clock(Stage.APPROVAL, d.decided_at, d.case, now, decision=d) for d in rows]
 
 
-def acknowledgment_clocks(now: dt.datetime, notices: Any = None) -> list[Clock]:
-    """Notices the mail server accepted (or a portal took) without an acknowledgment: from
-    the acceptance."""
+def acknowledgment_clocks(
+    now: dt.datetime, notices: Any = None, *, started_before: dt.datetime | None = None
+) -> list[Clock]:
+    """Notices the mail server accepted without an acknowledgment: from the acceptance."""
     rows = (
         (notices if notices is not None else Notice.objects.all())
         .filter(
@@ -160,6 +182,8 @@ def acknowledgment_clocks(now: dt.datetime, notices: Any = None) -> list[Clock]:
         )
         .select_related("delivery", "case__platform", "case__election", "platform", "decision")
     )
+    if started_before is not None:
+        rows = rows.filter(delivery__accepted_at__lte=started_before)
     return [
         _clock(Stage.ACKNOWLEDGMENT, n.delivery.accepted_at, n.case, now, notice=n)
         for n in rows
@@ -167,9 +191,18 @@ def acknowledgment_clocks(now: dt.datetime, notices: Any = None) -> list[Clock]:
     ]
 
 
-def running_clocks(now: dt.datetime | None = None) -> list[Clock]:
+def running_clocks(now: dt.datetime | None = None, percent: int = 0) -> list[Clock]:
+    """Every running clock that has reached ``percent`` of the smallest threshold (0: all)."""
     now = now or timezone.now()
-    clocks = decision_clocks(now) + approval_clocks(now) + acknowledgment_clocks(now)
+
+    def cut(stage: Stage) -> dt.datetime | None:
+        return earliest_due(stage, now, percent) if percent else None
+
+    clocks = (
+        decision_clocks(now, started_before=cut(Stage.DECISION))
+        + approval_clocks(now, started_before=cut(Stage.APPROVAL))
+        + acknowledgment_clocks(now, started_before=cut(Stage.ACKNOWLEDGMENT))
+    )
     return _most_urgent_first(clocks)
 
 
@@ -180,7 +213,8 @@ def _most_urgent_first(clocks: list[Clock]) -> list[Clock]:
 
 def needing_attention(now: dt.datetime | None = None, limit: int = 50) -> list[Clock]:
     """Overdue, then due soon: what the dashboard raises to the top."""
-    return [c for c in running_clocks(now) if c.reading.state != ClockState.OK][:limit]
+    candidates = running_clocks(now, percent=settings.SLA_DUE_SOON_PERCENT)
+    return [c for c in candidates if c.reading.state != ClockState.OK][:limit]
 
 
 def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:
@@ -218,7 +252,10 @@ def remind_due(now: dt.datetime | None = None) -> list[Clock]:
     Idempotent: what was already reminded is read in one query, and checked again under the
     case's row lock before writing, so several workers write each reminder once."""
     now = now or timezone.now()
-    overdue = [c for c in decision_clocks(now) + approval_clocks(now) if c.reading.overdue]
+    candidates = decision_clocks(
+        now, started_before=earliest_due(Stage.DECISION, now)
+    ) + approval_clocks(now, started_before=earliest_due(Stage.APPROVAL, now))
+    overdue = [c for c in candidates if c.reading.overdue]
     done = _reminded(overdue)
     return [c for c in overdue if _key(c) not in done and _remind_once(c)]
 

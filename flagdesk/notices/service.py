@@ -821,7 +821,8 @@ def remind_unacknowledged(now: dt.datetime | None = None) -> list[Notice]:
     now = now or timezone.now()
     waiting = Notice.objects.filter(reminded_at__isnull=True)
     reminded = []
-    for clock in clocks.acknowledgment_clocks(now, waiting):
+    due = clocks.earliest_due(Stage.ACKNOWLEDGMENT, now)
+    for clock in clocks.acknowledgment_clocks(now, waiting, started_before=due):
         if not clock.reading.overdue or clock.notice is None:
             continue
         notice = clock.notice

@@ -196,3 +196,23 @@ def test_the_day_after_election_day_counts_only_with_a_margin(
     settings.SLA_ELECTION_DAY_MARGIN_DAYS = margin  # type: ignore[attr-defined]
     day_after = dt.datetime(2023, 11, 23, 10, 0, tzinfo=dt.UTC)
     assert clocks.election_period(tk2023, day_after) is (margin == 1)
+
+
+def test_a_platform_tighter_than_every_default_is_not_filtered_out(
+    tk2023: Election, x_platform: Platform
+) -> None:
+    # The database pre-filter uses the smallest threshold any platform has.
+    Platform.objects.filter(pk=x_platform.pk).update(sla_decision_minutes=5)
+    case = open_case(tk2023, 20, NOW - dt.timedelta(minutes=6))
+    assert [c.case for c in clocks.needing_attention(NOW)] == [case]
+    [due] = clocks.remind_due(NOW)
+    assert due.reading.threshold_minutes == 5
+
+
+def test_the_workers_upkeep_writes_the_reminders(tk2023: Election) -> None:
+    from flagdesk.desk.management.commands.worker import upkeep
+
+    open_case(tk2023, 21, NOW - dt.timedelta(hours=5))
+    upkeep()
+    upkeep()  # the next round, or a second worker
+    assert len(reminders("decision")) == 1
