@@ -39,6 +39,8 @@ def clock_text(seconds: float) -> str:
     days, hours, minutes = clock_parts(seconds)
     if days:
         return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if hours and not minutes:
+        return _("%(h)d h") % {"h": hours}  # "service level 4 h", not "4 h 0 min"
     if hours:
         return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
     if minutes:
