@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from flagdesk.accounts.models import User
 from flagdesk.assessments import service as assessments
@@ -27,6 +27,7 @@ from flagdesk.notices.models import Delivery, DeliveryState, Notice
 from flagdesk.notices.tests.conftest import ELIGIBLE, PLATFORM_ADDRESS, approved_case
 from flagdesk.platforms.models import Platform
 from flagdesk.tests_browser.conftest import log_in, log_out
+from flagdesk.tests_browser.test_accessibility import _violations
 from flagdesk.tests_browser.test_seed_case import seed_team
 
 pytestmark = pytest.mark.browser
@@ -126,3 +127,20 @@ def test_overdue_items_lead_the_dashboard_and_the_case_shows_its_clocks(
         tab.screenshot(path=str(shots / f"approver-case-{language}.png"), full_page=True)
     tab.goto(f"{site}/cases?election=TK2023")
     tab.screenshot(path=str(shots / "approver-case-list-en.png"), full_page=True)
+
+
+def test_the_clocks_have_no_wcag_violations(chromium: Browser, site: str) -> None:
+    # axe is injected by script: the context bypasses the page's strict CSP for it.
+    context = chromium.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    context.add_cookies([{"name": "django_language", "value": "nl", "url": site}])
+    page = context.new_page()
+    _carol, alice, bob, devices = seed_team()
+    made = a_busy_election_day(alice, bob)
+    log_in(page, site, alice, devices[alice.pk], "/?election=TK2023")
+    expect(page.locator("#attention-clocks")).to_be_visible()
+    assert _violations(page) == []
+    page.goto(f"{site}/cases/{made['sent'].reference}")
+    expect(page.locator("#clocks")).to_be_visible()
+    assert _violations(page) == []
+    context.close()
