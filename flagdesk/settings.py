@@ -643,7 +643,7 @@ ACK_REMINDER_MINUTES = env_int(
     "FLAGDESK_ACK_REMINDER_MINUTES",
     60,
     help="Minutes without an acknowledgment after which the case owner is reminded to follow up "
-    "another way.",
+    "another way (the acknowledgment service level; a platform may set its own value).",
     group="Mail",
 )
 ACK_REMINDER_MINUTES_ELECTION_DAY = env_int(
@@ -658,6 +658,47 @@ SITE_URL = env_url(
     help="Address of this site as staff reach it (https://flagdesk.example.nl), for the link "
     "in notification e-mails. Empty: the e-mail names the page without the site's address.",
     group="Mail",
+)
+SLA_DECISION_MINUTES = env_int(
+    "FLAGDESK_SLA_DECISION_MINUTES",
+    240,
+    help="Service level: minutes from a case's first signal until a decision is proposed; "
+    "after 75 % (FLAGDESK_SLA_DUE_SOON_PERCENT) the case shows as due soon, after all of it "
+    "as overdue. A platform may set its own value on its edit page.",
+    group="Service levels",
+)
+SLA_DECISION_MINUTES_ELECTION_DAY = env_int(
+    "FLAGDESK_SLA_DECISION_MINUTES_ELECTION_DAY",
+    30,
+    help="The same on election day (and FLAGDESK_SLA_ELECTION_DAY_MARGIN_DAYS around it); the "
+    "tighter of this and a platform's own value applies.",
+    group="Service levels",
+)
+SLA_APPROVAL_MINUTES = env_int(
+    "FLAGDESK_SLA_APPROVAL_MINUTES",
+    60,
+    help="Service level: minutes from a proposed decision until an approver approves or sends "
+    "it back.",
+    group="Service levels",
+)
+SLA_APPROVAL_MINUTES_ELECTION_DAY = env_int(
+    "FLAGDESK_SLA_APPROVAL_MINUTES_ELECTION_DAY",
+    15,
+    help="The same on election day.",
+    group="Service levels",
+)
+SLA_DUE_SOON_PERCENT = env_int(
+    "FLAGDESK_SLA_DUE_SOON_PERCENT",
+    75,
+    help="Share of a threshold (in percent) after which a clock shows as due soon (amber).",
+    group="Service levels",
+)
+SLA_ELECTION_DAY_MARGIN_DAYS = env_int(
+    "FLAGDESK_SLA_ELECTION_DAY_MARGIN_DAYS",
+    0,
+    help="Days before and after election day on which the election-day thresholds apply too "
+    "(never outside the election's attention window); 0 is election day only.",
+    group="Service levels",
 )
 MAIL_MAX_PART_MB = env_int(
     "FLAGDESK_MAIL_MAX_PART_MB",

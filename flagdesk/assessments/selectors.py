@@ -94,3 +94,14 @@ def latest_proposer_id(case_id: int) -> int | None:
         .values_list("decided_by_id", flat=True)
         .first()
     )
+
+
+def approved_outcomes(case_ids: Sequence[int]) -> dict[int, str]:
+    """Case id → the outcome of its approved decision (the newest, should there be more):
+    one query, for the case list's state column."""
+    rows = (
+        Decision.objects.filter(case_id__in=list(case_ids), status=DecisionStatus.APPROVED)
+        .order_by("case_id", "decided_at", "pk")
+        .values_list("case_id", "outcome")
+    )
+    return dict(rows)  # later rows win: the newest approved decision

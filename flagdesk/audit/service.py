@@ -9,7 +9,7 @@ import itertools
 import json
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -349,6 +349,18 @@ def objects_with_event(action: str, object_type: str) -> set[str]:
         .values_list("object_id", flat=True)
         .distinct()
     )
+
+
+def afters_of(action: str, object_type: str, object_ids: Iterable[Any]) -> dict[str, list[Any]]:
+    """The ``after`` of each ``action`` event about these objects, by object id: one query
+    on the (object_type, object_id) index, for jobs that write an event once per object."""
+    found: dict[str, list[Any]] = {}
+    rows = AuditEvent.objects.filter(
+        action=action, object_type=object_type, object_id__in=[str(i) for i in object_ids]
+    ).values_list("object_id", "after")
+    for object_id, after in rows:
+        found.setdefault(object_id, []).append(after)
+    return found
 
 
 def timeline(object_refs: list[tuple[str, Any]]) -> list[AuditEvent]:

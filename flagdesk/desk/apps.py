@@ -10,3 +10,9 @@ class DeskConfig(AppConfig):
 
     name = "flagdesk.desk"
     label = "desk"
+
+    def ready(self) -> None:
+        from flagdesk.desk import progress
+        from flagdesk.intake.hooks import register_case_progress
+
+        register_case_progress(progress.case_progress)

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Case as Conditional
+from django.db.models import Count, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,17 +17,22 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service as assessments
+from flagdesk.assessments.models import Decision
 from flagdesk.core import queues, workers
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
-from flagdesk.intake.models import CaseState, IntakeOutcome
+from flagdesk.intake.models import Case, CaseState, IntakeOutcome
+from flagdesk.mailarchive import selectors as mailarchive
 from flagdesk.narratives import service as narratives
+from flagdesk.notices import clocks
 from flagdesk.notices import service as notices
+from flagdesk.rules.clocks import Stage
 
 WAITING_LIMIT = 25
 RECENT_SIGNALS = 10
 PROBLEMS_LIMIT = 25
+CLOCKS_LIMIT = 25
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,8 @@ def _attention(user: Any) -> dict[str, Any]:
     user's own notices still waiting for an acknowledgment."""
     live = workers.live_workers()
     return {
+        # Overdue first, then due soon: red and amber at the top of the panel.
+        "clocks_attention": clocks.needing_attention(limit=CLOCKS_LIMIT),
         "problems": list(notices.problems()[:PROBLEMS_LIMIT]),
         "reminders": notices.reminders_for(user),
         # Without a worker nothing is sent and no mail is read: say so where people look.
@@ -153,19 +161,70 @@ def _background() -> dict[str, Any]:
 
 
 def _waiting(user: Any, election: Election) -> dict[str, Any]:
+    """Everything this user's roles must act on, each with its clock where one runs."""
+    now = timezone.now()
     waiting: dict[str, Any] = {}
     if can(user, Action.ASSESS):
-        waiting["cases_to_assess"] = list(
-            intake.cases_for_election(election)
-            .filter(state__in=[CaseState.NEW, CaseState.ASSESSING])
-            .order_by("created_at")[:WAITING_LIMIT]
-        )
-        waiting["case_rows_to_assess"] = intake.case_rows(waiting["cases_to_assess"])
+        waiting |= _cases_to_assess(user, election, now)
     if can(user, Action.APPROVE):
-        waiting["decisions_to_review"] = assessments.decisions_awaiting(user)
+        decisions = assessments.decisions_awaiting(user)
+        by_decision = {
+            c.decision.pk: c
+            for c in clocks.approval_clocks(now, _decisions_of(decisions))
+            if c.decision is not None
+        }
+        decisions.sort(key=lambda d: d.decided_at)  # the longest waiting first
+        waiting["decisions_to_review"] = decisions
+        waiting["review_rows"] = [(d, by_decision.get(d.pk)) for d in decisions]
+    if can(user, Action.SEND_NOTICE):
+        waiting |= _follow_ups(user, now)
     if user.has_role(Role.INTAKE):
         waiting["recent_signals"] = list(intake.signals_recorded_by(user)[:RECENT_SIGNALS])
     return waiting
+
+
+def _decisions_of(decisions: list[Decision]) -> QuerySet[Decision]:
+    return Decision.objects.filter(pk__in=[d.pk for d in decisions])
+
+
+def _cases_to_assess(user: Any, election: Election, now: Any) -> dict[str, Any]:
+    """New and assessing cases, the ones this assessor works on first, then the oldest."""
+    mine = Conditional(
+        When(assessment__assessed_by=user, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    cases = list(
+        intake.cases_for_election(election)
+        .filter(state__in=[CaseState.NEW, CaseState.ASSESSING])
+        .annotate(mine=mine)
+        .order_by("mine", "created_at", "pk")[:WAITING_LIMIT]
+    )
+    by_case = {
+        c.case.pk: c
+        for c in clocks.decision_clocks(now, Case.objects.filter(pk__in=[c.pk for c in cases]))
+    }
+    rows = intake.case_rows(cases)
+    for row, case in zip(rows, cases, strict=True):
+        row["clock"] = by_case.get(case.pk)
+        row["mine"] = case.mine == 0
+    return {"cases_to_assess": cases, "case_rows_to_assess": rows}
+
+
+def _follow_ups(user: Any, now: Any) -> dict[str, Any]:
+    """What the assessors who send notices follow up: notices whose acknowledgment clock ran
+    out (their own decisions' first), deliveries that failed or bounced, and mail that waits
+    for a person to link or confirm it."""
+    due = clocks.earliest_due(Stage.ACKNOWLEDGMENT, now)
+    overdue = [
+        c for c in clocks.acknowledgment_clocks(now, started_before=due) if c.reading.overdue
+    ]
+    overdue.sort(key=lambda c: (c.responsible_id != user.pk, c.reading.since))
+    return {
+        "notices_overdue": overdue[:WAITING_LIMIT],
+        "deliveries_failed": list(notices.problems()[:WAITING_LIMIT]),
+        "mail_to_confirm": mailarchive.messages_waiting_for_a_person(WAITING_LIMIT),
+    }
 
 
 @login_required

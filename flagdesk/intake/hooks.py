@@ -8,7 +8,7 @@ intake only needs to know which URLs a decision froze or approved).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -51,3 +51,19 @@ def decision_lookups() -> DecisionLookups:
         # Never silently "no decisions": that would let a signal join a decided case.
         raise RuntimeError("no app registered the decision lookups (is assessments installed?)")
     return _registered[0]
+
+
+# The furthest real step of decided cases (notice sent, acknowledged, reply received, ...):
+# case id → (key, label). Registered by ``desk`` (``desk/progress.py``), which sees every app.
+CaseProgress = Callable[[Sequence["Case"]], dict[int, tuple[str, str]]]
+_progress: list[CaseProgress] = []
+
+
+def register_case_progress(progress: CaseProgress) -> None:
+    _progress[:] = [progress]
+
+
+def case_progress() -> CaseProgress:
+    if not _progress:
+        raise RuntimeError("no app registered the case progress (is desk installed?)")
+    return _progress[0]

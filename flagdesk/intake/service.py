@@ -505,6 +505,9 @@ def case_rows(cases: Iterable[Case]) -> list[dict[str, Any]]:
     fifth of the case list's CPU, benchmarks/pages.py). ``signal_count`` is there when
     :func:`with_signal_counts` set it."""
     categories, states = dict(Category.choices), dict(CaseState.choices)
+    cases = list(cases)
+    # A decided case shows how far it got after the decision (desk/progress.py).
+    steps = hooks.case_progress()(cases)
     return [
         {
             "reference": case.reference,
@@ -512,7 +515,8 @@ def case_rows(cases: Iterable[Case]) -> list[dict[str, Any]]:
             "created_at": case.created_at,
             "platform": case.platform.name,
             "category": categories.get(case.category, case.category),
-            "state": states.get(case.state, case.state),
+            "state": steps[case.pk][1] if case.pk in steps else states.get(case.state, case.state),
+            "step": steps[case.pk][0] if case.pk in steps else case.state,
             "signal_count": getattr(case, "signal_count", None),
         }
         for case in cases

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from flagdesk.intake.models import Case
-from flagdesk.mailarchive.models import Confirmation, Kind, MailMessage, MatchMethod
+from flagdesk.mailarchive.models import Confirmation, Kind, LinkStrength, MailMessage, MatchMethod
 from flagdesk.mailarchive.service import IMPORTED_MAILBOX
 
 
@@ -19,6 +19,18 @@ def waiting_for_a_person() -> int:
     return MailMessage.objects.filter(
         Q(match_method=MatchMethod.UNMATCHED) | Q(confirmation=Confirmation.PENDING)
     ).count()
+
+
+def messages_waiting_for_a_person(limit: int = 25) -> list[MailMessage]:
+    """The messages behind :func:`waiting_for_a_person`, oldest first (the longest waiting
+    comes first in "Waiting for me"), with their case."""
+    return list(
+        MailMessage.objects.filter(
+            Q(match_method=MatchMethod.UNMATCHED) | Q(confirmation=Confirmation.PENDING)
+        )
+        .select_related("case")
+        .order_by("archived_at", "pk")[:limit]
+    )
 
 
 def messages_for_case(case: Case) -> list[MailMessage]:
@@ -42,3 +54,14 @@ def message_by_id(message_id: int) -> MailMessage | None:
 def from_earlier_archive(message: MailMessage) -> bool:
     """Read from an imported archive (``flagdesk import-mail``), not from the live mailbox."""
     return message.mailbox.startswith(IMPORTED_MAILBOX)
+
+
+def cases_with_replies(case_ids: list[int]) -> set[int]:
+    """The cases among these with a reply from the platform that counts (strongly linked or
+    confirmed): one query, for the case list's state column."""
+    return set(
+        MailMessage.objects.filter(case_id__in=case_ids, kind=Kind.REPLY)
+        .filter(Q(link_strength=LinkStrength.STRONG) | Q(confirmation=Confirmation.CONFIRMED))
+        .values_list("case_id", flat=True)
+        .distinct()
+    )

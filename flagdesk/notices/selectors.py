@@ -27,3 +27,17 @@ def sender_ids_of_case(case_id: int) -> set[int]:
         .values_list("frozen_by_id", flat=True)
         .distinct()
     )
+
+
+def notice_states(case_ids: list[int]) -> dict[int, list[tuple[str, str | None, bool]]]:
+    """Case id → its notices, oldest first, as (status, delivery state or None,
+    acknowledged): one query, for the case list's state column."""
+    rows = (
+        Notice.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "created_at", "pk")
+        .values_list("case_id", "status", "delivery__state", "acknowledged_at")
+    )
+    found: dict[int, list[tuple[str, str | None, bool]]] = {}
+    for case_id, status, state, acknowledged_at in rows:
+        found.setdefault(case_id, []).append((status, state, acknowledged_at is not None))
+    return found

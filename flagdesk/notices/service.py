@@ -30,7 +30,7 @@ from flagdesk.assessments.models import Decision, DecisionStatus, Outcome
 from flagdesk.audit import service as audit
 from flagdesk.core.uploads import check_upload
 from flagdesk.intake.models import Case
-from flagdesk.notices import compose, content, dispatch, hooks, template_store
+from flagdesk.notices import clocks, compose, content, dispatch, hooks, template_store
 from flagdesk.notices.models import (
     DELIVERED_STATES,
     PROBLEM_STATES,
@@ -42,6 +42,7 @@ from flagdesk.notices.models import (
     NoticeTemplateVersion,
 )
 from flagdesk.rules import dates, legal_basis
+from flagdesk.rules.clocks import Stage
 from flagdesk.rules.language import dutch_paragraphs, looks_dutch
 
 logger = logging.getLogger("flagdesk.notices")
@@ -813,36 +814,38 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def remind_unacknowledged(now: dt.datetime | None = None) -> list[Notice]:
-    """Mark notices that waited too long for an acknowledgment; their owners see a reminder."""
+    """Mark notices whose acknowledgment clock ran out (the platform's own service level or
+    the default, tighter on election day: ``notices/clocks.py``); their owners see a
+    reminder. The ``notice_reminder`` event has the shape of the other stages'
+    ``reminder_due`` (stage, threshold_minutes, since), so one mapping reads both."""
     now = now or timezone.now()
-    waiting = Notice.objects.filter(
-        acknowledged_at__isnull=True,
-        reminded_at__isnull=True,
-        delivery__state=DeliveryState.ACCEPTED,
-    ).select_related("delivery", "case__election")
+    waiting = Notice.objects.filter(reminded_at__isnull=True)
     reminded = []
-    for notice in waiting:
-        if notice.delivery.accepted_at and now - notice.delivery.accepted_at >= reminder_after(
-            notice, now
-        ):
-            updated = Notice.objects.filter(pk=notice.pk, reminded_at__isnull=True).update(
-                reminded_at=now
+    due = clocks.earliest_due(Stage.ACKNOWLEDGMENT, now)
+    for clock in clocks.acknowledgment_clocks(now, waiting, started_before=due):
+        if not clock.reading.overdue or clock.notice is None:
+            continue
+        notice = clock.notice
+        updated = Notice.objects.filter(pk=notice.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        if updated:
+            audit.log(
+                "notice_reminder",
+                notice,
+                after={
+                    **clocks.reminder_after(clock),
+                    "waited_minutes": _minutes(clock.reading.elapsed),
+                },
             )
-            if updated:
-                audit.log(
-                    "notice_reminder",
-                    notice,
-                    after={"waited_minutes": _minutes(now - notice.delivery.accepted_at)},
-                )
-                reminded.append(notice)
+            reminded.append(notice)
     return reminded
 
 
 def reminder_after(notice: Notice, now: dt.datetime) -> dt.timedelta:
-    election_day = notice.case.election.election_day
-    if timezone.localdate(now) == election_day:
-        return dt.timedelta(minutes=settings.ACK_REMINDER_MINUTES_ELECTION_DAY)
-    return dt.timedelta(minutes=settings.ACK_REMINDER_MINUTES)
+    """How long this notice may wait for its acknowledgment at ``now``."""
+    minutes = clocks.threshold_for(Stage.ACKNOWLEDGMENT, notice.platform, notice.case.election, now)
+    return dt.timedelta(minutes=minutes)
 
 
 def _minutes(delta: dt.timedelta) -> int:

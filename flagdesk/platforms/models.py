@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 class ChannelKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
     PORTAL = "portal", _("Web portal")
+
+
+# A week: a longer service level is no service level.
+SLA_MAX_MINUTES = 7 * 24 * 60
 
 
 class Platform(models.Model):
@@ -56,6 +61,35 @@ class Platform(models.Model):
         help_text=_(
             "Comma-separated domains the platform sends its mail from, e.g. x.com,twitter.com. "
             "Subdomains count. Only mail from these domains can acknowledge a notice by itself."
+        ),
+    )
+
+    # Service levels (issue 15): this platform's own thresholds, in minutes; empty takes the
+    # deployment's default (FLAGDESK_SLA_*). On election day the tighter value applies.
+    sla_decision_minutes = models.PositiveIntegerField(
+        _("minutes to a decision"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(SLA_MAX_MINUTES)],
+        help_text=_("From the first signal until a decision is proposed. Empty: the default."),
+    )
+    sla_approval_minutes = models.PositiveIntegerField(
+        _("minutes to approval"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(SLA_MAX_MINUTES)],
+        help_text=_(
+            "From a proposed decision until it is approved or sent back. Empty: the default."
+        ),
+    )
+    sla_ack_minutes = models.PositiveIntegerField(
+        _("minutes to acknowledgment"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(SLA_MAX_MINUTES)],
+        help_text=_(
+            "From sending a notice until the platform acknowledges it. Empty: the default. "
+            "On election day the tighter of this and the election-day default applies."
         ),
     )
 

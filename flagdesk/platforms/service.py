@@ -77,6 +77,9 @@ EDITABLE_FIELDS = (
     "citizen_report_url",
     "hosts",
     "mail_domains",
+    "sla_decision_minutes",
+    "sla_approval_minutes",
+    "sla_ack_minutes",
 )
 
 

@@ -375,9 +375,12 @@ def test_the_dashboard_lists_problems_and_reminders(draft: Notice, alice: User) 
     Notice.objects.filter(pk=notice.pk).update(reminded_at=timezone.now())
     response = in_english(verified_client(alice)).get("/", {"election": "TK2023"})
     html = response.content.decode()
-    attention = html[html.index('id="h-attention"') : html.index('id="h-figures"')]
+    attention = html[html.index('id="h-attention"') : html.index('id="h-waiting"')]
     href = f'href="/cases/{notice.case.reference}#notice-{notice.pk}"'
     assert attention.count(href) == 2  # once as a problem, once as my reminder
+    # And once in "Waiting for me", among the delivery failures the assessor follows up.
+    waiting = html[html.index('id="h-waiting"') : html.index('id="h-figures"')]
+    assert waiting.count(href) == 1
     assert "Bounced" in attention and "550 no such user" in attention
     assert html.index('id="h-attention"') < html.index('id="h-figures"')
 

@@ -60,13 +60,14 @@ def upkeep() -> None:
     from flagdesk.audit import checkpoints
     from flagdesk.mailarchive import service as mailarchive
     from flagdesk.narratives import service as narratives
-    from flagdesk.notices import dispatch
+    from flagdesk.notices import clocks, dispatch
     from flagdesk.notices import service as notices
     from flagdesk.records import service as records
 
     workers.beat()
     dispatch.recover_interrupted(delivered_elsewhere=mailarchive.proves_delivery)
     notices.remind_unacknowledged()
+    clocks.remind_due()  # one reminder_due event per case and stage whose clock ran out
     notices.warn_stuck()  # one warning per stuck notice per FLAGDESK_NOTICE_STUCK_AFTER
     narratives.schedule_leftover_matching()  # cases a crashed batch left behind
     records.schedule_retention()  # once a day, one worker: enqueues the retention run

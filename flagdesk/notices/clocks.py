@@ -1,0 +1,293 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Clocks on cases and notices against their service levels (issue 15).
+
+The pure rules are ``rules/clocks.py``; this module feeds them: the deployment's defaults
+(``FLAGDESK_SLA_*``, ``FLAGDESK_ACK_REMINDER_*``), a platform's own values, and whether the
+case's election is on its election day. It lives in ``notices`` because every stage ends
+here (a decision leads to a notice, a notice to an acknowledgment) and the acknowledgment
+reminder it builds on already did; ``desk`` and the case page read it.
+
+Reads cost a fixed number of queries whatever the number of items: one per stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from flagdesk.assessments.models import Decision, DecisionStatus
+from flagdesk.audit import service as audit
+from flagdesk.elections.models import Election
+from flagdesk.intake.models import Case, CaseState
+from flagdesk.notices.models import DeliveryState, Notice
+from flagdesk.platforms.models import Platform
+from flagdesk.rules.clocks import (
+    ClockState,
+    Reading,
+    ServiceLevels,
+    Stage,
+    Thresholds,
+    is_election_period,
+    most_urgent_first,
+    read_clock,
+    threshold_minutes,
+)
+
+REMINDER_DUE = "reminder_due"
+OPEN_STATES = (CaseState.NEW, CaseState.ASSESSING)
+
+
+def service_levels() -> ServiceLevels:
+    return ServiceLevels(
+        normal=Thresholds(
+            decision=settings.SLA_DECISION_MINUTES,
+            approval=settings.SLA_APPROVAL_MINUTES,
+            acknowledgment=settings.ACK_REMINDER_MINUTES,
+        ),
+        election_day=Thresholds(
+            decision=settings.SLA_DECISION_MINUTES_ELECTION_DAY,
+            approval=settings.SLA_APPROVAL_MINUTES_ELECTION_DAY,
+            acknowledgment=settings.ACK_REMINDER_MINUTES_ELECTION_DAY,
+        ),
+        due_soon_percent=settings.SLA_DUE_SOON_PERCENT,
+    )
+
+
+def platform_overrides(platform: Platform) -> dict[Stage, int | None]:
+    return {
+        Stage.DECISION: platform.sla_decision_minutes,
+        Stage.APPROVAL: platform.sla_approval_minutes,
+        Stage.ACKNOWLEDGMENT: platform.sla_ack_minutes,
+    }
+
+
+def election_period(election: Election, now: dt.datetime) -> bool:
+    return is_election_period(
+        timezone.localdate(now),
+        election.election_day,
+        election.attention_start,
+        election.attention_end,
+        settings.SLA_ELECTION_DAY_MARGIN_DAYS,
+    )
+
+
+def threshold_for(stage: Stage, platform: Platform, election: Election, now: dt.datetime) -> int:
+    return threshold_minutes(
+        service_levels(),
+        stage,
+        platform_overrides(platform),
+        election_day=election_period(election, now),
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A running clock on one item: the case it belongs to, the notice if it is one's, and
+    the reading."""
+
+    case: Case
+    reading: Reading
+    notice: Notice | None = None
+    decision: Decision | None = None
+
+    @property
+    def item(self) -> Case | Notice:
+        return self.notice if self.notice is not None else self.case
+
+    @property
+    def responsible_id(self) -> int | None:
+        """Who proposed the decision behind a notice: the assessor who follows it up."""
+        return self.notice.decision.decided_by_id if self.notice is not None else None
+
+    @property
+    def state(self) -> str:
+        return str(self.reading.state)
+
+
+def _clock(stage: Stage, since: dt.datetime, case: Case, now: dt.datetime, **item: Any) -> Clock:
+    threshold = threshold_for(stage, case.platform, case.election, now)
+    reading = read_clock(stage, since, now, threshold, settings.SLA_DUE_SOON_PERCENT)
+    return Clock(case, reading, **item)
+
+
+# ------------------------------------------------------------------ the three stages
+# Each takes ``started_before``: a clock that started later can't be due yet under any
+# threshold (``earliest_due``), so the database leaves it out; the dashboard and the
+# reminder job then read the few that matter, not every open case of every election.
+
+
+def earliest_due(stage: Stage, now: dt.datetime, percent: int = 100) -> dt.datetime:
+    """Clocks of ``stage`` that started after this are below ``percent`` of the smallest
+    threshold any platform or day may have: not due (soon), whatever their platform."""
+    levels = service_levels()
+    field = {
+        Stage.DECISION: "sla_decision_minutes",
+        Stage.APPROVAL: "sla_approval_minutes",
+        Stage.ACKNOWLEDGMENT: "sla_ack_minutes",
+    }[stage]
+    own = Platform.objects.aggregate(least=Min(field))["least"]
+    least = min(
+        m for m in (levels.normal.minutes(stage), levels.election_day.minutes(stage), own) if m
+    )
+    return now - dt.timedelta(minutes=least * min(max(percent, 0), 100) / 100)
+
+
+def decision_clocks(
+    now: dt.datetime, cases: Any = None, *, started_before: dt.datetime | None = None
+) -> list[Clock]:
+    """Open cases: from the first signal (the case's creation when it has none left)."""
+    rows = (
+        (cases if cases is not None else Case.objects.all())
+        .filter(state__in=OPEN_STATES)
+        .select_related("platform", "election")
+        .annotate(clock_since=Coalesce(Min("signals__received_at"), F("created_at")))
+    )
+    if started_before is not None:
+        rows = rows.filter(clock_since__lte=started_before)
+    # clock_since is the annotation above.
+    return [_clock(Stage.DECISION, case.clock_since, case, now) for case in rows]
+
+
+def approval_clocks(
+    now: dt.datetime, decisions: Any = None, *, started_before: dt.datetime | None = None
+) -> list[Clock]:
+    """Proposed decisions: from the proposal."""
+    rows = (
+        (decisions if decisions is not None else Decision.objects.all())
+        .filter(status=DecisionStatus.PROPOSED)
+        .select_related("case__platform", "case__election", "decided_by")
+    )
+    if started_before is not None:
+        rows = rows.filter(decided_at__lte=started_before)
+    return [_clock(Stage.APPROVAL, d.decided_at, d.case, now, decision=d) for d in rows]
+
+
+def acknowledgment_clocks(
+    now: dt.datetime, notices: Any = None, *, started_before: dt.datetime | None = None
+) -> list[Clock]:
+    """Notices the mail server accepted without an acknowledgment: from the acceptance."""
+    rows = (
+        (notices if notices is not None else Notice.objects.all())
+        .filter(
+            acknowledged_at__isnull=True,
+            delivery__state=DeliveryState.ACCEPTED,
+            delivery__accepted_at__isnull=False,
+        )
+        .select_related("delivery", "case__platform", "case__election", "platform", "decision")
+    )
+    if started_before is not None:
+        rows = rows.filter(delivery__accepted_at__lte=started_before)
+    return [
+        _clock(Stage.ACKNOWLEDGMENT, n.delivery.accepted_at, n.case, now, notice=n)
+        for n in rows
+        if n.delivery.accepted_at is not None  # filtered above; this tells the type checker
+    ]
+
+
+def running_clocks(now: dt.datetime | None = None, percent: int = 0) -> list[Clock]:
+    """Every running clock that has reached ``percent`` of the smallest threshold (0: all)."""
+    now = now or timezone.now()
+
+    def cut(stage: Stage) -> dt.datetime | None:
+        return earliest_due(stage, now, percent) if percent else None
+
+    clocks = (
+        decision_clocks(now, started_before=cut(Stage.DECISION))
+        + approval_clocks(now, started_before=cut(Stage.APPROVAL))
+        + acknowledgment_clocks(now, started_before=cut(Stage.ACKNOWLEDGMENT))
+    )
+    return _most_urgent_first(clocks)
+
+
+def _most_urgent_first(clocks: list[Clock]) -> list[Clock]:
+    order = {id(r): i for i, r in enumerate(most_urgent_first([c.reading for c in clocks]))}
+    return sorted(clocks, key=lambda c: order[id(c.reading)])
+
+
+def needing_attention(now: dt.datetime | None = None, limit: int = 50) -> list[Clock]:
+    """Overdue, then due soon: what the dashboard raises to the top."""
+    candidates = running_clocks(now, percent=settings.SLA_DUE_SOON_PERCENT)
+    return [c for c in candidates if c.reading.state != ClockState.OK][:limit]
+
+
+def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:
+    """The clocks running on one case (the case page)."""
+    now = now or timezone.now()
+    only = Case.objects.filter(pk=case.pk)
+    clocks = (
+        decision_clocks(now, only)
+        + approval_clocks(now, Decision.objects.filter(case=case))
+        + acknowledgment_clocks(now, Notice.objects.filter(case=case))
+    )
+    return _most_urgent_first(clocks)
+
+
+@dataclass(frozen=True)
+class SignalTimes:
+    first: dt.datetime | None
+    latest: dt.datetime | None
+
+
+def signal_times(case: Case) -> SignalTimes:
+    times = case.signals.aggregate(first=Min("received_at"), latest=Max("received_at"))
+    return SignalTimes(times["first"], times["latest"])
+
+
+# ------------------------------------------------------------------ the reminder job
+
+
+def remind_due(now: dt.datetime | None = None) -> list[Clock]:
+    """One ``reminder_due`` audit event per case and stage when its clock runs out, with the
+    moment the clock started: a decision sent back and proposed again starts a new approval
+    clock and earns its own reminder. (The acknowledgment stage is
+    ``notices.service.remind_unacknowledged``'s ``notice_reminder``, in the same shape.)
+
+    Idempotent: what was already reminded is read in one query, and checked again under the
+    case's row lock before writing, so several workers write each reminder once."""
+    now = now or timezone.now()
+    candidates = decision_clocks(
+        now, started_before=earliest_due(Stage.DECISION, now)
+    ) + approval_clocks(now, started_before=earliest_due(Stage.APPROVAL, now))
+    overdue = [c for c in candidates if c.reading.overdue]
+    done = _reminded(overdue)
+    return [c for c in overdue if _key(c) not in done and _remind_once(c)]
+
+
+def reminder_after(clock: Clock) -> dict[str, Any]:
+    """The ``after`` of a reminder event: what the notifications show and link to."""
+    return {
+        "stage": str(clock.reading.stage),
+        "threshold_minutes": clock.reading.threshold_minutes,
+        "since": clock.reading.since.isoformat(),
+        "case": clock.case.reference,
+    }
+
+
+def _key(clock: Clock) -> tuple[str, str, str]:
+    return str(clock.case.pk), str(clock.reading.stage), clock.reading.since.isoformat()
+
+
+def _reminded(clocks: list[Clock]) -> set[tuple[str, str, str]]:
+    afters = audit.afters_of(REMINDER_DUE, "intake.case", {c.case.pk for c in clocks})
+    return {
+        (object_id, str(after.get("stage")), str(after.get("since")))
+        for object_id, rows in afters.items()
+        for after in rows
+        if isinstance(after, dict)
+    }
+
+
+def _remind_once(clock: Clock) -> bool:
+    with transaction.atomic():
+        Case.objects.select_for_update(no_key=True).filter(pk=clock.case.pk).first()
+        if _key(clock) in _reminded([clock]):
+            return False  # another worker wrote it meanwhile
+        audit.log(REMINDER_DUE, clock.case, after=reminder_after(clock))
+    return True
