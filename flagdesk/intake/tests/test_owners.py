@@ -218,7 +218,8 @@ def test_the_case_list_filters_by_owner(tk2023: Election, alice: User, erin: Use
     assert listed("owner=none") == {unowned.reference}
     assert listed(f"owner={erin.pk}") == {theirs.reference}
     assert listed("") == {mine.reference, theirs.reference, unowned.reference}
-    assert '<th scope="col">Owner</th>' in client.get("/cases").content.decode()
+    page = client.get("/cases").content.decode()
+    assert '<th scope="col">Owner</th>' in page and 'href="/cases?owner=me"' in page
 
 
 def test_the_case_list_offers_bulk_assign_only_to_those_who_may(
