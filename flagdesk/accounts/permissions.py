@@ -21,6 +21,8 @@ class Action(StrEnum):
     REVIEW_REDACTIONS = "review_redactions"
     ADMINISTER = "administer"
     SUBMIT_SIGNAL_AS_PARTNER = "submit_signal_as_partner"
+    OWN_CASE = "own_case"
+    ASSIGN_CASES = "assign_cases"
 
 
 ACTION_ROLES: dict[Action, frozenset[Role]] = {
@@ -35,6 +37,11 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.REVIEW_REDACTIONS: frozenset({Role.ASSESSOR, Role.APPROVER}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
     Action.SUBMIT_SIGNAL_AS_PARTNER: frozenset({Role.PARTNER}),
+    # Owners work a case through: assessors assess and propose, approvers review. Intake
+    # officers only record signals and admins administer, so neither owns a case.
+    Action.OWN_CASE: frozenset({Role.ASSESSOR, Role.APPROVER}),
+    # Handing a case to a named colleague is the team lead's call (issue 15).
+    Action.ASSIGN_CASES: frozenset({Role.APPROVER, Role.ADMIN}),
 }
 
 

@@ -28,3 +28,10 @@ def users_who_may(action: Action) -> list[User]:
 def users_by_ids(user_ids: Iterable[int]) -> list[User]:
     """The accounts with these ids, by id (an id that is no account is left out)."""
     return list(User.objects.filter(pk__in=list(user_ids)).order_by("pk"))
+
+
+def staff_who_may(action: Action) -> list[User]:
+    """Active staff members allowed ``action``, by username (roles are a JSON list, which
+    SQLite cannot search: the team is small, so this filters in Python)."""
+    users = User.objects.filter(is_active=True, organisation__isnull=True).order_by("username")
+    return [user for user in users if can(user, action)]

@@ -100,6 +100,12 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
     reviewed_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
+    review_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="The approver an administrator named to review it; null: any other approver.",
+    )
     engine_reasons = serializers.ListField(child=serializers.CharField())
     provisions = serializers.ListField(
         child=serializers.CharField(),
@@ -127,6 +133,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "reviewed_by",
             "reviewed_at",
             "review_comment",
+            "review_by",
             "content_urls",
             "url_set_sha256",
             "url_set_origin",
@@ -150,6 +157,9 @@ class CaseSummarySerializer(serializers.Serializer[Case]):
     category = serializers.ChoiceField(choices=Category.choices, read_only=True)
     state = serializers.ChoiceField(choices=CaseState.choices, read_only=True)
     signal_count = serializers.IntegerField(read_only=True)
+    owner = serializers.CharField(
+        source="owner.username", read_only=True, allow_null=True, default=None
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -170,6 +180,12 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     related_cases = serializers.SerializerMethodField(
         help_text="Cases opened for URLs that arrived while this case's set was frozen."
     )
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who works on the case (advice to colleagues, not a lock); null: nobody.",
+    )
 
     class Meta:
         model = Case
@@ -181,6 +197,8 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "state",
             "related_to",
             "related_cases",
+            "owner",
+            "owned_since",
             "content_urls",
             "signals",
             "assessment",
@@ -317,13 +335,14 @@ CASE_FILTERS = [
 
 def _cases() -> QuerySet[Case]:
     return Case.objects.select_related(
-        "election", "platform", "assessment", "related_to"
+        "election", "platform", "assessment", "related_to", "owner"
     ).prefetch_related(
         "urls",
         "signals",
         "related_cases",
         "decisions__decided_by",
         "decisions__reviewed_by",
+        "decisions__review_by",
         "decisions__url_set",
     )
 

@@ -312,11 +312,13 @@ class ReviewForm(forms.Form):
     APPROVE, SEND_BACK = "approve", "send_back"
     verdict = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (SEND_BACK, _("Send back"))])
     comment = forms.CharField(
-        label=_("Comment"),
+        label=_("Reason or comment"),
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you send the decision back."),
+        help_text=_(
+            "Required when you send the decision back: the proposer sees it on the case page."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:

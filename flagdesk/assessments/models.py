@@ -56,6 +56,8 @@ class DecisionStatus(models.TextChoices):
     PROPOSED = "proposed", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Sent back")
+    # By its proposer, before review (issue 15): the case is open again, nothing is frozen.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class UrlSetOrigin(models.TextChoices):
@@ -96,6 +98,13 @@ class Decision(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+    # The approver an administrator named to review it (issue 15); null: any other approver.
+    review_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Ids of who proposed it before an administrator handed it over: they wrote it, so
+    # they may not approve it either (four eyes through a reassignment).
+    earlier_proposers = models.JSONField(default=list, blank=True)
     # SHA-256 over the sorted normalised URLs the decision covers (rules/urlset.py);
     # also in the decision_* audit events, so a changed set row is caught by the chain.
     url_set_sha256 = models.CharField(_("URL set (SHA-256)"), max_length=64, blank=True)
@@ -122,6 +131,11 @@ class Decision(models.Model):
                 condition=models.Q(reviewed_by__isnull=True)
                 | ~models.Q(reviewed_by=models.F("decided_by")),
                 name="decision_reviewed_by_someone_else",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_by__isnull=True)
+                | ~models.Q(review_by=models.F("decided_by")),
+                name="decision_review_named_for_someone_else",
             ),
             models.CheckConstraint(
                 condition=models.Q(is_override=False) | ~models.Q(override_justification=""),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from flagdesk.accounts.permissions import Action, require
+from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import kind_facts, selectors
 from flagdesk.assessments.models import (
     Assessment,
@@ -287,8 +287,7 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
         )
         if decision.status != DecisionStatus.PROPOSED:
             raise WorkflowError(_("This decision was already reviewed."))
-        if decision.decided_by_id == actor.pk:
-            raise WorkflowError(_("You cannot approve your own decision."))
+        _check_reviewer(decision, actor)
         if not approve and not comment.strip():
             raise WorkflowError(_("Say why you send the decision back."))
         # The case row before the audit chain's head, as intake and propose_decision take
@@ -316,6 +315,109 @@ def review_decision(decision: Decision, approve: bool, actor: Any, comment: str 
         if approve:
             decision_approved.send(sender=Decision, decision=decision, actor=actor)
     return decision
+
+
+def _check_reviewer(decision: Decision, reviewer: Any) -> None:
+    """Four eyes: nobody who proposed the decision, now or before a hand-over, reviews it;
+    and when an administrator named the reviewer, only they do."""
+    if decision.decided_by_id == reviewer.pk:
+        raise WorkflowError(_("You cannot approve your own decision."))
+    if reviewer.pk in (decision.earlier_proposers or []):
+        raise WorkflowError(
+            _("You proposed this decision before it was handed over: another approver reviews it.")
+        )
+    if decision.review_by_id not in (None, reviewer.pk):
+        raise WorkflowError(
+            _("An administrator named %(name)s to review this decision.")
+            % {"name": decision.review_by.get_username() if decision.review_by else ""}
+        )
+
+
+def _locked_proposal(decision: Decision) -> Decision:
+    """The decision and then its case, locked in the order review_decision takes them; raises
+    WorkflowError unless it still awaits approval."""
+    decision = (
+        Decision.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("case", "decided_by", "review_by")
+        .get(pk=decision.pk)
+    )
+    if decision.status != DecisionStatus.PROPOSED:
+        raise WorkflowError(_("This decision no longer awaits approval."))
+    Case.objects.select_for_update(no_key=True).filter(pk=decision.case_id).first()
+    return decision
+
+
+def withdraw_decision(decision: Decision, actor: Any) -> Decision:
+    """The proposer takes their decision back before it is reviewed; the case is open again
+    and its URLs are no longer frozen (as when a decision is sent back)."""
+    require(actor, Action.DECIDE)
+    with transaction.atomic():
+        decision = _locked_proposal(decision)
+        if decision.decided_by_id != actor.pk:
+            raise WorkflowError(_("Only the person who proposed a decision can withdraw it."))
+        before = _decision_snapshot(decision)
+        decision.status = DecisionStatus.WITHDRAWN
+        decision.save(update_fields=["status"])
+        audit.log(
+            "decision_withdrawn",
+            decision,
+            actor=actor,
+            before=before,
+            after=_decision_snapshot(decision),
+        )
+        intake.set_case_state(decision.case, CaseState.ASSESSING, actor)
+    return decision
+
+
+def reassign_decision(
+    decision: Decision, actor: Any, *, proposer: Any = None, reviewer: Any = None
+) -> Decision:
+    """An administrator hands a proposed decision to another assessor, who takes it over as
+    its proposer and owner of the case, and/or names the approver who reviews it (when the
+    only other approver is away). The reviewer is never anyone who proposed it.
+
+    :param proposer: the assessor who takes the proposal over; ``None`` keeps the proposer.
+    :param reviewer: the approver who reviews it; ``None`` keeps the current choice.
+    """
+    require(actor, Action.ADMINISTER)
+    if proposer is None and reviewer is None:
+        raise WorkflowError(_("Name an assessor, an approver, or both."))
+    if proposer is not None and not can(proposer, Action.DECIDE):
+        raise WorkflowError(_("Only an assessor can take a decision over."))
+    if reviewer is not None and not can(reviewer, Action.APPROVE):
+        raise WorkflowError(_("Only an approver can review a decision."))
+    with transaction.atomic():
+        decision = _locked_proposal(decision)
+        before = _assignment_snapshot(decision)
+        if proposer is not None and proposer.pk != decision.decided_by_id:
+            decision.earlier_proposers = sorted(
+                {*(decision.earlier_proposers or []), decision.decided_by_id}
+            )
+            decision.decided_by = proposer
+        if reviewer is not None:
+            decision.review_by = reviewer
+        if decision.review_by is not None:
+            _check_reviewer(decision, decision.review_by)
+        decision.save(update_fields=["decided_by", "review_by", "earlier_proposers"])
+        audit.log(
+            "decision_reassigned",
+            decision,
+            actor=actor,
+            before=before,
+            after=_assignment_snapshot(decision),
+        )
+        if proposer is not None:
+            intake.assign_case(decision.case, proposer, actor)
+    return decision
+
+
+def _assignment_snapshot(decision: Decision) -> dict[str, Any]:
+    return {
+        "case": decision.case.reference,
+        "decided_by": decision.decided_by.get_username(),
+        "review_by": decision.review_by.get_username() if decision.review_by else None,
+        "earlier_proposers": list(decision.earlier_proposers or []),
+    }
 
 
 def _freeze(decision: Decision, urls: list[CaseUrl]) -> None:
@@ -394,9 +496,15 @@ def final_decision(case: Case) -> Decision | None:
 
 
 def decisions_awaiting(user: Any) -> list[Decision]:
-    """Decisions this user may review: proposed, by someone else."""
-    return list(
+    """Decisions this user may review: proposed by someone else (also before a hand-over),
+    and named for them or for nobody in particular."""
+    proposed = (
         Decision.objects.filter(status=DecisionStatus.PROPOSED)
         .exclude(decided_by=user)
         .select_related("case", "decided_by")
     )
+    return [
+        d
+        for d in proposed
+        if user.pk not in (d.earlier_proposers or []) and d.review_by_id in (None, user.pk)
+    ]

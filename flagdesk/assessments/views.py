@@ -8,16 +8,19 @@ service's WorkflowError messages.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service
 from flagdesk.assessments.forms import (
@@ -47,6 +50,11 @@ ACTION_TEXT = {
     "decision_proposed": gettext_lazy("Decision proposed"),
     "decision_approved": gettext_lazy("Decision approved"),
     "decision_rejected": gettext_lazy("Decision sent back"),
+    "decision_withdrawn": gettext_lazy("Decision withdrawn by its proposer"),
+    "decision_reassigned": gettext_lazy("Decision handed over by an administrator"),
+    "case_taken": gettext_lazy("Case taken"),
+    "case_assigned": gettext_lazy("Case assigned"),
+    "case_released": gettext_lazy("Case released"),
     "related_case_opened": gettext_lazy("Related case opened"),
     "notice_refused": gettext_lazy("Notice refused before sending: other URLs than approved"),
     "notice_drafted": gettext_lazy("Notice drafted"),
@@ -70,8 +78,13 @@ ACTION_TEXT = {
 }
 
 
+# Someone's changes on a case within this window count as "working on it" (issue 15): the
+# audit events are the activity we have, without tracking page views.
+ACTIVE_WINDOW = dt.timedelta(minutes=10)
+
+
 def _case(reference: str) -> Case:
-    query = Case.objects.select_related("election", "platform", "assessment", "related_to")
+    query = Case.objects.select_related("election", "platform", "assessment", "related_to", "owner")
     return get_object_or_404(query, reference=reference)
 
 
@@ -81,7 +94,7 @@ def reason_texts(reasons: Any) -> list[tuple[str, str]]:
     return [(str(r), texts.get(Reason(str(r)), str(r))) for r in reasons]
 
 
-def _timeline(case: Case, signals: list[Any], decisions: list[Decision]) -> list[dict[str, Any]]:
+def _timeline_events(case: Case, signals: list[Any], decisions: list[Decision]) -> list[AuditEvent]:
     # The page has loaded the case's signals and decisions already: their ids come from there.
     refs: list[tuple[str, Any]] = [("intake.case", case.pk)]
     refs += [("intake.signal", signal.pk) for signal in signals]
@@ -91,7 +104,7 @@ def _timeline(case: Case, signals: list[Any], decisions: list[Decision]) -> list
     refs += [
         ("mailarchive.mailmessage", pk) for pk in case.mail_messages.values_list("pk", flat=True)
     ]
-    return [_timeline_entry(event) for event in audit.timeline(refs)]
+    return audit.timeline(refs)
 
 
 def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
@@ -108,11 +121,56 @@ def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
         text = _("Related case %(reference)s opened for URLs outside the decision's set") % {
             "reference": (event.after or {}).get("related_case", "")
         }
+    elif event.action in OWNER_EVENTS:
+        text = _owner_event_text(event)
     elif event.action == "case_opened" and (event.after or {}).get("related_to"):
         text = _("Case opened, related to %(reference)s") % {
             "reference": (event.after or {}).get("related_to", "")
         }
     return {"at": event.at, "actor": event.actor_label, "text": text}
+
+
+OWNER_EVENTS = ("case_taken", "case_assigned", "case_released")
+
+
+def _owner_event_text(event: AuditEvent) -> str:
+    before = (event.before or {}).get("owner") or "—"
+    after = (event.after or {}).get("owner") or "—"
+    return _("%(event)s: owner %(before)s → %(after)s") % {
+        "event": ACTION_TEXT[event.action],
+        "before": before,
+        "after": after,
+    }
+
+
+def _others_at_work(case: Case, events: list[AuditEvent], user: Any) -> list[dict[str, Any]]:
+    """Who else works on the case: its owner, and whoever changed it in the last minutes."""
+    others: dict[Any, dict[str, Any]] = {}
+    if case.owner is not None and case.owner_id != user.pk:
+        others[case.owner_id] = {
+            "name": case.owner.get_username(),
+            "since": case.owned_since,
+            "owns": True,
+        }
+    recent = timezone.now() - ACTIVE_WINDOW
+    for event in events:
+        if event.actor_id in (None, user.pk) or event.at < recent or event.actor_id in others:
+            continue
+        others[event.actor_id] = {"name": event.actor_label, "since": event.at, "owns": False}
+    return list(others.values())
+
+
+def _owner_context(case: Case, user: Any) -> dict[str, Any]:
+    may_own = can(user, Action.OWN_CASE)
+    may_assign = can(user, Action.ASSIGN_CASES)
+    mine = case.owner_id == user.pk
+    return {
+        "may_take": may_own and not mine,
+        "may_release": case.owner_id is not None and (mine or may_assign),
+        "owner_choices": accounts_reads.staff_who_may(Action.OWN_CASE) if may_assign else [],
+        # Assessing someone else's case asks to take it over first (one click, no lock).
+        "take_over_first": can(user, Action.ASSESS) and case.owner_id not in (None, user.pk),
+    }
 
 
 def _reasoning(assessment: Assessment | None) -> dict[str, str]:
@@ -144,10 +202,20 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     assessment: Assessment | None = getattr(case, "assessment", None)
     # With no checklist yet this shows what the intake facts alone say.
     saved = service.evaluate_case(case)
-    can_assess = can(user, Action.ASSESS) and case.state in OPEN_STATES
-    can_decide = can(user, Action.DECIDE) and case.state == CaseState.ASSESSING
+    owner = _owner_context(case, user)
+    can_assess = (
+        can(user, Action.ASSESS) and case.state in OPEN_STATES and not owner["take_over_first"]
+    )
+    can_decide = (
+        can(user, Action.DECIDE)
+        and case.state == CaseState.ASSESSING
+        and not owner["take_over_first"]
+    )
     is_approver = can(user, Action.APPROVE) and proposed is not None
     own_decision = proposed is not None and proposed.decided_by_id == user.pk
+    may_review = is_approver and not own_decision and _may_review(proposed, user)
+    may_reassign = proposed is not None and can(user, Action.ADMINISTER)
+    events = _timeline_events(case, signals, decisions)
     urls = list(case.urls.all())
     digest = urlset.url_set_sha256(row.normalised_url for row in urls)
     return {
@@ -170,13 +238,37 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         or (DecisionForm(initial=_decision_initial(digest)) if can_decide else None),
         "override_expected": not saved.eligible,
         "proposed": proposed,
-        "review_form": forms.get("review_form")
-        or (ReviewForm() if is_approver and not own_decision else None),
+        "review_form": forms.get("review_form") or (ReviewForm() if may_review else None),
         "own_decision_note": is_approver and own_decision,
         "final": next((d for d in decisions if d.status == DecisionStatus.APPROVED), None),
         "earlier": [d for d in decisions if d.status == DecisionStatus.REJECTED],
-        "timeline": _timeline(case, signals, decisions),
+        "withdrawn": [d for d in decisions if d.status == DecisionStatus.WITHDRAWN],
+        "sent_back": _sent_back(case, decisions),
+        "may_withdraw": own_decision and can(user, Action.DECIDE),
+        "may_reassign": may_reassign,
+        "assessors": accounts_reads.staff_who_may(Action.DECIDE) if may_reassign else [],
+        "approvers": accounts_reads.staff_who_may(Action.APPROVE) if may_reassign else [],
+        "others_at_work": _others_at_work(case, events, user),
+        **owner,
+        "take_over_prompt": owner["take_over_first"] and case.state in OPEN_STATES,
+        "timeline": [_timeline_entry(event) for event in events],
     }
+
+
+def _may_review(decision: Decision | None, user: Any) -> bool:
+    if decision is None:
+        return False
+    named = decision.review_by_id in (None, user.pk)
+    return named and user.pk not in (decision.earlier_proposers or [])
+
+
+def _sent_back(case: Case, decisions: list[Decision]) -> Decision | None:
+    """The decision just sent back, while the case is open again: its reason leads the
+    decision section, for the proposer to act on."""
+    latest = decisions[0] if decisions else None
+    if case.state in OPEN_STATES and latest and latest.status == DecisionStatus.REJECTED:
+        return latest
+    return None
 
 
 def _decision_initial(digest: str) -> dict[str, Any]:
@@ -270,6 +362,57 @@ def case_review(request: HttpRequest, reference: str) -> HttpResponse:
         return _invalid(request, case, review_form=form)
     messages.success(request, _("Decision approved.") if approve else _("Decision sent back."))
     return redirect("fd-case-detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def case_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    """The proposer takes the proposed decision back (the button asks to confirm)."""
+    require(request.user, Action.DECIDE)
+    case = _case(reference)
+    decision = service.open_decision(case)
+    if decision is None:
+        messages.error(request, _("There is no decision awaiting approval."))
+    else:
+        try:
+            service.withdraw_decision(decision, request.user)
+        except service.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Decision withdrawn. The case is open for assessment."))
+    return redirect("fd-case-detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def case_reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    """An administrator hands the proposed decision to another assessor and/or approver."""
+    require(request.user, Action.ADMINISTER)
+    case = _case(reference)
+    decision = service.open_decision(case)
+    proposer = _staff(request.POST.get("proposer", ""), Action.DECIDE)
+    reviewer = _staff(request.POST.get("reviewer", ""), Action.APPROVE)
+    if decision is None:
+        messages.error(request, _("There is no decision awaiting approval."))
+    elif proposer is False or reviewer is False:
+        messages.error(request, _("Unknown assessor or approver."))
+    else:
+        try:
+            service.reassign_decision(decision, request.user, proposer=proposer, reviewer=reviewer)
+        except service.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The decision was handed over."))
+    return redirect("fd-case-detail", reference=case.reference)
+
+
+def _staff(raw: str, action: Action) -> Any:
+    """The staff member with this id who may ``action``; ``None`` for empty, ``False`` for
+    anything else (a forged or stale id)."""
+    if not raw.strip():
+        return None
+    found = [u for u in accounts_reads.staff_who_may(action) if str(u.pk) == raw.strip()]
+    return found[0] if found else False
 
 
 def _invalid(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Case as Conditional
-from django.db.models import Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -188,15 +188,18 @@ def _decisions_of(decisions: list[Decision]) -> QuerySet[Decision]:
 
 
 def _cases_to_assess(user: Any, election: Election, now: Any) -> dict[str, Any]:
-    """New and assessing cases, the ones this assessor works on first, then the oldest."""
+    """New and assessing cases, the ones this assessor owns or works on first, then the oldest;
+    cases a colleague owns are theirs to do and are left out."""
     mine = Conditional(
-        When(assessment__assessed_by=user, then=Value(0)),
+        When(owner=user, then=Value(0)),
+        When(assessment__assessed_by=user, owner__isnull=True, then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )
     cases = list(
         intake.cases_for_election(election)
         .filter(state__in=[CaseState.NEW, CaseState.ASSESSING])
+        .filter(Q(owner__isnull=True) | Q(owner=user))
         .annotate(mine=mine)
         .order_by("mine", "created_at", "pk")[:WAITING_LIMIT]
     )

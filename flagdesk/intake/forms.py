@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
+from flagdesk.accounts.permissions import Action
 from flagdesk.elections import selectors as election_reads
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
@@ -300,6 +301,14 @@ class CitizenForm(PlatformFields):
         )
 
 
+OWNER_ME, OWNER_NONE = "me", "none"
+
+
+def owner_candidates() -> list[Any]:
+    """Who can own a case: the assign menus and the owner filter list them."""
+    return accounts_reads.staff_who_may(Action.OWN_CASE)
+
+
 class CaseFilterForm(AccessibleForm):
     """The case list's filter; every field is optional and an empty form lists everything."""
 
@@ -319,6 +328,8 @@ class CaseFilterForm(AccessibleForm):
         required=False,
         choices=[("", _("All categories")), *Category.choices],
     )
+    # "me", "none" or a user's id (issue 15): ``?owner=me`` is the "mine" view.
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
     q = forms.CharField(
         label=_("Reference"),
         required=False,
@@ -333,4 +344,12 @@ class CaseFilterForm(AccessibleForm):
         platform_field.choices = [
             ("", _("All platforms")),
             *((p.slug, p.name) for p in platforms.all_platforms()),
+        ]
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ChoiceField)
+        owner_field.choices = [
+            ("", _("Anyone or nobody")),
+            (OWNER_ME, _("Mine")),
+            (OWNER_NONE, _("Nobody (unowned)")),
+            *((str(u.pk), u.get_username()) for u in owner_candidates()),
         ]

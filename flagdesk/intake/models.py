@@ -66,6 +66,17 @@ class Case(models.Model):
         related_name="related_cases",
         verbose_name=_("related to"),
     )
+    # Who works on the case (issue 15): advice to colleagues, not a lock. Changed only
+    # through intake.service.take_case/assign_case/release_case, which audit it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        verbose_name=_("owner"),
+    )
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -15,6 +15,15 @@ def case_by_id(case_id: int) -> Case | None:
     return Case.objects.filter(pk=case_id).first()
 
 
+def owner_ids_of_case(case_id: int) -> list[int]:
+    """The case's owner, as a list (empty: nobody owns it) for "the people on a case"."""
+    return [
+        owner_id
+        for owner_id in Case.objects.filter(pk=case_id).values_list("owner_id", flat=True)
+        if owner_id is not None
+    ]
+
+
 def case_by_reference(reference: str, *, ignore_case: bool = False) -> Case | None:
     """The case with this reference (``FD-2023-0001``); a person may type it in lower case,
     a reference found in mail must match exactly."""

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flagdesk.accounts.models import PartnerOrganisation
-from flagdesk.accounts.permissions import Action, can
+from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.audit import service as audit
+from flagdesk.core.problems import StateConflict
 from flagdesk.elections.models import Election
 from flagdesk.intake import hooks
 from flagdesk.intake.models import (
@@ -466,8 +467,126 @@ def set_case_state(case: Case, state: str, actor: Any) -> None:
     )
 
 
+# ------------------------------------------------------------- owners (issue 15)
+# Ownership is advice to colleagues, not a lock: nothing else refuses a non-owner. Who may
+# own, take and assign is in accounts.permissions (OWN_CASE, ASSIGN_CASES).
+
+MAX_BULK_ASSIGN = 500
+
+
+class OwnershipConflict(StateConflict):
+    """The owner changed since the user looked, or the assignment is not possible."""
+
+
+def take_case(case: Case, actor: Any, seen_owner_id: int | None) -> Case:
+    """Make ``actor`` the owner of ``case``, also taking it over from a colleague.
+
+    :param seen_owner_id: the owner the user saw when they clicked (``None``: nobody). When
+        someone else took the case meanwhile, raises OwnershipConflict naming them, so of two
+        people taking at once one wins and the other is told who.
+    """
+    require(actor, Action.OWN_CASE)
+    with transaction.atomic():
+        case = _locked_case(case.pk)
+        if case.owner_id == actor.pk:
+            return case
+        if case.owner_id != seen_owner_id:
+            raise OwnershipConflict(_taken_meanwhile(case))
+        return _set_owner(case, actor, "case_taken", actor)
+
+
+def assign_case(case: Case, assignee: Any, actor: Any) -> Case:
+    """An approver or administrator makes ``assignee`` (who may own cases) the owner."""
+    require(actor, Action.ASSIGN_CASES)
+    _check_assignee(assignee)
+    with transaction.atomic():
+        case = _locked_case(case.pk)
+        if case.owner_id == assignee.pk:
+            return case
+        return _set_owner(case, assignee, "case_assigned", actor)
+
+
+def release_case(case: Case, actor: Any) -> Case:
+    """The owner lets go of the case; an approver or administrator may release anyone's."""
+    with transaction.atomic():
+        case = _locked_case(case.pk)
+        if case.owner_id is None:
+            return case
+        if case.owner_id != actor.pk:
+            require(actor, Action.ASSIGN_CASES)
+        return _set_owner(case, None, "case_released", actor)
+
+
+def bulk_assign(
+    case_ids: Collection[int], assignee: Any, actor: Any, election: Election | None = None
+) -> list[Case]:
+    """Assign every case in ``case_ids`` to ``assignee``, all or nothing, one event per case
+    whose owner changes.
+
+    Raises OwnershipConflict when an id names no case (of ``election``, when given): a
+    forged or stale selection assigns nothing.
+    """
+    require(actor, Action.ASSIGN_CASES)
+    _check_assignee(assignee)
+    ids = sorted(set(case_ids))
+    if not ids or len(ids) > MAX_BULK_ASSIGN:
+        raise OwnershipConflict(_("Select between 1 and %(n)d cases.") % {"n": MAX_BULK_ASSIGN})
+    with transaction.atomic():
+        query = Case.objects.select_for_update(no_key=True).filter(pk__in=ids)
+        if election is not None:
+            query = query.filter(election=election)
+        cases = list(query.order_by("pk"))
+        if len(cases) != len(ids):
+            raise OwnershipConflict(
+                _("Some selected cases are not in this list any more; nothing was assigned.")
+            )
+        with audit.batched():
+            return [
+                case
+                if case.owner_id == assignee.pk
+                else _set_owner(case, assignee, "case_assigned", actor)
+                for case in cases
+            ]
+
+
+def _locked_case(pk: int) -> Case:
+    # No join to the owner here: a row re-read after waiting for the lock would come with
+    # the owner joined as it was before the wait (PostgreSQL rechecks only the locked row).
+    return Case.objects.select_for_update(no_key=True).get(pk=pk)
+
+
+def _check_assignee(assignee: Any) -> None:
+    if assignee is None or not can(assignee, Action.OWN_CASE):
+        raise OwnershipConflict(_("Only assessors and approvers can own a case."))
+
+
+def _taken_meanwhile(case: Case) -> str:
+    if case.owner is None:
+        return _(
+            "%(case)s was released meanwhile. Look again and take it if you still want to."
+        ) % {"case": case.reference}
+    return _("%(name)s took %(case)s a moment ago. Take it over from them only if you agree.") % {
+        "name": case.owner.get_username(),
+        "case": case.reference,
+    }
+
+
+def _set_owner(case: Case, owner: Any, action: str, actor: Any) -> Case:
+    # The name for people reading the log, the id for whoever acts on the event (notifications).
+    before = {"owner": case.owner.get_username() if case.owner else None, "owner_id": case.owner_id}
+    case.owner = owner
+    case.owned_since = timezone.now() if owner is not None else None
+    case.save(update_fields=["owner", "owned_since", "updated_at"])
+    after = {
+        "owner": owner.get_username() if owner is not None else None,
+        "owner_id": owner.pk if owner is not None else None,
+    }
+    audit.log(action, case, actor=actor, before=before, after=after)
+    return case
+
+
 def cases_for_election(election: Election) -> QuerySet[Case]:
-    return Case.objects.filter(election=election).select_related("platform", "election")
+    return Case.objects.filter(election=election).select_related("platform", "election", "owner")
 
 
 def signals_for_election(election: Election) -> QuerySet[Signal]:
@@ -518,6 +637,8 @@ def case_rows(cases: Iterable[Case]) -> list[dict[str, Any]]:
             "state": steps[case.pk][1] if case.pk in steps else states.get(case.state, case.state),
             "step": steps[case.pk][0] if case.pk in steps else case.state,
             "signal_count": getattr(case, "signal_count", None),
+            "owner": case.owner.get_username() if case.owner_id and case.owner else "",
+            "pk": case.pk,
         }
         for case in cases
     ]
@@ -529,7 +650,7 @@ def cases_by_ids(ids: list[int]) -> list[Case]:
     Lists page through ids first: ``OFFSET`` then walks only the covering index
     ``(election, -created_at, -id)`` instead of joining every skipped row.
     """
-    found = Case.objects.select_related("election", "platform").in_bulk(ids)
+    found = Case.objects.select_related("election", "platform", "owner").in_bulk(ids)
     return with_signal_counts([found[pk] for pk in ids if pk in found])
 
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("signals/citizen", views.citizen, name="fd-citizen"),
     path("signals/<int:pk>/recorded", views.signal_recorded, name="fd-signal-recorded"),
     path("cases", views.case_list, name="fd-case-list"),
+    path("cases/assign", views.cases_bulk_assign, name="fd-cases-bulk-assign"),
+    path("cases/<str:reference>/owner", views.case_owner, name="fd-case-owner"),
 ]

@@ -6,17 +6,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from flagdesk.accounts.permissions import Action, require
+from flagdesk.accounts.permissions import Action, can, require
+from flagdesk.elections import selectors as election_reads
 from flagdesk.intake import service
-from flagdesk.intake.forms import CaseFilterForm, CitizenForm, SignalForm
+from flagdesk.intake.forms import (
+    OWNER_ME,
+    OWNER_NONE,
+    CaseFilterForm,
+    CitizenForm,
+    SignalForm,
+    owner_candidates,
+)
 from flagdesk.intake.models import Case, Signal
 from flagdesk.platforms import service as platforms
 from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
@@ -92,7 +104,7 @@ def citizen(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/citizen_form.html", {"form": form}, status=status)
 
 
-def filtered_cases(form: CaseFilterForm) -> QuerySet[Case]:
+def filtered_cases(form: CaseFilterForm, user: Any = None) -> QuerySet[Case]:
     cases = Case.objects.select_related("platform", "election")
     form.is_valid()  # an invalid field is shown with its error; the valid ones still filter
     data = form.cleaned_data
@@ -104,20 +116,117 @@ def filtered_cases(form: CaseFilterForm) -> QuerySet[Case]:
         cases = cases.filter(platform__slug=data["platform"])
     if data.get("category"):
         cases = cases.filter(category=data["category"])
+    if data.get("owner"):
+        cases = _owned_by(cases, data["owner"], user)
     if data.get("q"):
         cases = cases.filter(reference__icontains=data["q"].strip())
     return cases.order_by("-created_at", "-pk")
+
+
+def _owned_by(cases: QuerySet[Case], owner: str, user: Any) -> QuerySet[Case]:
+    if owner == OWNER_NONE:
+        return cases.filter(owner__isnull=True)
+    if owner == OWNER_ME:
+        return cases.filter(owner_id=getattr(user, "pk", None))
+    return cases.filter(owner_id=int(owner))  # the form's choices: a user id
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET)  # always bound: every field is optional
-    ids = filtered_cases(form).values_list("pk", flat=True)
+    ids = filtered_cases(form, request.user).values_list("pk", flat=True)
     page: Any = Paginator(ids, CASES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = service.cases_by_ids(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     rows = service.case_rows(page.object_list)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    if can(request.user, Action.ASSIGN_CASES):
+        context["assignees"] = owner_candidates()
+        context["list_election"] = form.cleaned_data.get("election")
     return render(request, "intake/case_list.html", context)
+
+
+# ------------------------------------------------------------- owners (issue 15)
+
+
+@login_required
+@require_POST
+def case_owner(request: HttpRequest, reference: str) -> HttpResponse:
+    """Take, release or assign one case (the case page's owner panel)."""
+    if not can(request.user, Action.ASSIGN_CASES):
+        require(request.user, Action.OWN_CASE)  # the service checks each action again
+    case = get_object_or_404(Case.objects.select_related("owner"), reference=reference)
+    action = request.POST.get("action", "")
+    try:
+        done = _change_owner(request, case, action)
+    except (ValueError, Case.DoesNotExist):
+        return HttpResponseBadRequest(_("Unknown owner."))
+    except service.OwnershipConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        if done is None:
+            return HttpResponseBadRequest(_("Unknown action."))
+        messages.success(request, done)
+    anchor = "#assessment-h" if request.POST.get("then") == "assess" else "#owner"
+    return redirect(reverse("fd-case-detail", kwargs={"reference": case.reference}) + anchor)
+
+
+def _change_owner(request: HttpRequest, case: Case, action: str) -> str | None:
+    user = request.user
+    if action == "take":
+        service.take_case(case, user, _user_id(request.POST.get("seen_owner", "")))
+        return _("You are now the owner of %(case)s.") % {"case": case.reference}
+    if action == "release":
+        service.release_case(case, user)
+        return _("%(case)s has no owner now.") % {"case": case.reference}
+    if action == "assign":
+        assignee = _assignee(request.POST.get("assignee", ""))
+        service.assign_case(case, assignee, user)
+        return _("%(case)s is assigned to %(name)s.") % {
+            "case": case.reference,
+            "name": assignee.get_username() if assignee else "",
+        }
+    return None
+
+
+def _user_id(raw: str) -> int | None:
+    """An id from a form, or ``None`` for empty; raises ValueError on anything else."""
+    return int(raw) if raw.strip() else None
+
+
+def _assignee(raw: str) -> Any:
+    # Only people who may own cases are found: anyone else is "unknown" to the form.
+    wanted = _user_id(raw)
+    return next((u for u in owner_candidates() if u.pk == wanted), None)
+
+
+@login_required
+@require_POST
+def cases_bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign the selected cases of the case list to one person, in one go."""
+    require(request.user, Action.ASSIGN_CASES)
+    back = QueryDict(request.POST.get("return_query", ""))
+    target = reverse("fd-case-list") + (f"?{back.urlencode()}" if back else "")
+    try:
+        ids = [int(raw) for raw in request.POST.getlist("case")]
+        assignee = _assignee(request.POST.get("assignee", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Unknown case or owner."))
+    election = None
+    if request.POST.get("election"):
+        election = election_reads.elections().filter(code=request.POST["election"]).first()
+        if election is None:
+            return HttpResponseBadRequest(_("Unknown election."))
+    try:
+        cases = service.bulk_assign(ids, assignee, request.user, election=election)
+    except service.OwnershipConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        name = assignee.get_username() if assignee else ""
+        text = ngettext(
+            "%(n)d case assigned to %(name)s.", "%(n)d cases assigned to %(name)s.", len(cases)
+        )
+        messages.success(request, text % {"n": len(cases), "name": name})
+    return redirect(target)

@@ -6,7 +6,7 @@ kind of notification it is, for whom, about which case and where it links; ``ser
 out the actor (nobody is told of their own action) and anyone who is no longer staff.
 
 "The people on a case" come from providers in a small registry, so a new kind of person on a
-case (the case's owner, once cases have one) is one ``register_case_people`` call in
+case is one ``register_case_people`` call in
 ``NotificationsConfig.ready()``.
 """
 
@@ -49,6 +49,7 @@ def register_default_case_people() -> None:
         "decision proposer", lambda case_id: [decision_reads.latest_proposer_id(case_id)]
     )
     register_case_people("notice senders", notice_reads.sender_ids_of_case)
+    register_case_people("owner", case_reads.owner_ids_of_case)
 
 
 def people_on_case(case_id: int) -> set[int]:
@@ -102,6 +103,20 @@ def _decision_withdrawn(event: AuditEvent) -> Addressed | None:
     return _decision(event, "decision_withdrawn", approvers=True, proposer=True)
 
 
+def _decision_reassigned(event: AuditEvent) -> Addressed | None:
+    """An administrator handed the proposal on: tell the new proposer and the named approver."""
+    object_id = _id(event)
+    decision = decision_reads.decision_by_id(object_id) if object_id is not None else None
+    if event.object_type != "assessments.decision" or decision is None:
+        return None
+    people = {decision.decided_by_id}
+    if decision.review_by_id is not None:
+        people.add(decision.review_by_id)
+    return Addressed(
+        "decision_reassigned", frozenset(people), decision.case, case_link(decision.case)
+    )
+
+
 def _notice_event(kind: str, *, sender: bool) -> Callable[[AuditEvent], Addressed | None]:
     def address(event: AuditEvent) -> Addressed | None:
         object_id = _id(event)
@@ -140,7 +155,7 @@ def _reminder(event: AuditEvent) -> Addressed | None:
 
 def _case_assigned(event: AuditEvent) -> Addressed | None:
     case = _case_of(event)
-    owner = (event.after or {}).get("owner")
+    owner = (event.after or {}).get("owner_id")
     if case is None or not isinstance(owner, int):
         return None
     return Addressed("case_assigned", frozenset({owner}), case, case_link(case))
@@ -158,9 +173,11 @@ def _case_of(event: AuditEvent) -> Case | None:
 ADDRESSERS: dict[str, Callable[[AuditEvent], Addressed | None]] = {
     "decision_proposed": _approval_requested,
     "decision_approved": _decision_reviewed("decision_approved"),
-    "decision_rejected": _decision_reviewed("decision_rejected"),
+    # "Rejected" is the stored name of sending a proposal back with a reason (the UI's words).
+    "decision_rejected": _decision_reviewed("decision_sent_back"),
     "decision_sent_back": _decision_reviewed("decision_sent_back"),
     "decision_withdrawn": _decision_withdrawn,
+    "decision_reassigned": _decision_reassigned,
     "notice_acknowledged": _notice_event("acknowledged", sender=True),
     "notice_bounced": _notice_event("bounced", sender=True),
     "notice_failed": _notice_event("delivery_failed", sender=True),

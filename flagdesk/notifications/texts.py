@@ -20,6 +20,7 @@ SENTENCES: dict[str, Promise] = {
     "delivery_unknown": gettext_lazy("Delivery of the notice on case %(case)s is uncertain"),
     "reminder": gettext_lazy("Reminder: case %(case)s is waiting"),
     "case_assigned": gettext_lazy("Case %(case)s was assigned to you"),
+    "decision_reassigned": gettext_lazy("The decision on case %(case)s was handed to you"),
 }
 
 

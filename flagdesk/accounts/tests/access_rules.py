@@ -32,6 +32,8 @@ ASSESSORS: Roles = frozenset({ASSESSOR})  # Action.ASSESS, DECIDE, SEND_NOTICE
 APPROVERS: Roles = frozenset({APPROVER})  # Action.APPROVE
 REVIEWERS: Roles = frozenset({ASSESSOR, APPROVER})  # Action.REVIEW_REDACTIONS
 ADMINS: Roles = frozenset({ADMIN})  # Action.ADMINISTER
+OWNERS: Roles = frozenset({ASSESSOR, APPROVER})  # Action.OWN_CASE
+ASSIGNERS: Roles = frozenset({APPROVER, ADMIN})  # Action.ASSIGN_CASES
 # Any signed-in person (their own password and second factor). A partner has no session:
 # its token is not accepted by the web UI.
 SIGNED_IN: Roles = STAFF
@@ -79,12 +81,16 @@ RULES: dict[str, Rule] = {
     "fd-citizen": ui(RECORDERS, RECORDERS),
     "fd-signal-recorded": ui(STAFF, STAFF),  # any method shows the result; nothing changes
     "fd-case-list": ui(STAFF, STAFF),  # likewise
+    "fd-case-owner": ui(None, OWNERS | ASSIGNERS),  # take, release, assign (issue 15)
+    "fd-cases-bulk-assign": ui(None, ASSIGNERS),
     # assessments: the case page and its four-eyes workflow
     "fd-case-detail": ui(STAFF, None),
     "fd-case-assess": ui(None, ASSESSORS),
     "fd-case-eligibility": ui(None, ASSESSORS),
     "fd-case-decide": ui(None, ASSESSORS),
     "fd-case-review": ui(None, APPROVERS),
+    "fd-case-withdraw": ui(None, ASSESSORS),
+    "fd-case-reassign": ui(None, ADMINS),
     "fd-attachment-download": ui(STAFF, None),
     # platforms
     "fd-platform-list": ui(ADMINS, ADMINS),

@@ -80,6 +80,22 @@ def test_an_assessor_sees_his_own_cases_first_each_with_its_clock(
     assert "Waiting for a decision" in html and "service level 4 h)" in html
 
 
+def test_an_assessor_sees_the_cases_he_owns_first_and_not_those_a_colleague_owns(
+    tk2023: Election, alice: User, erin: User
+) -> None:
+    unowned = open_case(tk2023, 6, 100)
+    owned = open_case(tk2023, 7, 10)
+    colleagues = open_case(tk2023, 8, 200)
+    intake.take_case(owned, alice, None)
+    intake.take_case(colleagues, erin, None)
+    response = verified_client(alice).get("/", {"election": "TK2023"})
+    rows = response.context["case_rows_to_assess"]
+    assert [(r["reference"], r["mine"]) for r in rows] == [
+        (owned.reference, True),
+        (unowned.reference, False),
+    ]
+
+
 def test_an_approver_sees_proposals_by_others_with_the_clock_oldest_first(
     tk2023: Election, alice: User, bob: User
 ) -> None:

@@ -19,6 +19,7 @@ from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import make_user
 from flagdesk.elections.models import Election
+from flagdesk.intake import service as intake_service
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive import service as mailarchive
 from flagdesk.notices import dispatch
@@ -51,16 +52,26 @@ def test_an_approver_who_also_assesses_is_not_asked_to_approve_their_own_proposa
     assert kinds_of(bob) == ["approval_requested"]
 
 
-def test_approval_and_rejection_tell_the_proposer_only(
+def test_approval_and_sending_back_tell_the_proposer_only(
     tk2023: Election, alice: User, bob: User, frank: User
 ) -> None:
     decision = propose(open_case(tk2023), alice)
     assessments.review_decision(decision, False, bob, comment="Name the harm.")
-    assert kinds_of(alice) == ["decision_rejected"]
+    assert kinds_of(alice) == ["decision_sent_back"]
     decision = propose(Case.objects.get(pk=decision.case_id), alice)
     assessments.review_decision(decision, True, frank)
-    assert kinds_of(alice) == ["decision_rejected", "decision_approved"]
+    assert kinds_of(alice) == ["decision_sent_back", "decision_approved"]
     assert kinds_of(frank) == ["approval_requested", "approval_requested"]  # never their own
+
+
+def test_a_reassigned_decision_tells_the_new_proposer_and_the_named_approver(
+    tk2023: Election, alice: User, bob: User, erin: User, frank: User, dave: User
+) -> None:
+    decision = propose(open_case(tk2023), alice)
+    assessments.reassign_decision(decision, dave, proposer=erin, reviewer=frank)
+    assert "decision_reassigned" in kinds_of(erin)
+    assert kinds_of(frank) == ["approval_requested", "decision_reassigned"]
+    assert "decision_reassigned" not in kinds_of(alice) + kinds_of(bob)
 
 
 def test_a_notification_links_to_its_case(tk2023: Election, alice: User, bob: User) -> None:
@@ -169,11 +180,20 @@ def test_an_assignment_tells_the_new_owner_unless_they_took_it(
     tk2023: Election, alice: User, erin: User, dave: User
 ) -> None:
     case = open_case(tk2023)
-    with transaction.atomic():
-        audit.log("case_assigned", case, actor=dave, after={"owner": erin.pk})
-        audit.log("case_assigned", case, actor=alice, after={"owner": alice.pk})
+    intake_service.assign_case(case, erin, dave)
+    intake_service.take_case(case, alice, seen_owner_id=erin.pk)
     assert kinds_of(erin) == ["case_assigned"]
     assert kinds_of(alice) == []
+
+
+def test_the_owner_is_one_of_the_people_on_the_case(
+    tk2023: Election, alice: User, erin: User, dave: User
+) -> None:
+    case = open_case(tk2023)
+    intake_service.assign_case(case, erin, dave)
+    assert recipients.people_on_case(case.pk) == {erin.pk}
+    propose(case, alice)
+    assert recipients.people_on_case(case.pk) == {alice.pk, erin.pk}
 
 
 def test_a_forged_owner_is_told_nothing(tk2023: Election, dave: User) -> None:
@@ -183,7 +203,7 @@ def test_a_forged_owner_is_told_nothing(tk2023: Election, dave: User) -> None:
     User.objects.filter(pk=retired.pk).update(is_active=False)
     with transaction.atomic():
         for owner in (partner_user.pk, retired.pk, 999_999, "1"):
-            audit.log("case_assigned", case, actor=dave, after={"owner": owner})
+            audit.log("case_assigned", case, actor=dave, after={"owner_id": owner})
     assert Notification.objects.count() == 0
 
 
@@ -218,11 +238,11 @@ def test_people_on_a_case_come_from_every_registered_provider(
     case = open_case(tk2023)
     propose(case, alice)
     assert recipients.people_on_case(case.pk) == {alice.pk}
-    recipients.register_case_people("owner", lambda case_id: [erin.pk])
+    recipients.register_case_people("a test's provider", lambda case_id: [erin.pk])
     try:
         assert recipients.people_on_case(case.pk) == {alice.pk, erin.pk}
     finally:
-        del recipients._case_people["owner"]
+        del recipients._case_people["a test's provider"]
 
 
 def test_events_nobody_maps_cost_no_query(tk2023: Election, django_assert_num_queries: Any) -> None:

@@ -29,3 +29,10 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", () => showWhenChosen(form));
   });
 });
+
+// issue 15 — owners: a button with data-confirm asks before its form is sent (withdrawing a
+// proposed decision). Without JavaScript the form is sent at once.
+document.addEventListener("submit", (event) => {
+  const message = event.submitter && event.submitter.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
