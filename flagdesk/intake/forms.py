@@ -178,7 +178,7 @@ class SignalForm(PlatformFields):
     good_faith = forms.BooleanField(
         label=_("The signaller confirms the signal is accurate and complete"),
         required=False,
-        initial=True,
+        # Never ticked in advance: only the signaller's own confirmation may tick it.
     )
     attachments = MultipleFileField(
         label=_("Attachments"),

@@ -73,7 +73,8 @@ class SignalInput:
     own_contact_attempts: int = 0
     own_contact_last_at: dt.datetime | None = None
     own_contact_result: str = ""
-    good_faith: bool = True
+    # Not confirmed unless the caller says so (the API has no such field: it records False).
+    good_faith: bool = False
     attachments: Sequence[UploadedFile] = field(default_factory=list)
     # ``normalise_all(content_urls)`` when the caller validated the URLs with it already.
     url_pairs: Sequence[tuple[str, str]] | None = None

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -254,3 +255,21 @@ def test_the_result_page_needs_view_rights(
     partner = User.objects.create_user("nos-api", roles=[Role.PARTNER], organisation=nos)
     assert verified_client(partner).get(location).status_code == 403
     assert Client().get(location).status_code == 302
+
+
+# issue 15: the good-faith box is the signaller's word, never ticked in advance
+
+
+def test_the_good_faith_box_is_not_ticked_in_advance(carol: User, tk2023: Election) -> None:
+    html = verified_client(carol).get(URL).content.decode()
+    box = re.search(r'<input type="checkbox" name="good_faith"[^>]*>', html)
+    assert box and "checked" not in box.group(0)
+
+
+def test_an_unticked_good_faith_box_is_recorded_as_not_confirmed(
+    carol: User, nos: PartnerOrganisation, tk2023: Election
+) -> None:
+    data = form_data(nos, tk2023)
+    del data["good_faith"]
+    verified_client(carol).post(URL, data)
+    assert Signal.objects.get().good_faith is False
