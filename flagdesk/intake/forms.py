@@ -98,10 +98,17 @@ class PlatformFields(AccessibleForm):
     )
 
 
+class ElectionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Each election with its kind and date: three may share a day and a similar name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return elections.picker_label(obj)
+
+
 class SignalForm(PlatformFields):
     """A signal a partner phoned or e-mailed in, typed in by an intake officer."""
 
-    election = forms.ModelChoiceField(
+    election = ElectionChoiceField(
         label=_("Election"), queryset=election_reads.elections(), empty_label=None
     )
     received_via = forms.ChoiceField(
@@ -188,7 +195,10 @@ class SignalForm(PlatformFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["election"].initial = elections.current_election()
+        current = elections.current_election()
+        self.fields["election"].initial = current
+        # Elections on the same day: say which one is preselected and why, never silently.
+        self.fields["election"].help_text = elections.default_explained(current)
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_content_urls(self) -> list[str]:
@@ -303,7 +313,7 @@ class CitizenForm(PlatformFields):
 class CaseFilterForm(AccessibleForm):
     """The case list's filter; every field is optional and an empty form lists everything."""
 
-    election = forms.ModelChoiceField(
+    election = ElectionChoiceField(
         label=_("Election"),
         required=False,
         queryset=election_reads.elections(),

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -473,6 +473,15 @@ def cases_for_election(election: Election) -> QuerySet[Case]:
 
 def signals_for_election(election: Election) -> QuerySet[Signal]:
     return Signal.objects.filter(election=election)
+
+
+def refusals_counted(election: Election) -> tuple[int, int]:
+    """``(refused, referred)``: refusals at the gate that kept no signal (the anonymous
+    counters), and how many of them were citizens referred to the platform."""
+    rows = RefusalCount.objects.filter(election=election)
+    refused = rows.aggregate(n=Sum("count"))["n"] or 0
+    referred = rows.filter(referred=True).aggregate(n=Sum("count"))["n"] or 0
+    return refused, referred
 
 
 def signals_recorded_by(user: Any) -> QuerySet[Signal]:
