@@ -18,6 +18,13 @@ class PartnerForm(forms.ModelForm):
         fields = ["name", "source_type", "legal_basis", "contact_email", "active"]
         widgets = {"source_type": forms.RadioSelect}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A required choice: no empty "---------" radio button to pick.
+        source_type = self.fields["source_type"]
+        assert isinstance(source_type, forms.ChoiceField)
+        source_type.choices = [(value, label) for value, label in source_type.choices if value]
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         legal_basis = (cleaned.get("legal_basis") or "").strip()
