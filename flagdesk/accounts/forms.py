@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from flagdesk.accounts.constants import SourceType
+from flagdesk.accounts.constants import PARTNER_SOURCE_TYPES, SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 
 
@@ -23,7 +23,7 @@ class PartnerForm(forms.ModelForm):
         # A required choice: no empty "---------" radio button to pick.
         source_type = self.fields["source_type"]
         assert isinstance(source_type, forms.ChoiceField)
-        source_type.choices = [(value, label) for value, label in source_type.choices if value]
+        source_type.choices = [(t.value, t.label) for t in PARTNER_SOURCE_TYPES]
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

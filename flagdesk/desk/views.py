@@ -88,7 +88,9 @@ def _statistics(election: Election) -> dict[str, Any]:
     refused, referred = intake.refusals_counted(election)
     outcomes[IntakeOutcome.REFUSED] = outcomes.get(IntakeOutcome.REFUSED, 0) + refused
     signal_outcomes = _counts(outcomes, IntakeOutcome.choices)
-    signal_outcomes.append(Tally("referred", _("of which citizens referred to the platform"), referred))
+    signal_outcomes.append(
+        Tally("referred", _("of which citizens referred to the platform"), referred)
+    )
     return {
         "case_states": _counts(states, CaseState.choices),
         "signal_outcomes": signal_outcomes,

@@ -98,7 +98,7 @@ class PlatformFields(AccessibleForm):
     )
 
 
-class ElectionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ElectionChoiceField(forms.ModelChoiceField):
     """Each election with its kind and date: three may share a day and a similar name."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -32,3 +32,7 @@ def messages_for_case(case: Case) -> list[MailMessage]:
 def trusted_messages_for_case(case: Case) -> list[MailMessage]:
     """The case's mail that counts as the platform's word: strongly linked or confirmed."""
     return [m for m in messages_for_case(case) if m.trusted]
+
+
+def message_by_id(message_id: int) -> MailMessage | None:
+    return MailMessage.objects.filter(pk=message_id).first()

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.formats import date_format
 
 DAY = dt.date(2027, 5, 25)
 MOMENT = dt.datetime(2027, 5, 25, 15, 4)

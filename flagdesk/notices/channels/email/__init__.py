@@ -61,7 +61,9 @@ def write_to_outbox(raw: bytes, on_stage: StageCallback) -> SendOutcome:
     failpoint("send.in_transaction")
     os.replace(temporary, path)
     failpoint("send.after_accept")
-    return SendOutcome("accepted", server=OUTBOX_SERVER, reply=f"written to the local outbox: {path}")
+    return SendOutcome(
+        "accepted", server=OUTBOX_SERVER, reply=f"written to the local outbox: {path}"
+    )
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
