@@ -159,6 +159,7 @@ def _review_everything(election: Election, reviewer: User) -> None:
     from flagdesk.redaction import service as redaction
 
     for document in redaction.documents_for_election(election):
+        redaction.mark_checked(document, reviewer)  # a person looked (issue 15)
         redaction.accept_all_proposed(document, reviewer)
     for proposal in Redaction.objects.filter(status=Status.PROPOSED):
         redaction.decide(proposal, False, reviewer)
