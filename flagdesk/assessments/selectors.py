@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flagdesk.assessments.models import Decision, DecisionStatus, DecisionUrl, Outcome
+from flagdesk.assessments.models import (
+    Assessment,
+    Decision,
+    DecisionStatus,
+    DecisionUrl,
+    Outcome,
+)
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case, CaseUrl
 
@@ -80,3 +86,7 @@ def deploy_decision(decision_id: int) -> Decision | None:
         .select_related("case__platform", "case__election", "decided_by")
         .first()
     )
+
+
+def assessment_by_id(assessment_id: int) -> Assessment | None:
+    return Assessment.objects.select_related("case").filter(pk=assessment_id).first()

@@ -61,3 +61,7 @@ def own_contact_attempts(case_id: int) -> int | None:
     when no signal reports one (0 is the field's default, not an answer)."""
     most = Signal.objects.filter(case_id=case_id).aggregate(most=Max("own_contact_attempts"))
     return most["most"] or None
+
+
+def signal_by_id(signal_id: int) -> Signal | None:
+    return Signal.objects.select_related("case").filter(pk=signal_id).first()

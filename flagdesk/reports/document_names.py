@@ -12,6 +12,8 @@ import datetime as dt
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from flagdesk.assessments import selectors as assessments
+from flagdesk.intake import selectors as cases
 from flagdesk.mailarchive import selectors as mail
 from flagdesk.notices import selectors as notices
 
@@ -42,6 +44,22 @@ def document_name(kind: str, object_id: int) -> str | None:
             "day": _day(notice.frozen_at or notice.created_at),
             "case": notice.case.reference,
             "part": _part(kind),
+        }
+    if kind == "signal.explanation":
+        signal = cases.signal_by_id(object_id)
+        if signal is None:
+            return None
+        return _("Signal from %(source)s, %(day)s (%(case)s) — explanation") % {
+            "source": signal.source_organisation_name or signal.get_source_type_display(),
+            "day": _day(signal.received_at),
+            "case": signal.case.reference if signal.case else "—",
+        }
+    if kind == "assessment.misleading_reasoning":
+        assessment = assessments.assessment_by_id(object_id)
+        if assessment is None:
+            return None
+        return _("Assessment of %(case)s — why it is misleading") % {
+            "case": assessment.case.reference
         }
     if kind.startswith("mail."):
         message = mail.message_by_id(object_id)
