@@ -45,11 +45,28 @@ class AccessibleForm(forms.Form):
             self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+# Typed and shown day-month-year in both languages. A browser's own date widget follows the
+# browser's locale, not the page's (an English Chromium shows mm/dd/yyyy), so these are text
+# inputs with a hint; the ISO forms stay accepted for pasted values and older clients.
+EUROPEAN_DATETIME = "%d-%m-%Y %H:%M"
+EUROPEAN_DATE = "%d-%m-%Y"
+DATETIME_INPUT_FORMATS = [EUROPEAN_DATETIME, "%d/%m/%Y %H:%M", DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+DATE_INPUT_FORMATS = [EUROPEAN_DATE, "%d/%m/%Y", "%Y-%m-%d"]
+
+
 class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    input_type = "text"
 
     def __init__(self) -> None:
-        super().__init__(format=DATETIME_FORMAT)
+        attrs = {"placeholder": _("dd-mm-yyyy hh:mm"), "inputmode": "numeric"}
+        super().__init__(format=EUROPEAN_DATETIME, attrs=attrs)
+
+
+class LocalDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self) -> None:
+        super().__init__(format=EUROPEAN_DATE, attrs={"placeholder": _("dd-mm-yyyy")})
 
 
 class MultipleFileInput(forms.FileInput):
@@ -117,7 +134,10 @@ class SignalForm(PlatformFields):
         choices=[(v.value, v.label) for v in (ReceivedVia.PHONE, ReceivedVia.EMAIL)],
     )
     received_at = forms.DateTimeField(
-        label=_("Received at"), widget=LocalDateTimeInput(), input_formats=[DATETIME_FORMAT]
+        label=_("Received at"),
+        widget=LocalDateTimeInput(),
+        input_formats=DATETIME_INPUT_FORMATS,
+        help_text=_("Day-month-year and time, e.g. 22-11-2023 14:20."),
     )
     source_organisation = forms.ModelChoiceField(
         label=_("Source organisation"),
@@ -177,7 +197,8 @@ class SignalForm(PlatformFields):
         label=_("Last own attempt"),
         required=False,
         widget=LocalDateTimeInput(),
-        input_formats=[DATETIME_FORMAT],
+        input_formats=DATETIME_INPUT_FORMATS,
+        help_text=_("Day-month-year and time, e.g. 22-11-2023 14:20."),
     )
     own_contact_result = forms.CharField(
         label=_("Result of own attempts"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -280,9 +301,12 @@ class CitizenForm(PlatformFields):
     day = forms.DateField(
         label=_("Date of the message (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        help_text=_("If the caller knows it; it decides which election the call is counted for."),
+        widget=LocalDateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_(
+            "Day-month-year, e.g. 22-11-2023. If the caller knows it; it decides which "
+            "election the call is counted for."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
