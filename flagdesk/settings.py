@@ -471,6 +471,8 @@ LOGOUT_REDIRECT_URL = "fd-login"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "flagdesk" / "locale"]
+# Dates the European way in English too (25 May 2027, not 05/25/2027): flagdesk/core/formats.
+FORMAT_MODULE_PATH = ["flagdesk.core.formats"]
 TIME_ZONE = env_str(
     "FLAGDESK_TIME_ZONE",
     "Europe/Amsterdam",

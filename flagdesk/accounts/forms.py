@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from flagdesk.accounts.constants import SourceType
+from flagdesk.accounts.constants import PARTNER_SOURCE_TYPES, SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 
 
@@ -17,6 +17,13 @@ class PartnerForm(forms.ModelForm):
         model = PartnerOrganisation
         fields = ["name", "source_type", "legal_basis", "contact_email", "active"]
         widgets = {"source_type": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A required choice: no empty "---------" radio button to pick.
+        source_type = self.fields["source_type"]
+        assert isinstance(source_type, forms.ChoiceField)
+        source_type.choices = [(t.value, t.label) for t in PARTNER_SOURCE_TYPES]
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

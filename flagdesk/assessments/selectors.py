@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flagdesk.assessments.models import Decision, DecisionStatus, DecisionUrl, Outcome
+from flagdesk.assessments.models import (
+    Assessment,
+    Decision,
+    DecisionStatus,
+    DecisionUrl,
+    Outcome,
+)
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case, CaseUrl
 
@@ -105,3 +111,7 @@ def approved_outcomes(case_ids: Sequence[int]) -> dict[int, str]:
         .values_list("case_id", "outcome")
     )
     return dict(rows)  # later rows win: the newest approved decision
+
+
+def assessment_by_id(assessment_id: int) -> Assessment | None:
+    return Assessment.objects.select_related("case").filter(pk=assessment_id).first()

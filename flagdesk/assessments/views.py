@@ -186,6 +186,9 @@ def _checklist_form(case: Case, data: Any = None) -> ChecklistForm:
         _reasoning(assessment),
         assessment.kind_facts if assessment else None,
     )
+    if initial.get("own_contact_attempts") is None:
+        # Not answered yet: start from what the signaller said about its own attempts.
+        initial["own_contact_attempts"] = case_reads.own_contact_attempts(case.pk)
     return ChecklistForm(data, category=case.category, initial=initial)
 
 

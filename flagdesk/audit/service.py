@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,24 @@ def log(
 
 
 _batch = threading.local()
+
+# When the events logged now happened, if not now: see occurred_at().
+_occurred_at: ContextVar[dt.datetime | None] = ContextVar("audit_occurred_at", default=None)
+
+
+@contextlib.contextmanager
+def occurred_at(moment: dt.datetime) -> Iterator[None]:
+    """Record the events logged inside as having happened at ``moment``.
+
+    For history that is written down later than it happened — the demo's 2023 seed case —
+    so that its events agree with its other dates without rewriting the chain afterwards.
+    The chain itself (seq, hashes) is appended as always; never use this for live actions.
+    """
+    token = _occurred_at.set(moment)
+    try:
+        yield
+    finally:
+        _occurred_at.reset(token)
 
 
 @contextlib.contextmanager
@@ -116,7 +135,9 @@ def _chain(
     entries: Sequence[Entry], user: Any, label: str, seq: int, prev_hash: str
 ) -> list[AuditEvent]:
     """The events for ``entries``, numbered and linked after the head ``(seq, prev_hash)``."""
-    now = timezone.now()
+    moment = _occurred_at.get()
+    # In UTC, as the database gives it back: the hash covers the ISO text of ``at``.
+    now = moment.astimezone(dt.UTC) if moment is not None else timezone.now()
     events = []
     for entry in entries:
         object_type, object_id = _object_ref(entry.obj)

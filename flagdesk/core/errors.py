@@ -4,6 +4,9 @@
 DRF answers the errors raised inside its views (core.api.problem_exception_handler); these
 handlers answer the rest: an unknown path under /api/, a body Django refuses before any
 view reads it, an unexpected exception. A 500 says nothing about the error itself.
+
+The pages (templates 400/403/404/500.html in core) use the site's layout with a way back;
+500.html needs no context, since Django renders it without one.
 """
 
 from __future__ import annotations

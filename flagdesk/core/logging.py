@@ -83,6 +83,19 @@ class OneLineWarning(logging.Filter):
         return True
 
 
+class ExpectedRefusal(logging.Filter):
+    """A 403 is a refusal we chose (PermissionDenied raised on purpose): one warning line.
+
+    Django's ``django.request`` logs it with the exception attached, which the console renders
+    as a traceback per refused click; other statuses (a 500) keep their traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
 def logging_settings(fmt: str, level: str) -> dict[str, Any]:
     """Django's LOGGING: our loggers at ``level``, Django's and the rest at WARNING/INFO."""
     if fmt not in FORMATS:
@@ -92,7 +105,10 @@ def logging_settings(fmt: str, level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"structlog": {"()": formatter, "fmt": fmt}},
-        "filters": {"one_line": {"()": OneLineWarning}},
+        "filters": {
+            "one_line": {"()": OneLineWarning},
+            "expected_refusal": {"()": ExpectedRefusal},
+        },
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": "structlog"},
             "null": {"class": "logging.NullHandler"},
@@ -103,6 +119,8 @@ def logging_settings(fmt: str, level: str) -> dict[str, Any]:
             "django": {"level": "INFO"},
             # Never below INFO: at DEBUG it would log SQL with its parameters.
             "django.db.backends": {"level": "INFO"},
+            # A refused request (403) is expected: one line, no traceback.
+            "django.request": {"filters": ["expected_refusal"]},
             # runserver's access log holds query strings; flagdesk.request logs every request.
             "django.server": {"handlers": ["null"], "propagate": False},
             # An unknown Host: one line, not a traceback per scanner request.

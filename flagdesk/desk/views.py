@@ -89,9 +89,17 @@ def _statistics(election: Election) -> dict[str, Any]:
         .values("intake_outcome")
         .annotate(n=Count("pk"))
     }
+    # A refusal at the gate (a citizen referred to the platform) keeps no signal, only an
+    # anonymous counter: count those as refused too, and say how many were referrals.
+    refused, referred = intake.refusals_counted(election)
+    outcomes[IntakeOutcome.REFUSED] = outcomes.get(IntakeOutcome.REFUSED, 0) + refused
+    signal_outcomes = _counts(outcomes, IntakeOutcome.choices)
+    signal_outcomes.append(
+        Tally("referred", _("of which citizens referred to the platform"), referred)
+    )
     return {
         "case_states": _counts(states, CaseState.choices),
-        "signal_outcomes": _counts(outcomes, IntakeOutcome.choices),
+        "signal_outcomes": signal_outcomes,
         "platform_counts": _platform_counts(election),
     }
 
@@ -234,7 +242,10 @@ def _follow_ups(user: Any, now: Any) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     election = _chosen_election(request)
-    context: dict[str, Any] = {"election": election, "elections": elections.all_elections()}
+    choices = [(e, elections.picker_label(e)) for e in elections.all_elections()]
+    context: dict[str, Any] = {"election": election, "election_choices": choices}
+    if not request.GET.get("election"):
+        context["election_default_note"] = elections.default_explained(election)
     context |= _attention(request.user) | _background()
     if election is not None:
         context |= _statistics(election) | _waiting(request.user, election)

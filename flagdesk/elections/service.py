@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from flagdesk.audit import service as audit
 from flagdesk.elections.models import Election
@@ -47,6 +49,43 @@ def pick_current(elections: Sequence[Election], day: dt.date) -> Election | None
             return min(same_day, key=lambda e: (PRIORITY.index(e.type), e.code))
     # The model's ordering: latest election day first.
     return min(elections, key=lambda e: (-e.election_day.toordinal(), e.code), default=None)
+
+
+def picker_label(election: Election) -> str:
+    """How a picker names an election: name, kind and date, since several share one day."""
+    return _("%(name)s · %(kind)s · %(day)s") % {
+        "name": election.name,
+        "kind": election.get_type_display(),
+        "day": date_format(election.election_day, "DATE_FORMAT"),
+    }
+
+
+def default_explained(chosen: Election | None, day: dt.date | None = None) -> str:
+    """Why ``chosen`` (the default) was preselected when other elections share its day."""
+    if chosen is None:
+        return ""
+    others = [
+        e for e in _elections() if e.election_day == chosen.election_day and e.pk != chosen.pk
+    ]
+    if not others:
+        return ""
+    why = (
+        _("its attention window is open now")
+        if chosen.in_attention_window(day)
+        else _("it is the next election")
+    )
+    return _(
+        "%(count)d elections are held on %(day)s. “%(chosen)s” is preselected because %(why)s "
+        "and it comes first in the order %(order)s; choose %(others)s "
+        "if the signal concerns that election."
+    ) % {
+        "count": len(others) + 1,
+        "day": date_format(chosen.election_day, "DATE_FORMAT"),
+        "chosen": chosen.name,
+        "why": why,
+        "others": _(" or ").join(f"“{e.name}”" for e in others),
+        "order": ", ".join(PRIORITY),
+    }
 
 
 def get_election(code: str) -> Election | None:

@@ -46,11 +46,28 @@ class AccessibleForm(forms.Form):
             self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+# Typed and shown day-month-year in both languages. A browser's own date widget follows the
+# browser's locale, not the page's (an English Chromium shows mm/dd/yyyy), so these are text
+# inputs with a hint; the ISO forms stay accepted for pasted values and older clients.
+EUROPEAN_DATETIME = "%d-%m-%Y %H:%M"
+EUROPEAN_DATE = "%d-%m-%Y"
+DATETIME_INPUT_FORMATS = [EUROPEAN_DATETIME, "%d/%m/%Y %H:%M", DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+DATE_INPUT_FORMATS = [EUROPEAN_DATE, "%d/%m/%Y", "%Y-%m-%d"]
+
+
 class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    input_type = "text"
 
     def __init__(self) -> None:
-        super().__init__(format=DATETIME_FORMAT)
+        attrs = {"placeholder": _("dd-mm-yyyy hh:mm"), "inputmode": "numeric"}
+        super().__init__(format=EUROPEAN_DATETIME, attrs=attrs)
+
+
+class LocalDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self) -> None:
+        super().__init__(format=EUROPEAN_DATE, attrs={"placeholder": _("dd-mm-yyyy")})
 
 
 class MultipleFileInput(forms.FileInput):
@@ -99,10 +116,17 @@ class PlatformFields(AccessibleForm):
     )
 
 
+class ElectionChoiceField(forms.ModelChoiceField):
+    """Each election with its kind and date: three may share a day and a similar name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return elections.picker_label(obj)
+
+
 class SignalForm(PlatformFields):
     """A signal a partner phoned or e-mailed in, typed in by an intake officer."""
 
-    election = forms.ModelChoiceField(
+    election = ElectionChoiceField(
         label=_("Election"), queryset=election_reads.elections(), empty_label=None
     )
     received_via = forms.ChoiceField(
@@ -111,7 +135,10 @@ class SignalForm(PlatformFields):
         choices=[(v.value, v.label) for v in (ReceivedVia.PHONE, ReceivedVia.EMAIL)],
     )
     received_at = forms.DateTimeField(
-        label=_("Received at"), widget=LocalDateTimeInput(), input_formats=[DATETIME_FORMAT]
+        label=_("Received at"),
+        widget=LocalDateTimeInput(),
+        input_formats=DATETIME_INPUT_FORMATS,
+        help_text=_("Day-month-year and time, e.g. 22-11-2023 14:20."),
     )
     source_organisation = forms.ModelChoiceField(
         label=_("Source organisation"),
@@ -171,7 +198,8 @@ class SignalForm(PlatformFields):
         label=_("Last own attempt"),
         required=False,
         widget=LocalDateTimeInput(),
-        input_formats=[DATETIME_FORMAT],
+        input_formats=DATETIME_INPUT_FORMATS,
+        help_text=_("Day-month-year and time, e.g. 22-11-2023 14:20."),
     )
     own_contact_result = forms.CharField(
         label=_("Result of own attempts"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -179,7 +207,7 @@ class SignalForm(PlatformFields):
     good_faith = forms.BooleanField(
         label=_("The signaller confirms the signal is accurate and complete"),
         required=False,
-        initial=True,
+        # Never ticked in advance: only the signaller's own confirmation may tick it.
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -189,7 +217,10 @@ class SignalForm(PlatformFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["election"].initial = elections.current_election()
+        current = elections.current_election()
+        self.fields["election"].initial = current
+        # Elections on the same day: say which one is preselected and why, never silently.
+        self.fields["election"].help_text = elections.default_explained(current)
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_content_urls(self) -> list[str]:
@@ -271,9 +302,12 @@ class CitizenForm(PlatformFields):
     day = forms.DateField(
         label=_("Date of the message (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        help_text=_("If the caller knows it; it decides which election the call is counted for."),
+        widget=LocalDateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_(
+            "Day-month-year, e.g. 22-11-2023. If the caller knows it; it decides which "
+            "election the call is counted for."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -312,7 +346,7 @@ def owner_candidates() -> list[Any]:
 class CaseFilterForm(AccessibleForm):
     """The case list's filter; every field is optional and an empty form lists everything."""
 
-    election = forms.ModelChoiceField(
+    election = ElectionChoiceField(
         label=_("Election"),
         required=False,
         queryset=election_reads.elections(),

@@ -160,7 +160,7 @@ class Signal(models.Model):
     own_contact_last_at = models.DateTimeField(_("last own attempt"), null=True, blank=True)
     own_contact_result = models.TextField(_("result of own attempts"), blank=True)
     good_faith = models.BooleanField(
-        _("signaller confirms the signal is accurate and complete"), default=True
+        _("signaller confirms the signal is accurate and complete"), default=False
     )
     intake_outcome = models.CharField(max_length=12, choices=IntakeOutcome.choices)
     intake_reasons = models.JSONField(default=list, blank=True)

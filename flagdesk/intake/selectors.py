@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
-from flagdesk.intake.models import Attachment, Case, CaseUrl
+from flagdesk.intake.models import Attachment, Case, CaseUrl, Signal
 
 
 def case_by_id(case_id: int) -> Case | None:
@@ -63,3 +63,14 @@ def known_normalised_urls(election_id: int, url_hashes: Collection[str]) -> set[
 def attachments_of_cases() -> QuerySet[Attachment]:
     """Attachments of signals that belong to a case (refused signals' files are not shown)."""
     return Attachment.objects.filter(signal__case__isnull=False)
+
+
+def own_contact_attempts(case_id: int) -> int | None:
+    """The most own contact attempts with the platform any signal of the case reports; None
+    when no signal reports one (0 is the field's default, not an answer)."""
+    most = Signal.objects.filter(case_id=case_id).aggregate(most=Max("own_contact_attempts"))
+    return most["most"] or None
+
+
+def signal_by_id(signal_id: int) -> Signal | None:
+    return Signal.objects.select_related("case").filter(pk=signal_id).first()

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,7 +74,8 @@ class SignalInput:
     own_contact_attempts: int = 0
     own_contact_last_at: dt.datetime | None = None
     own_contact_result: str = ""
-    good_faith: bool = True
+    # Not confirmed unless the caller says so (the API has no such field: it records False).
+    good_faith: bool = False
     attachments: Sequence[UploadedFile] = field(default_factory=list)
     # ``normalise_all(content_urls)`` when the caller validated the URLs with it already.
     url_pairs: Sequence[tuple[str, str]] | None = None
@@ -591,6 +592,15 @@ def cases_for_election(election: Election) -> QuerySet[Case]:
 
 def signals_for_election(election: Election) -> QuerySet[Signal]:
     return Signal.objects.filter(election=election)
+
+
+def refusals_counted(election: Election) -> tuple[int, int]:
+    """``(refused, referred)``: refusals at the gate that kept no signal (the anonymous
+    counters), and how many of them were citizens referred to the platform."""
+    rows = RefusalCount.objects.filter(election=election)
+    refused = rows.aggregate(n=Sum("count"))["n"] or 0
+    referred = rows.filter(referred=True).aggregate(n=Sum("count"))["n"] or 0
+    return refused, referred
 
 
 def signals_recorded_by(user: Any) -> QuerySet[Signal]:

@@ -325,6 +325,25 @@ def summarise(notice: Notice, summary: str, actor: Any) -> Notice:
     return notice
 
 
+def check_sendable(notice: Notice) -> None:
+    """Raise NoticeError when ``notice`` may not go out as it is; change nothing.
+
+    The case page asks this before it shows the confirmation step, so a refusal comes at once
+    rather than after the person confirmed.
+    """
+    if notice.status != NoticeStatus.DRAFT:
+        raise NoticeError(_("This notice was already sent."))
+    if not notice.recipient:
+        raise NoticeError(_("The platform has no channel address; set it on the platform first."))
+    _refuse_dutch_in_english(notice)
+    refused = content.draft_problems(notice)
+    if refused:
+        raise NoticeError(
+            _("This notice cannot be sent: %(why)s. Remove the other URLs.")
+            % {"why": content.explain(refused)}
+        )
+
+
 def send(notice: Notice, actor: Any) -> Delivery:
     """Freeze the notice (the exact bytes are stored) and hand it to the worker.
 
@@ -338,19 +357,7 @@ def send(notice: Notice, actor: Any) -> Delivery:
             .select_related("platform")
             .get(pk=notice.pk)
         )
-        if notice.status != NoticeStatus.DRAFT:
-            raise NoticeError(_("This notice was already sent."))
-        if not notice.recipient:
-            raise NoticeError(
-                _("The platform has no channel address; set it on the platform first.")
-            )
-        _refuse_dutch_in_english(notice)
-        refused = content.draft_problems(notice)
-        if refused:
-            raise NoticeError(
-                _("This notice cannot be sent: %(why)s. Remove the other URLs.")
-                % {"why": content.explain(refused)}
-            )
+        check_sendable(notice)
         now = timezone.now()
         notice.raw = compose.build_message(
             compose.Envelope(

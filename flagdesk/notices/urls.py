@@ -7,6 +7,7 @@ from flagdesk.notices import template_views, views
 
 urlpatterns: list[URLPattern] = [
     path("notices/<int:pk>/draft", views.notice_draft, name="fd-notice-draft"),
+    path("notices/<int:pk>/send", views.notice_send, name="fd-notice-send"),
     path("notices/<int:pk>/follow-up", views.notice_follow_up, name="fd-notice-follow-up"),
     path(
         "notices/<int:pk>/portal-submission",

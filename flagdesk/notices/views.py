@@ -8,12 +8,13 @@ page; the service's NoticeError is shown as a message.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -67,7 +68,44 @@ def notice_draft(request: HttpRequest, pk: int) -> HttpResponse:
         _("Draft saved."),
     )
     if saved and request.POST.get("action") == "send":
-        _act(request, notice, lambda: service.send(notice, request.user), _queued_text(notice))
+        return _confirm_send(request, notice)
+    return _back(notice)
+
+
+def _draft_digest(notice: Notice) -> str:
+    """What the person confirmed: a draft edited since (by someone else) needs a new look."""
+    text = "\n".join([notice.recipient, notice.subject, notice.body])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _confirm_send(request: HttpRequest, notice: Notice) -> HttpResponse:
+    """The step between "Send" and sending: platform, channel and recipient, then confirm.
+
+    A server-side page rather than a dialog, so it works without JavaScript and the first
+    POST never sends.
+    """
+    notice = _notice(notice.pk)  # as saved just now, not as the form found it
+    try:
+        service.check_sendable(notice)
+    except service.NoticeError as exc:
+        messages.error(request, str(exc))
+        return _back(notice)
+    context = {"notice": notice, "case": notice.case, "digest": _draft_digest(notice)}
+    return render(request, "notices/confirm_send.html", context)
+
+
+@login_required
+@require_POST
+def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmed send: freeze the notice and hand it to the worker."""
+    require(request.user, Action.SEND_NOTICE)
+    notice = _notice(pk)
+    if request.POST.get("digest") != _draft_digest(notice):
+        messages.error(
+            request, _("The notice changed after you asked to send it. Check it and send again.")
+        )
+        return _back(notice)
+    _act(request, notice, lambda: service.send(notice, request.user), _queued_text(notice))
     return _back(notice)
 
 

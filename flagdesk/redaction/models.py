@@ -23,6 +23,12 @@ class RedactedDocument(models.Model):
     text = models.TextField()
     text_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The first reviewer who opened the document: "checked" means a person looked, also at a
+    # text in which the engine found nothing.
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["election", "pk"]

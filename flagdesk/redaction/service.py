@@ -116,13 +116,66 @@ def documents_for_election(election: Election) -> QuerySet[RedactedDocument]:
 
 
 def is_reviewed(document: RedactedDocument) -> bool:
+    """A person looked at it and decided every proposal (none found is no review)."""
+    if document.checked_at is None:
+        return False
     return not document.redactions.filter(status=Status.PROPOSED).exists()
 
 
 def review_progress(election: Election) -> tuple[int, int]:
     """(documents fully reviewed, documents) for an election."""
     documents = list(documents_for_election(election))
-    return sum(1 for d in documents if getattr(d, "open_count", 0) == 0), len(documents)
+    done = [d for d in documents if getattr(d, "open_count", 0) == 0 and d.checked_at]
+    return len(done), len(documents)
+
+
+def mark_checked(document: RedactedDocument, actor: Any) -> bool:
+    """Record that a reviewer looked at ``document`` (the first time only); True if now."""
+    require(actor, Action.REVIEW_REDACTIONS)
+    with transaction.atomic():
+        updated = RedactedDocument.objects.filter(pk=document.pk, checked_at__isnull=True).update(
+            checked_by=actor, checked_at=timezone.now()
+        )
+        if updated:
+            document.refresh_from_db(fields=["checked_by", "checked_at"])
+            audit.log(
+                "redaction_document_checked",
+                document,
+                actor=actor,
+                before={"checked_at": None},
+                after={
+                    "checked_at": document.checked_at.isoformat() if document.checked_at else None
+                },
+            )
+    return bool(updated)
+
+
+def proposed_categories(documents: QuerySet[RedactedDocument]) -> list[tuple[str, int]]:
+    """``(category, open proposals)`` among ``documents``, for the bulk decision form."""
+    rows = (
+        Redaction.objects.filter(document__in=documents, status=Status.PROPOSED)
+        .values("category")
+        .annotate(n=Count("pk"))
+        .order_by("category")
+    )
+    return [(row["category"], row["n"]) for row in rows]
+
+
+def decide_all_of_category(
+    documents: QuerySet[RedactedDocument], category: str, accept: bool, actor: Any
+) -> int:
+    """Accept or reject every open proposal of ``category`` in ``documents`` (one document or
+    a whole report); each decision is audited on its own, as one by one would be."""
+    require(actor, Action.REVIEW_REDACTIONS)
+    proposals = Redaction.objects.filter(
+        document__in=documents, category=category, status=Status.PROPOSED
+    ).order_by("document_id", "start")
+    count = 0
+    with transaction.atomic():
+        for redaction in proposals:
+            decide(redaction, accept, actor)
+            count += 1
+    return count
 
 
 # -------------------------------------------------------------------- review

@@ -18,5 +18,11 @@ urlpatterns: list[URLPattern] = [
         views.document_add_text,
         name="fd-redaction-add-text",
     ),
+    path("redactions/documents/<int:pk>/bulk", views.document_bulk, name="fd-redaction-bulk"),
+    path(
+        "reports/<slug:code>/redactions/bulk",
+        views.election_bulk,
+        name="fd-redaction-election-bulk",
+    ),
     path("redactions/<int:pk>/decide", views.redaction_decide, name="fd-redaction-decide"),
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.elections.models import Election
-from flagdesk.redaction import service
+from flagdesk.redaction import hooks, service
 from flagdesk.redaction.grounds import BY_CODE, DEFAULT_GROUND, GROUNDS
 from flagdesk.redaction.models import RedactedDocument, Redaction
 
@@ -107,8 +108,9 @@ def document_list(request: HttpRequest, code: str) -> HttpResponse:
         for d in service.documents_for_election(election).order_by("pk")
         if getattr(d, "open_count", 0) or not open_only
     ]
-    rows = [(d, kind_label(d.kind), service.judgement(d)) for d in documents]
+    rows = [(d, kind_label(d.kind), service.judgement(d), document_name(d)) for d in documents]
     reviewed, total = service.review_progress(election)
+    may_review = can(request.user, Action.REVIEW_REDACTIONS)
     return render(
         request,
         "redaction/list.html",
@@ -118,8 +120,33 @@ def document_list(request: HttpRequest, code: str) -> HttpResponse:
             "open_only": open_only,
             "reviewed": reviewed,
             "total": total,
+            "may_review": may_review,
+            "bulk": _bulk_choices(service.documents_for_election(election)) if may_review else [],
         },
     )
+
+
+def document_name(document: RedactedDocument) -> str:
+    """What the text is, for a person: "Notice to X, 22 November 2023 (FD-…) — sender"."""
+    named = hooks.document_name(document.kind, document.object_id)
+    if named:
+        return named
+    if document.title and document.title != f"{document.kind} {document.object_id}":
+        return document.title
+    return f"{kind_label(document.kind)} {document.object_id}"
+
+
+def _bulk_choices(documents: QuerySet[RedactedDocument]) -> list[tuple[str, str, int]]:
+    """``(category, label, open proposals)`` for the bulk form, in the reviewer's language."""
+    return [
+        (category, category_label(category), n)
+        for category, n in service.proposed_categories(documents)
+    ]
+
+
+def category_label(category: str) -> str:
+    # The engine's category names ("person_name") are plain words with underscores.
+    return category.replace("_", " ")
 
 
 @login_required
@@ -128,12 +155,19 @@ def document_list(request: HttpRequest, code: str) -> HttpResponse:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     document = get_object_or_404(RedactedDocument.objects.select_related("election"), pk=pk)
+    may_review = can(request.user, Action.REVIEW_REDACTIONS)
+    if may_review:
+        # A reviewer opened it: that is the look "checked" stands for (first time, audited).
+        service.mark_checked(document, request.user)
     redactions = list(document.redactions.select_related("decided_by").order_by("start"))
+    documents = RedactedDocument.objects.filter(pk=document.pk)
     return render(
         request,
         "redaction/document.html",
         {
             "document": document,
+            "name": document_name(document),
+            "bulk": _bulk_choices(documents) if may_review else [],
             "redactions": redactions,
             "pieces": highlighted(document.text, redactions),
             "preview": preview(document),
@@ -142,7 +176,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewed": service.is_reviewed(document),
             "grounds": GROUNDS,
             "default_ground": DEFAULT_GROUND,
-            "may_review": can(request.user, Action.REVIEW_REDACTIONS),
+            "may_review": may_review,
         },
     )
 
@@ -200,3 +234,49 @@ def document_add_text(request: HttpRequest, pk: int) -> HttpResponse:
         % {"count": count},
     )
     return redirect(_document_url(document, "redactions"))
+
+
+def _bulk_decision(request: HttpRequest) -> tuple[str, bool] | None:
+    category, decision = request.POST.get("category", ""), request.POST.get("decision")
+    if not category or decision not in ("accept", "reject"):
+        return None
+    return category, decision == "accept"
+
+
+def _bulk_message(request: HttpRequest, count: int, accept: bool) -> None:
+    text = (
+        ngettext("%(count)d proposal accepted.", "%(count)d proposals accepted.", count)
+        if accept
+        else ngettext("%(count)d proposal rejected.", "%(count)d proposals rejected.", count)
+    )
+    messages.success(request, text % {"count": count})
+
+
+@login_required
+@require_POST
+def document_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or reject every open proposal of one kind in this document."""
+    require(request.user, Action.REVIEW_REDACTIONS)
+    document = get_object_or_404(RedactedDocument, pk=pk)
+    chosen = _bulk_decision(request)
+    if chosen is None:
+        return HttpResponseBadRequest("category and decision (accept or reject) are required")
+    documents = RedactedDocument.objects.filter(pk=document.pk)
+    count = service.decide_all_of_category(documents, chosen[0], chosen[1], request.user)
+    _bulk_message(request, count, chosen[1])
+    return redirect(_document_url(document, "redactions"))
+
+
+@login_required
+@require_POST
+def election_bulk(request: HttpRequest, code: str) -> HttpResponse:
+    """Accept or reject every open proposal of one kind in the whole report's documents."""
+    require(request.user, Action.REVIEW_REDACTIONS)
+    election = get_object_or_404(Election, code=code)
+    chosen = _bulk_decision(request)
+    if chosen is None:
+        return HttpResponseBadRequest("category and decision (accept or reject) are required")
+    documents = RedactedDocument.objects.filter(election=election)
+    count = service.decide_all_of_category(documents, chosen[0], chosen[1], request.user)
+    _bulk_message(request, count, chosen[1])
+    return redirect(reverse("fd-redaction-list", kwargs={"code": election.code}))

@@ -16,3 +16,8 @@ class ReportsConfig(AppConfig):
         from flagdesk.reports import service
 
         register_final_report_lookup(service.latest_final)
+
+        from flagdesk.redaction.hooks import register_document_namer
+        from flagdesk.reports import document_names
+
+        register_document_namer(document_names.document_name)

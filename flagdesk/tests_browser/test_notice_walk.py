@@ -103,8 +103,11 @@ def test_send_a_notice_and_see_the_acknowledgment(
             "Dear people at X,", "Dear people at X, dear Trust & Safety team,"
         )
     )
+    article.locator("button[name=action][value=send]").click()
+    # The confirmation step names platform, channel and recipient before anything is sent.
+    expect(tab.locator("#confirm-send")).to_contain_text("X")
     with tab.expect_navigation():
-        article.locator("button[name=action][value=send]").click()
+        tab.locator("#confirm-send button[name=confirm]").click()
 
     reload_until(tab, f"#notice-{notice.pk}", "250")
     [received] = platform_server.messages

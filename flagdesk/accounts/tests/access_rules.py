@@ -97,6 +97,7 @@ RULES: dict[str, Rule] = {
     "fd-platform-edit": ui(ADMINS, ADMINS),
     # notices
     "fd-notice-draft": ui(None, ASSESSORS),
+    "fd-notice-send": ui(None, ASSESSORS),
     "fd-notice-follow-up": ui(None, ASSESSORS),
     "fd-notice-portal-submission": ui(None, ASSESSORS),
     "fd-notice-unknown": ui(None, ASSESSORS),
@@ -128,6 +129,8 @@ RULES: dict[str, Rule] = {
     "fd-redaction-list": ui(STAFF, None),
     "fd-redaction-document": ui(STAFF, None),
     "fd-redaction-accept-all": ui(None, REVIEWERS),
+    "fd-redaction-bulk": ui(None, REVIEWERS),
+    "fd-redaction-election-bulk": ui(None, REVIEWERS),
     "fd-redaction-add-text": ui(None, REVIEWERS),
     "fd-redaction-decide": ui(None, REVIEWERS),
     # narratives

@@ -159,6 +159,7 @@ def _review_everything(election: Election, reviewer: User) -> None:
     from flagdesk.redaction import service as redaction
 
     for document in redaction.documents_for_election(election):
+        redaction.mark_checked(document, reviewer)  # a person looked (issue 15)
         redaction.accept_all_proposed(document, reviewer)
     for proposal in Redaction.objects.filter(status=Status.PROPOSED):
         redaction.decide(proposal, False, reviewer)
@@ -242,6 +243,7 @@ def _build(data_dir: Path) -> World:
         "fd-attachment-download": {"pk": own.signal.attachments.get().pk},
         "fd-platform-edit": {"slug": "x"},
         "fd-notice-draft": {"pk": notice.pk},
+        "fd-notice-send": {"pk": notice.pk},
         "fd-notice-follow-up": {"pk": notice.pk},
         "fd-notice-portal-submission": {"pk": notice.pk},
         "fd-notice-unknown": {"pk": notice.pk},
@@ -267,6 +269,8 @@ def _build(data_dir: Path) -> World:
         "fd-redaction-list": tk,
         "fd-redaction-document": {"pk": redaction.document_id},
         "fd-redaction-accept-all": {"pk": redaction.document_id},
+        "fd-redaction-bulk": {"pk": redaction.document_id},
+        "fd-redaction-election-bulk": tk,
         "fd-redaction-add-text": {"pk": redaction.document_id},
         "fd-redaction-decide": {"pk": redaction.pk},
         "fd-narrative-detail": {"slug": narrative.slug},

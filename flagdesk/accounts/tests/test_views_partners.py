@@ -206,3 +206,22 @@ def test_it_sends_anonymous_visitors_to_login(nos: PartnerOrganisation, nos_toke
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("fd-login"))
+
+
+# issue 15: the intro reads well in both languages; a required choice offers no empty option
+
+
+def test_the_intro_names_the_organisation_in_both_languages(dave: User, settings: Any) -> None:
+    settings.ORGANISATION_NAME = "Ministerie van BZK"
+    dutch = verified_client(dave).get(LIST).content.decode()
+    assert "De organisaties waarvan Ministerie van BZK signalen aanneemt" in dutch
+    assert "van wie de organisatie" not in dutch
+    english = in_english(verified_client(dave)).get(LIST).content.decode()
+    assert "The organisations from which Ministerie van BZK accepts signals" in english
+
+
+def test_the_source_type_choice_has_no_empty_option(dave: User, nos: PartnerOrganisation) -> None:
+    for url in (NEW, detail(nos)):
+        html = verified_client(dave).get(url).content.decode()
+        assert 'name="source_type"' in html
+        assert "---------" not in html and 'name="source_type" value=""' not in html

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -375,3 +376,38 @@ def test_it_forbids_attachments_to_partners(case: Case, nos: PartnerOrganisation
     partner = make_user("nosbot", Role.PARTNER)
     response = verified_client(partner).get(reverse("fd-attachment-download", args=[attachment.pk]))
     assert response.status_code == 403
+
+
+# issue 15: the signaller's own contact attempts are the checklist's starting value
+
+
+def test_the_checklist_starts_from_the_signals_own_contact_attempts(
+    tk2023: Election, nos: PartnerOrganisation, carol: User, alice: User
+) -> None:
+    result = intake.record_signal(
+        intake.SignalInput(
+            election=tk2023,
+            source_type="media",
+            category="hacked_channel",
+            platform_name="x",
+            content_urls=[SEED_URL],
+            explanation="The party's account was taken over.",
+            received_via="email",
+            source_organisation=nos,
+            source_organisation_name="NOS",
+            own_contact_attempts=3,
+        ),
+        actor=carol,
+    )
+    assert result.case is not None
+    body = verified_client(alice).get(url("fd-case-detail", result.case)).content.decode()
+    field = re.search(r'<input type="number" name="own_contact_attempts"[^>]*>', body)
+    assert field and 'value="3"' in field.group(0)
+
+
+def test_a_saved_answer_wins_over_the_signals_count(case: Case, alice: User) -> None:
+    Case.objects.filter(pk=case.pk).update(category="hacked_channel")
+    service.save_assessment(case, {"own_contact_attempts": 2}, alice)
+    body = verified_client(alice).get(url("fd-case-detail", case)).content.decode()
+    field = re.search(r'<input type="number" name="own_contact_attempts"[^>]*>', body)
+    assert field and 'value="2"' in field.group(0)

@@ -69,6 +69,18 @@ def test_it_counts_for_the_chosen_election(alice: User, figures: list[Case]) -> 
     assert platforms == {"x": (3, 100), "tiktok": (1, 33)}
 
 
+def test_citizen_referrals_count_as_refused_at_intake(
+    alice: User, carol: User, figures: list[Case], tk2023: Election
+) -> None:
+    # A referral keeps no signal, only an anonymous counter; the dashboard counted 0 refused.
+    staff = verified_client(carol)
+    for _n in range(3):
+        staff.post("/signals/citizen", {"platform": "x", "day": "2023-11-20"})
+    outcomes = tallies(verified_client(alice).get(URL, {"election": "TK2023"}), "signal_outcomes")
+    assert outcomes["refused"] == 1 + 3
+    assert outcomes["referred"] == 3
+
+
 def test_another_election_has_no_figures(alice: User, figures: list[Case]) -> None:
     response = verified_client(alice).get(URL, {"election": "EP2024"})
     assert response.context["election"].code == "EP2024"

@@ -61,3 +61,47 @@ def test_it_can_run_again_and_gives_fresh_passwords(django_user_model: Any) -> N
 def test_it_leaves_passwords_alone_when_asked() -> None:
     _demo()
     assert "demo-admin" not in _demo("--no-passwords")
+
+
+def test_every_date_of_the_seed_case_is_its_election_day() -> None:
+    """The 2023 seed case happened on 22 November 2023: nothing of it may say today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from flagdesk.audit.models import AuditEvent
+    from flagdesk.mailarchive.models import MailMessage
+    from flagdesk.notices.models import Notice
+
+    _demo()
+    case = Case.objects.get(reference="FD-2023-0001")
+    day = case.election.election_day
+    assert day == dt.date(2023, 11, 22)
+    decision = case.decisions.get()
+    notice = Notice.objects.select_related("delivery").get(case=case)
+    moments = [
+        case.created_at,
+        case.updated_at,
+        *[s.created_at for s in case.signals.all()],
+        *[s.received_at for s in case.signals.all()],
+        case.assessment.updated_at,
+        decision.decided_at,
+        decision.reviewed_at,
+        notice.created_at,
+        notice.frozen_at,
+        notice.delivery.accepted_at,
+        notice.acknowledged_at,
+        *[m.archived_at for m in MailMessage.objects.filter(case=case)],
+    ]
+    ids = {
+        ("intake.case", str(case.pk)),
+        ("assessments.decision", str(decision.pk)),
+        ("notices.notice", str(notice.pk)),
+        *{("intake.signal", str(s.pk)) for s in case.signals.all()},
+    }
+    events = [e for e in AuditEvent.objects.all() if (e.object_type, e.object_id) in ids]
+    assert len(events) >= 6
+    moments += [e.at for e in events]
+    assert {timezone.localtime(m).date() for m in moments if m is not None} == {day}
+    # Written in order through the service: the chain is whole, nothing rewritten afterwards.
+    assert audit.verify() == []

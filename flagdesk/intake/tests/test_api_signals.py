@@ -213,3 +213,12 @@ def test_the_201_answer_equals_the_signal_as_read_back(
     assert answer["content_urls"] == [SEED_URL, "https://www.tiktok.com/@Someone/video/123"]
     read_back = bearer(nos_token).get(f"/api/v1/signalen/{answer['id']}").json()
     assert answer == read_back
+
+
+def test_a_signal_through_the_api_is_not_recorded_as_confirmed_in_good_faith(
+    nos_token: str, open_election: Election
+) -> None:
+    # The API has no good-faith field: nobody confirmed anything, so nothing is recorded as so.
+    response = post(bearer(nos_token), signal_body())
+    assert response.status_code == 201, response.content
+    assert Signal.objects.get(pk=response.json()["id"]).good_faith is False

@@ -1,17 +1,19 @@
 # SPDX-License-Identifier: EUPL-1.2
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.audit.models import AuditEvent
-from flagdesk.conftest import make_user, verified_client
+from flagdesk.conftest import in_english, make_user, verified_client
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Attachment, Case, Signal
 from flagdesk.platforms.models import Platform
@@ -254,3 +256,34 @@ def test_the_result_page_needs_view_rights(
     partner = User.objects.create_user("nos-api", roles=[Role.PARTNER], organisation=nos)
     assert verified_client(partner).get(location).status_code == 403
     assert Client().get(location).status_code == 302
+
+
+# issue 15: the good-faith box is the signaller's word, never ticked in advance
+
+
+def test_the_good_faith_box_is_not_ticked_in_advance(carol: User, tk2023: Election) -> None:
+    html = verified_client(carol).get(URL).content.decode()
+    box = re.search(r'<input type="checkbox" name="good_faith"[^>]*>', html)
+    assert box and "checked" not in box.group(0)
+
+
+def test_an_unticked_good_faith_box_is_recorded_as_not_confirmed(
+    carol: User, nos: PartnerOrganisation, tk2023: Election
+) -> None:
+    data = form_data(nos, tk2023)
+    del data["good_faith"]
+    verified_client(carol).post(URL, data)
+    assert Signal.objects.get().good_faith is False
+
+
+def test_dates_are_typed_and_shown_day_month_year(
+    carol: User, nos: PartnerOrganisation, tk2023: Election
+) -> None:
+    client = in_english(verified_client(carol))
+    html = client.get(URL).content.decode()
+    field = re.search(r'<input type="text" name="received_at"[^>]*>', html)
+    assert field and 'placeholder="dd-mm-yyyy hh:mm"' in field.group(0)
+    assert re.search(r'value="\d\d-\d\d-\d{4} \d\d:\d\d"', field.group(0))
+    client.post(URL, form_data(nos, tk2023, received_at="22-11-2023 09:30"))
+    received = timezone.localtime(Signal.objects.get().received_at)
+    assert (received.day, received.month, received.hour) == (22, 11, 9)

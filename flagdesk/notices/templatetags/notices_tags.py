@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.permissions import Action, can
 from flagdesk.intake.models import Case
 from flagdesk.notices import hooks, service
+from flagdesk.notices.channels.email import OUTBOX_SERVER
 from flagdesk.notices.forms import DraftForm, PortalSubmissionForm, ResolveUnknownForm
 from flagdesk.notices.models import (
     DELIVERED_STATES,
@@ -81,26 +82,44 @@ class NoticeView:
         return self.notice.reminded_at is not None and self.notice.acknowledged_at is None
 
 
-def state_badge(notice: Notice, delivery: Delivery | None) -> tuple[str, str, str]:
-    """``(state, label, tone)`` for the badge. A state that is not delivered never reads so."""
+def state_badge(
+    notice: Notice, delivery: Delivery | None, attempts: list[Attempt] | None = None
+) -> tuple[str, str, str]:
+    """``(state, label, tone)`` for the badge. A state that is not delivered never reads so.
+
+    The badge says what really happened: a notice written to the local outbox (no mail server
+    configured) was not sent, although its delivery counts as accepted; and once the platform
+    acknowledged a notice, that is the news, not what its mail server said before.
+    """
     if delivery is None:
         return "draft", _("Draft"), "warn"
     state = DeliveryState(delivery.state)
     if state == DeliveryState.QUEUED and notice.channel_kind == "portal":
         return state, _("Waiting for submission in the portal"), "warn"
+    if state in DELIVERED_STATES and notice.acknowledged_at is not None:
+        return state, _("Acknowledged"), "ok"
+    if state == DeliveryState.ACCEPTED and _written_to_outbox(attempts or []):
+        return state, _("Written to the local outbox (not sent)"), "warn"
     return state, str(state.label), TONE.get(state, "warn")
+
+
+def _written_to_outbox(attempts: list[Attempt]) -> bool:
+    # The e-mail channel names its "server" "outbox" when it only wrote the .eml file.
+    accepted = [a for a in attempts if a.result == AttemptResult.ACCEPTED]
+    return bool(accepted) and accepted[-1].server == OUTBOX_SERVER
 
 
 def notice_view(
     notice: Notice, may_send: bool, stuck: dict[int, service.StuckNotice] | None = None
 ) -> NoticeView:
     delivery: Delivery | None = getattr(notice, "delivery", None)
-    state, label, tone = state_badge(notice, delivery)
+    attempts = list(delivery.attempt_rows.all()) if delivery is not None else []
+    state, label, tone = state_badge(notice, delivery, attempts)
     view = NoticeView(notice, delivery, state, label, tone)
     if stuck and notice.pk in stuck:
         view.stuck, view.tone = stuck[notice.pk].explanation, "bad"
     if delivery is not None:
-        view.attempts = list(delivery.attempt_rows.all())
+        view.attempts = attempts
         view.sent_at = next(
             (a.started_at for a in view.attempts if a.result == AttemptResult.ACCEPTED), None
         )

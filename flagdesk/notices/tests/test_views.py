@@ -101,6 +101,7 @@ def test_an_empty_draft_is_refused_with_a_message(draft: Notice, alice: User) ->
     "name",
     [
         "fd-notice-draft",
+        "fd-notice-send",
         "fd-notice-follow-up",
         "fd-notice-portal-submission",
         "fd-notice-unknown",
@@ -132,10 +133,41 @@ def test_actions_accept_only_post(draft: Notice, alice: User) -> None:
 # ------------------------------------------------------- queued is not sent
 
 
-def test_send_queues_the_notice(draft: Notice, alice: User) -> None:
+def test_send_asks_for_confirmation_first_and_does_not_send(draft: Notice, alice: User) -> None:
     client = in_english(verified_client(alice))
     data = {"subject": NEUTRAL_SUBJECT, "body": NEUTRAL_BODY, "action": "send"}
     response = post(client, "fd-notice-draft", draft, data)
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == NoticeStatus.DRAFT and draft.subject == NEUTRAL_SUBJECT
+    assert not Delivery.objects.filter(notice=draft).exists()
+    html = response.content.decode()
+    assert draft.platform.name in html and draft.recipient in html and "e-mail" in html
+    assert f'action="/notices/{draft.pk}/send"' in html
+
+
+def test_a_draft_changed_after_the_confirmation_page_is_not_sent(
+    draft: Notice, alice: User
+) -> None:
+    client = verified_client(alice)
+    data = {"subject": NEUTRAL_SUBJECT, "body": NEUTRAL_BODY, "action": "send"}
+    page = post(client, "fd-notice-draft", draft, data).content.decode()
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', page)
+    assert digest
+    service.update_draft(draft, NEUTRAL_SUBJECT, NEUTRAL_BODY + " Changed.", alice)
+    post(client, "fd-notice-send", draft, {"digest": digest.group(1)})
+    draft.refresh_from_db()
+    assert draft.status == NoticeStatus.DRAFT
+    assert not Delivery.objects.filter(notice=draft).exists()
+
+
+def test_send_queues_the_notice(draft: Notice, alice: User) -> None:
+    client = in_english(verified_client(alice))
+    data = {"subject": NEUTRAL_SUBJECT, "body": NEUTRAL_BODY, "action": "send"}
+    page = post(client, "fd-notice-draft", draft, data).content.decode()
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', page)
+    assert digest
+    response = post(client, "fd-notice-send", draft, {"digest": digest.group(1)})
     draft.refresh_from_db()
     assert draft.status == NoticeStatus.FROZEN and draft.subject == NEUTRAL_SUBJECT
     assert Delivery.objects.get(notice=draft).state == DeliveryState.QUEUED
@@ -183,6 +215,29 @@ def test_an_accepted_notice_shows_its_delivery(
     assert f'href="/notices/{draft.pk}/message.eml"' in html
     assert f'action="/notices/{draft.pk}/follow-up"' in html
     assert "Send again" not in html
+
+
+def test_a_notice_written_to_the_local_outbox_does_not_read_as_accepted(
+    draft: Notice, alice: User, outbox: Any, settings: Any
+) -> None:
+    settings.SMTP_URL = ""
+    delivery = service.send(draft, alice)
+    assert dispatch.attempt_delivery(delivery.pk) == "accepted"
+    html = correspondence(case_page(in_english(verified_client(alice)), draft))
+    badge = re.search(r'<span class="badge badge-(\w+) notice-state">([^<]*)</span>', html)
+    assert badge and badge.groups() == ("warn", "Written to the local outbox (not sent)")
+    assert "Accepted by the mail server" not in html
+
+
+def test_an_acknowledged_notice_reads_acknowledged(
+    draft: Notice, alice: User, smtp_server: SmtpServer
+) -> None:
+    delivery = service.send(draft, alice)
+    assert dispatch.attempt_delivery(delivery.pk) == "accepted"
+    service.record_acknowledgment(draft, timezone.now(), "test")
+    html = correspondence(case_page(in_english(verified_client(alice)), draft))
+    badge = re.search(r'<span class="badge badge-(\w+) notice-state">([^<]*)</span>', html)
+    assert badge and badge.groups() == ("ok", "Acknowledged")
 
 
 @pytest.mark.parametrize("persona", ["alice", "carol", "bob", "dave"])

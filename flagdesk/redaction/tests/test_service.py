@@ -68,6 +68,9 @@ def test_review_is_done_when_nothing_is_proposed(
     service.accept_all_proposed(document, bob)  # approvers review too
     for redaction in document.redactions.filter(status=Status.PROPOSED):
         service.decide(redaction, True, alice)
+    assert not service.is_reviewed(document)  # decided, but nobody opened it (issue 15)
+    service.mark_checked(document, alice)
+    document.refresh_from_db()
     assert service.is_reviewed(document)
     assert service.review_progress(tk2023) == (1, 1)
 

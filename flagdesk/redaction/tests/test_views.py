@@ -159,14 +159,112 @@ def test_the_list_filters_open_documents_and_marks_reviewed_ones(
     client = in_english(verified_client(alice))
     html = page(client, "/reports/TK2023/redactions")
     assert f'id="document-{document.pk}"' in html and f'id="document-{clean.pk}"' in html
-    assert "1 of 2 documents reviewed" in html
+    # Nothing detected is not "checked": no person has opened it yet (issue 15).
+    assert "0 of 2 documents reviewed" in html
     row = html.split(f'id="document-{clean.pk}"')[1].split("</tr>")[0]
-    assert "✓" in row and "Openbaarmaking" in row
+    assert "✓" not in row and "Not opened yet" in row and "Openbaarmaking" in row
     html = page(client, "/reports/TK2023/redactions?open=1")
     assert f'id="document-{document.pk}"' in html and f'id="document-{clean.pk}"' not in html
 
+    page(client, f"/redactions/documents/{clean.pk}")
+    row = page(client, "/reports/TK2023/redactions").split(f'id="document-{clean.pk}"')[1]
+    assert "✓" in row.split("</tr>")[0]
+    page(client, f"/redactions/documents/{document.pk}")
     client.post(f"/redactions/documents/{document.pk}/accept-all")
     for redaction in document.redactions.filter(status=Status.PROPOSED):
         client.post(f"/redactions/{redaction.pk}/decide", {"decision": "reject"})
     assert "No document has open proposals." in page(client, "/reports/TK2023/redactions?open=1")
     assert "2 of 2 documents reviewed" in page(client, "/reports/TK2023/redactions")
+
+
+# issue 15: "checked" needs a person; bulk decisions by kind, audited, reviewers only
+
+
+def test_opening_a_document_records_who_checked_it_once_and_audits_it(
+    document: RedactedDocument, alice: User, bob: User
+) -> None:
+    page(verified_client(alice), f"/redactions/documents/{document.pk}")
+    page(verified_client(bob), f"/redactions/documents/{document.pk}")
+    document.refresh_from_db()
+    assert document.checked_by == alice and document.checked_at is not None
+    events = AuditEvent.objects.filter(action="redaction_document_checked")
+    assert [e.actor for e in events] == [alice]
+
+
+@pytest.mark.parametrize("persona", ["carol", "dave"])
+def test_a_role_that_may_not_review_does_not_check_by_looking(
+    document: RedactedDocument, persona: str, request: pytest.FixtureRequest
+) -> None:
+    page(verified_client(request.getfixturevalue(persona)), f"/redactions/documents/{document.pk}")
+    document.refresh_from_db()
+    assert document.checked_at is None
+
+
+def test_bulk_accepts_one_kind_in_a_document_each_audited(
+    document: RedactedDocument, alice: User
+) -> None:
+    category = document.redactions.first().category  # type: ignore[union-attr]
+    same = list(document.redactions.filter(category=category).values_list("pk", flat=True))
+    others = document.redactions.exclude(category=category).count()
+    response = verified_client(alice).post(
+        f"/redactions/documents/{document.pk}/bulk", {"category": category, "decision": "accept"}
+    )
+    assert response.status_code == 302
+    assert set(
+        document.redactions.filter(status=Status.ACCEPTED).values_list("pk", flat=True)
+    ) == set(same)
+    assert document.redactions.filter(status=Status.PROPOSED).count() == others
+    decided = AuditEvent.objects.filter(action="redaction_decided", actor=alice)
+    assert decided.count() == len(same)
+
+
+def test_bulk_rejects_one_kind_in_the_whole_report(
+    document: RedactedDocument, tk2023: Election, alice: User
+) -> None:
+    category = document.redactions.first().category  # type: ignore[union-attr]
+    other = service.document_for(tk2023, "notice.body", 99, document.text, "Copy")
+    response = verified_client(alice).post(
+        "/reports/TK2023/redactions/bulk", {"category": category, "decision": "reject"}
+    )
+    assert response.status_code == 302
+    for doc in (document, other):
+        assert not doc.redactions.filter(category=category, status=Status.PROPOSED).exists()
+        assert doc.redactions.filter(category=category, status=Status.REJECTED).exists()
+
+
+@pytest.mark.parametrize("persona", ["carol", "dave"])
+def test_bulk_is_refused_to_roles_that_may_not_review(
+    document: RedactedDocument, persona: str, request: pytest.FixtureRequest
+) -> None:
+    client = verified_client(request.getfixturevalue(persona))
+    category = document.redactions.first().category  # type: ignore[union-attr]
+    data = {"category": category, "decision": "accept"}
+    assert client.post(f"/redactions/documents/{document.pk}/bulk", data).status_code == 403
+    assert client.post("/reports/TK2023/redactions/bulk", data).status_code == 403
+    assert not document.redactions.exclude(status=Status.PROPOSED).exists()
+
+
+def test_bulk_on_a_forged_document_or_election_is_not_found(
+    document: RedactedDocument, alice: User
+) -> None:
+    client = verified_client(alice)
+    data = {"category": "person_name", "decision": "accept"}
+    assert client.post("/redactions/documents/999999/bulk", data).status_code == 404
+    assert client.post("/reports/NOPE/redactions/bulk", data).status_code == 404
+    assert (
+        client.post(
+            f"/redactions/documents/{document.pk}/bulk", {"category": "x", "decision": "maybe"}
+        ).status_code
+        == 400
+    )
+    assert not document.redactions.exclude(status=Status.PROPOSED).exists()
+
+
+def test_bulk_in_another_election_leaves_this_one_alone(
+    document: RedactedDocument, alice: User
+) -> None:
+    category = document.redactions.first().category  # type: ignore[union-attr]
+    verified_client(alice).post(
+        "/reports/EP2024/redactions/bulk", {"category": category, "decision": "accept"}
+    )
+    assert not document.redactions.exclude(status=Status.PROPOSED).exists()

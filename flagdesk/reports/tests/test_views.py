@@ -45,6 +45,7 @@ def page(client: Client, path: str) -> str:
 def review_everything(client: Client, election: Election) -> None:
     """What reviewers do on the redaction pages: decide every open proposal."""
     for document in redaction.documents_for_election(election):
+        client.get(f"/redactions/documents/{document.pk}")  # a person looks (issue 15)
         client.post(f"/redactions/documents/{document.pk}/accept-all")
     for pk in Redaction.objects.filter(status=Status.PROPOSED).values_list("pk", flat=True):
         response = client.post(f"/redactions/{pk}/decide", {"decision": "reject"})
@@ -184,3 +185,21 @@ def test_a_changed_final_file_is_refused(
     stored.write_bytes(b"tampered")
     response = in_english(verified_client(alice)).get("/reports/TK2023/v1.md", follow=True)
     assert "does not match its recorded hash" in response.content.decode()
+
+
+# issue 15: hints say who can take the next step
+
+
+def test_an_admin_is_told_who_prepares_the_review_not_to_prepare_it(
+    election: Election, dave: User
+) -> None:
+    html = page(in_english(verified_client(dave)), "/reports/TK2023")
+    assert "Prepare the review to let" not in html and "Prepare the review</button>" not in html
+    assert "An assessor or approver prepares the review" in html
+    assert "An approver signs the report off" in html
+
+
+def test_an_assessor_is_offered_the_preparation(election: Election, alice: User) -> None:
+    html = page(in_english(verified_client(alice)), "/reports/TK2023")
+    assert "Prepare the review</button>" in html
+    assert "An assessor or approver prepares the review" not in html

@@ -115,47 +115,65 @@ class Command(BaseCommand):
     def _cases(self, partners: dict[str, PartnerOrganisation], users: dict[str, User]) -> None:
         tk2023 = elections.get_election("TK2023")
         assert tk2023 is not None
-        seed = intake.record_signal(
-            intake.SignalInput(
-                election=tk2023,
-                source_type="media",
-                category="misinformation",
-                platform_name="x",
-                content_urls=[SEED_POST],
-                received_via="phone",
-                source_organisation=partners["NOS"],
-                contact_name="Redactie NOS",
-                explanation="Bericht op X roept kiezers op bij de lijst GroenLinks/PvdA twee vakjes "
-                "rood te maken: één voor een GroenLinks- en één voor een PvdA-kandidaat. "
-                "Twee vakjes maakt de stem ongeldig.",
-                received_at=dt.datetime(2023, 11, 22, 14, 20, tzinfo=AMS),
-            ),
-            actor=users["demo-intake"],
-        )
-        assert seed.case is not None
-        assessments.save_assessment(
-            seed.case,
-            {
-                "election_process_risk": True,
-                "election_process_risk_reasoning": "Gaat over hoe je stemt op de verkiesdag zelf.",
-                "misleading": True,
-                "misleading_reasoning": "Wie twee vakjes inkleurt brengt een ongeldige stem uit; "
-                "mogelijk als grap bedoeld.",
-                "harms": ["invalid_vote"],
-                "harms_reasoning": "Leidt tot een ongeldige stem.",
-            },
-            users["demo-assessor"],
-        )
-        decision = assessments.propose_decision(
-            seed.case,
-            "deploy",
-            "Onjuiste informatie over het stemmen die tot ongeldige stemmen "
-            "leidt; narratief eerder gezien. Melden via het Urgent Escalation Channel.",
-            users["demo-assessor"],
-        )
-        assessments.review_decision(decision, True, users["demo-approver"], "Akkoord.")
-        self._seed_notice(seed.case, users["demo-assessor"])
+        seed_case = self._seed_case(tk2023, partners, users)
+        self._seed_notice(seed_case, users["demo-assessor"])
+        backdate_seed(seed_case)
+        self._current_cases(tk2023, partners, users)
 
+    def _seed_case(
+        self, tk2023: Any, partners: dict[str, PartnerOrganisation], users: dict[str, User]
+    ) -> Any:
+        """The 2023 seed case as it happened on election day, 22 November 2023: every event
+        is logged with its own time of that day (audit.occurred_at), not with today's."""
+        with audit.occurred_at(seed_time(14, 20)):
+            seed = intake.record_signal(
+                intake.SignalInput(
+                    election=tk2023,
+                    source_type="media",
+                    category="misinformation",
+                    platform_name="x",
+                    content_urls=[SEED_POST],
+                    received_via="phone",
+                    source_organisation=partners["NOS"],
+                    contact_name="Redactie NOS",
+                    explanation="Bericht op X roept kiezers op bij de lijst GroenLinks/PvdA twee vakjes "
+                    "rood te maken: één voor een GroenLinks- en één voor een PvdA-kandidaat. "
+                    "Twee vakjes maakt de stem ongeldig.",
+                    received_at=seed_time(14, 20),
+                    good_faith=True,
+                ),
+                actor=users["demo-intake"],
+            )
+        assert seed.case is not None
+        with audit.occurred_at(seed_time(14, 28)):
+            assessments.save_assessment(
+                seed.case,
+                {
+                    "election_process_risk": True,
+                    "election_process_risk_reasoning": "Gaat over hoe je stemt op de verkiesdag zelf.",
+                    "misleading": True,
+                    "misleading_reasoning": "Wie twee vakjes inkleurt brengt een ongeldige stem uit; "
+                    "mogelijk als grap bedoeld.",
+                    "harms": ["invalid_vote"],
+                    "harms_reasoning": "Leidt tot een ongeldige stem.",
+                },
+                users["demo-assessor"],
+            )
+        with audit.occurred_at(seed_time(14, 31)):
+            decision = assessments.propose_decision(
+                seed.case,
+                "deploy",
+                "Onjuiste informatie over het stemmen die tot ongeldige stemmen "
+                "leidt; narratief eerder gezien. Melden via het Urgent Escalation Channel.",
+                users["demo-assessor"],
+            )
+        with audit.occurred_at(seed_time(14, 38)):
+            assessments.review_decision(decision, True, users["demo-approver"], "Akkoord.")
+        return seed.case
+
+    def _current_cases(
+        self, tk2023: Any, partners: dict[str, PartnerOrganisation], users: dict[str, User]
+    ) -> None:
         current = elections.current_election() or tk2023
         intake.record_signal(
             intake.SignalInput(
@@ -284,18 +302,55 @@ class Command(BaseCommand):
         text = SEED_NOTICE_TEXT.format(
             url=SEED_POST, name=assessor.get_full_name(), email=assessor.email
         )
-        notices.update_draft(notice, notice.subject, text, assessor)
-        delivery = notices.send(notice, assessor)
-        with override_settings(SMTP_URL=None, ARCHIVE_BCC=""):
+        with audit.occurred_at(seed_time(14, 41)):
+            notices.update_draft(notice, notice.subject, text, assessor)
+        with audit.occurred_at(seed_time(14, 42, 20)):
+            delivery = notices.send(notice, assessor)
+        with (
+            override_settings(SMTP_URL=None, ARCHIVE_BCC=""),
+            audit.occurred_at(seed_time(14, 43)),
+        ):
             dispatch.attempt_delivery(delivery.pk)
-        sent = dt.datetime(2023, 11, 22, 14, 43, tzinfo=AMS)
+        sent = seed_time(14, 43)
         Notice.objects.filter(pk=notice.pk).update(frozen_at=sent - dt.timedelta(seconds=40))
         Delivery.objects.filter(pk=delivery.pk).update(accepted_at=sent)
         Attempt.objects.filter(delivery=delivery).update(
             started_at=sent - dt.timedelta(seconds=2), finished_at=sent
         )
         notice.refresh_from_db()
-        mailarchive.import_raw(seed_acknowledgment(notice), mailbox="demo")
+        with audit.occurred_at(ACK_ARCHIVED):
+            mailarchive.import_raw(seed_acknowledgment(notice), mailbox="demo")
+
+
+def seed_time(hour: int, minute: int, second: int = 0) -> dt.datetime:
+    """A moment of election day 2023 (22 November), when the seed case happened."""
+    return dt.datetime(2023, 11, 22, hour, minute, second, tzinfo=AMS)
+
+
+# The worker would have read X's acknowledgment (sent 14:45:59) from the mailbox soon after.
+ACK_ARCHIVED = seed_time(14, 46, 30)
+
+
+def backdate_seed(case: Any) -> None:
+    """The seed case's own timestamps (set by the database as "now" when it was written) to
+    the day it happened, so the case page, its timeline and its notice agree: opened 22
+    November 2023, not today. The audit events already carry those times (occurred_at)."""
+    from flagdesk.assessments.models import Assessment, Decision
+    from flagdesk.intake.models import Case, Signal
+    from flagdesk.mailarchive.models import MailMessage
+    from flagdesk.notices.models import Delivery, Notice
+
+    Case.objects.filter(pk=case.pk).update(
+        created_at=seed_time(14, 20), updated_at=seed_time(14, 43)
+    )
+    Signal.objects.filter(case=case).update(created_at=seed_time(14, 20))
+    Assessment.objects.filter(case=case).update(updated_at=seed_time(14, 28))
+    Decision.objects.filter(case=case).update(
+        decided_at=seed_time(14, 31), reviewed_at=seed_time(14, 38)
+    )
+    Notice.objects.filter(case=case).update(created_at=seed_time(14, 38))
+    Delivery.objects.filter(notice__case=case).update(updated_at=seed_time(14, 43))
+    MailMessage.objects.filter(case=case).update(archived_at=ACK_ARCHIVED)
 
 
 SEED_NOTICE_TEXT = """Dear people at X,

@@ -24,6 +24,10 @@ from flagdesk.notices.channels.base import SendOutcome, StageCallback
 from flagdesk.notices.channels.email.smtpurl import SmtpConfig, parse_smtp_url
 from flagdesk.notices.compose import sha256
 
+# The "server" an attempt records when the notice was only written to the local outbox: the
+# case page reads it to say that nothing was sent.
+OUTBOX_SERVER = "outbox"
+
 
 class EmailChannel:
     kind: ClassVar[str] = "email"
@@ -57,7 +61,9 @@ def write_to_outbox(raw: bytes, on_stage: StageCallback) -> SendOutcome:
     failpoint("send.in_transaction")
     os.replace(temporary, path)
     failpoint("send.after_accept")
-    return SendOutcome("accepted", server="outbox", reply=f"written to the local outbox: {path}")
+    return SendOutcome(
+        "accepted", server=OUTBOX_SERVER, reply=f"written to the local outbox: {path}"
+    )
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
