@@ -315,7 +315,9 @@ THEME_LOGO = env_str(
 )
 STATICFILES_DIRS = [("theme", THEME_DIR)] if THEME_DIR else []
 for _name, _file in (("FLAGDESK_THEME_CSS", THEME_CSS), ("FLAGDESK_THEME_LOGO", THEME_LOGO)):
-    if _file and not (THEME_DIR and (Path(THEME_DIR) / _file).is_file()):
+    # A plain file name: the directory is the one place the organisation's files come from.
+    in_dir = THEME_DIR and Path(_file).name == _file and (Path(THEME_DIR) / _file).is_file()
+    if _file and not in_dir:
         env.report_problem(_name, f"{_file!r} is no file in FLAGDESK_THEME_DIR")
 if not re.fullmatch(r"[A-Za-z][\w-]*", THEME_CLASS):
     env.report_problem("FLAGDESK_THEME_CLASS", "a CSS class name is letters, digits, - and _")

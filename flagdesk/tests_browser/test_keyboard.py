@@ -118,7 +118,9 @@ def test_the_help_dialog_traps_focus_and_gives_it_back(tab: Page, site: str) -> 
     expect(dialog).to_be_visible()
     for _ in range(6):  # Tab keeps cycling inside the modal dialog
         tab.keyboard.press("Tab")
-        assert tab.evaluate("document.getElementById('shortcut-help').contains(document.activeElement)")
+        assert tab.evaluate(
+            "document.getElementById('shortcut-help').contains(document.activeElement)"
+        )
     expect(dialog).to_contain_text("j")
 
     tab.keyboard.press("Escape")
