@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import sys
 from datetime import timedelta
@@ -280,6 +281,47 @@ PUBLIC_HANDLES = env_list(
     help="Public organisational social-media handles that are not personal data.",
     group="Organisation",
 )
+# The look: NL Design System components with an open theme (flagdesk/core/static/flagdesk/
+# vendor/). An organisation brings its own design tokens and logo from a directory of its own,
+# served from our origin like every static file, so the Content-Security-Policy stays 'self'.
+THEME_DIR = env_str(
+    "FLAGDESK_THEME_DIR",
+    "",
+    help="Directory with the organisation's own theme files (a CSS file with design tokens, a "
+    "logo), served under /static/theme/ after `flagdesk collectstatic`. Empty: the shipped "
+    "open example theme and no logo.",
+    group="Theme",
+)
+THEME_CSS = env_str(
+    "FLAGDESK_THEME_CSS",
+    "",
+    help="File name, inside FLAGDESK_THEME_DIR, of a CSS file with NL Design System design "
+    "tokens; loaded after FlagDesk's own CSS, so its tokens win.",
+    group="Theme",
+)
+THEME_CLASS = env_str(
+    "FLAGDESK_THEME_CLASS",
+    "voorbeeld-theme",
+    help="CSS class under which the theme's tokens are defined (voorbeeld-theme for the "
+    "shipped example theme; the class your token package uses for your own).",
+    group="Theme",
+)
+THEME_LOGO = env_str(
+    "FLAGDESK_THEME_LOGO",
+    "",
+    help="File name, inside FLAGDESK_THEME_DIR, of the logo shown in the page header beside "
+    "FLAGDESK_ORGANISATION_NAME (SVG or PNG, about 40 px high). Empty: no logo.",
+    group="Theme",
+)
+STATICFILES_DIRS = [("theme", THEME_DIR)] if THEME_DIR else []
+for _name, _file in (("FLAGDESK_THEME_CSS", THEME_CSS), ("FLAGDESK_THEME_LOGO", THEME_LOGO)):
+    # A plain file name: the directory is the one place the organisation's files come from.
+    in_dir = THEME_DIR and Path(_file).name == _file and (Path(THEME_DIR) / _file).is_file()
+    if _file and not in_dir:
+        env.report_problem(_name, f"{_file!r} is no file in FLAGDESK_THEME_DIR")
+if not re.fullmatch(r"[A-Za-z][\w-]*", THEME_CLASS):
+    env.report_problem("FLAGDESK_THEME_CLASS", "a CSS class name is letters, digits, - and _")
+
 # DSA Art. 22: only a designation by a Digital Services Coordinator lets a notice of illegal
 # content claim the trusted-flagger status; a platform's voluntary programme is not one.
 ART22_DESIGNATED = env_bool(

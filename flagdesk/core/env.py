@@ -232,6 +232,12 @@ def _secret_value(name: str) -> str | None:
     return _raw(name) or None
 
 
+def report_problem(name: str, problem: str) -> None:
+    """Record a problem that ``settings.py`` finds across variables (a file a setting names
+    that is missing); start-up stops with it like with any other unreadable setting."""
+    _error(name, problem)
+
+
 def raise_errors() -> None:
     """Stop start-up when any setting could not be read: all problems at once."""
     if ERRORS and not DRY_RUN:

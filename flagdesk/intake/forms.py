@@ -368,7 +368,7 @@ class CaseFilterForm(AccessibleForm):
         label=_("Reference"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"type": "search", "data-shortcut": "/"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

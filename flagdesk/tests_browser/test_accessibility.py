@@ -247,3 +247,12 @@ def test_report_and_redaction_pages_have_no_wcag_violations(axe_tab: Page, site:
         if problems:
             found[path] = problems
     assert found == {}
+
+
+def test_the_keyboard_help_dialog_has_no_wcag_violations(axe_tab: Page, site: str) -> None:
+    user = make_user("keys", Role.ASSESSOR)
+    _seed_case(user)
+    log_in(axe_tab, site, user, with_authenticator(user), next_path="/cases")
+    axe_tab.keyboard.press("?")
+    assert axe_tab.locator("#shortcut-help").is_visible()
+    assert _violations(axe_tab) == []

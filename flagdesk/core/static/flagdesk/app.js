@@ -36,3 +36,161 @@ document.addEventListener("submit", (event) => {
   const message = event.submitter && event.submitter.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// Keyboard shortcuts (docs/ui.md, "Keyboard"). A key, or a two-key sequence such as "g d",
+// triggers the element marked data-shortcut="<keys>": a field gets focus, a link or button is
+// clicked. Pages only mark their elements; "?" opens the help dialog, j/k walk the list marked
+// data-shortcut-list (and, on a case page, the list it was opened from). Never while typing.
+const SEQUENCE_MS = 1500;
+const CASE_LIST_KEY = "flagdesk.shortcut-list";
+let pendingPrefix = null;
+let pendingSince = 0;
+
+function isTyping(target) {
+  if (!(target instanceof Element)) return false;
+  return target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])") !== null;
+}
+
+function isShown(element) {
+  return element.getClientRects().length > 0 && !element.closest("[hidden], [inert]");
+}
+
+function shortcutTarget(keys) {
+  const marked = Array.from(document.querySelectorAll("[data-shortcut]"));
+  return marked.find((element) => element.dataset.shortcut === keys && !element.closest("dialog")
+    && isShown(element)) || marked.find((element) => element.dataset.shortcut === keys
+    && element.closest("dialog"));
+}
+
+function trigger(element) {
+  if (element.matches("input, textarea, select")) {
+    element.focus();
+    if (element.select) element.select();
+  } else {
+    element.click();
+  }
+}
+
+function listLinks(root) {
+  const list = root.querySelector("[data-shortcut-list]");
+  if (!list) return [];
+  const items = list.querySelectorAll("tbody tr, li");
+  return Array.from(items).map((item) => item.querySelector("a[href]")).filter(Boolean);
+}
+
+function rememberList(links) {
+  const cases = links.map((link) => new URL(link.href, location.href).pathname);
+  sessionStorage.setItem(CASE_LIST_KEY, JSON.stringify(cases));
+}
+
+function moveInList(links, step) {
+  const current = links.findIndex((link) => link === document.activeElement
+    || link.closest("tr, li").contains(document.activeElement));
+  const next = current === -1 ? (step > 0 ? 0 : links.length - 1) : current + step;
+  if (next < 0 || next >= links.length) return;
+  links[next].focus();
+  links[next].closest("tr, li").scrollIntoView({ block: "nearest" });
+}
+
+async function defaultList() {
+  const listLink = document.querySelector('[data-shortcut="g c"]');
+  if (!listLink) return [];
+  const response = await fetch(listLink.href, { headers: { Accept: "text/html" } });
+  if (!response.ok) return [];
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const links = listLinks(page);
+  return links.map((link) => new URL(link.getAttribute("href"), listLink.href).pathname);
+}
+
+// On a case page: the neighbour in the list the case was opened from, else in the default
+// list (fetched once, then remembered like a list the user opened).
+async function moveFromCase(step) {
+  let cases = JSON.parse(sessionStorage.getItem(CASE_LIST_KEY) || "[]");
+  if (!cases.includes(location.pathname)) {
+    cases = await defaultList();
+    sessionStorage.setItem(CASE_LIST_KEY, JSON.stringify(cases));
+  }
+  const here = cases.indexOf(location.pathname);
+  const next = here === -1 ? (step > 0 ? 0 : cases.length - 1) : here + step;
+  if (next >= 0 && next < cases.length) location.assign(cases[next]);
+}
+
+function walk(step) {
+  const links = listLinks(document);
+  if (links.length) {
+    rememberList(links);
+    moveInList(links, step);
+  } else if (document.querySelector("[data-shortcut-case]")) {
+    moveFromCase(step);
+  }
+}
+
+function openHelp(dialog) {
+  if (dialog.open) return;
+  dialog.returnFocusTo = document.activeElement;
+  // showModal makes the rest of the page inert: Tab stays inside, Escape closes.
+  dialog.showModal();
+}
+
+// Tab and Shift+Tab cycle inside the open dialog instead of leaving for the browser's bar.
+function keepFocusInside(dialog, event) {
+  if (event.key !== "Tab") return;
+  const focusable = Array.from(dialog.querySelectorAll("a[href], button, input, select, textarea"));
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+function keysFor(event) {
+  const key = event.key;
+  if (pendingPrefix && Date.now() - pendingSince < SEQUENCE_MS) {
+    pendingPrefix = null;
+    return `g ${key}`;
+  }
+  pendingPrefix = key === "g" ? key : null;
+  pendingSince = Date.now();
+  return key;
+}
+
+function onShortcutKey(event, dialog) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (isTyping(event.target) || (dialog && dialog.open)) return;
+  const keys = keysFor(event);
+  if (keys === "g") return;
+  if (keys === "?" && dialog) {
+    event.preventDefault();
+    openHelp(dialog);
+  } else if (keys === "j" || keys === "k") {
+    event.preventDefault();
+    walk(keys === "j" ? 1 : -1);
+  } else {
+    const target = shortcutTarget(keys);
+    if (!target) return;
+    event.preventDefault();
+    trigger(target);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const dialog = document.getElementById("shortcut-help");
+  document.addEventListener("keydown", (event) => onShortcutKey(event, dialog));
+  // Remember the list as it is shown, so j/k on a case page follow it (also after htmx swaps).
+  const remember = () => { const links = listLinks(document); if (links.length) rememberList(links); };
+  remember();
+  document.body.addEventListener("htmx:afterSettle", remember);
+  if (!dialog) return;
+  document.querySelectorAll("[data-shortcut-help]").forEach((opener) => {
+    opener.addEventListener("click", (event) => { event.preventDefault(); openHelp(dialog); });
+  });
+  dialog.addEventListener("keydown", (event) => keepFocusInside(dialog, event));
+  dialog.addEventListener("close", () => {
+    const back = dialog.returnFocusTo;
+    if (back && document.contains(back) && back !== document.body) back.focus();
+  });
+});
