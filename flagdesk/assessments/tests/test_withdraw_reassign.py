@@ -177,7 +177,7 @@ def test_hand_over_makes_the_new_assessor_proposer_and_owner(
     (event,) = events("decision_reassigned")
     assert event.before["decided_by"] == "alice" and event.after["decided_by"] == "erin"
     assert event.after["review_by"] == "bob"
-    assert events("case_assigned")[-1].after == {"owner": "erin"}
+    assert events("case_assigned")[-1].after == {"owner": "erin", "owner_id": erin.pk}
     service.withdraw_decision(decision, erin)  # the new proposer may withdraw it
 
 

@@ -21,7 +21,6 @@ from flagdesk.notices.models import Delivery, DeliveryState, Notice
 from flagdesk.notices.tests.conftest import ELIGIBLE, PLATFORM_ADDRESS, approved_case
 from flagdesk.platforms.models import Platform
 
-NOW = timezone.now()
 
 
 def open_case(election: Election, n: int, minutes_ago: int) -> Case:
@@ -35,7 +34,7 @@ def open_case(election: Election, n: int, minutes_ago: int) -> Case:
             explanation="Wrong polling station hours.",
             received_via="email",
             source_organisation_name="NOS",
-            received_at=NOW - dt.timedelta(minutes=minutes_ago),
+            received_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
         )
     )
     assert result.case is not None
@@ -106,7 +105,7 @@ def test_an_approver_sees_proposals_by_others_with_the_clock_oldest_first(
         decisions.append(assessments.propose_decision(case, "deploy", "Clear risk.", alice))
     # The first proposal has waited 70 min: overdue against the 60 min default.
     type(decisions[0]).objects.filter(pk=decisions[0].pk).update(
-        decided_at=NOW - dt.timedelta(minutes=70)
+        decided_at=timezone.now() - dt.timedelta(minutes=70)
     )
     response = verified_client(bob).get("/", {"election": "TK2023"})
     rows = response.context["review_rows"]
@@ -131,7 +130,7 @@ def test_an_assessor_follows_up_overdue_notices_failures_and_mail(
         notice = Notice.objects.get(case=case)
         delivery = notices.send(notice, alice)
         Delivery.objects.filter(pk=delivery.pk).update(
-            state=state, accepted_at=NOW - dt.timedelta(minutes=90)
+            state=state, accepted_at=timezone.now() - dt.timedelta(minutes=90)
         )
     pending = MailMessage.objects.create(
         sha256="a" * 64,
@@ -139,7 +138,7 @@ def test_an_assessor_follows_up_overdue_notices_failures_and_mail(
         raw_path="x",
         subject="Re: your report",
         from_address="support@x.example",
-        archived_at=NOW,
+        archived_at=timezone.now(),
         kind=Kind.REPLY,
         match_method=MatchMethod.CASE_REFERENCE,
         case=late,
