@@ -319,11 +319,12 @@ class CaseFilterForm(AccessibleForm):
         required=False,
         choices=[("", _("All categories")), *Category.choices],
     )
+    # No length limit: a pasted URL is searched, not refused (intake/search.py cuts the text).
     q = forms.CharField(
-        label=_("Reference"),
+        label=_("Search"),
         required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Reference, link (in any form), organisation or words from the case."),
+        widget=forms.TextInput(attrs={"type": "search", "data-shortcut": "/"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

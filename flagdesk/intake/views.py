@@ -18,6 +18,7 @@ from flagdesk.accounts.permissions import Action, require
 from flagdesk.intake import service
 from flagdesk.intake.forms import CaseFilterForm, CitizenForm, SignalForm
 from flagdesk.intake.models import Case, Signal
+from flagdesk.intake.search import search_cases
 from flagdesk.platforms import service as platforms
 from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
@@ -104,9 +105,10 @@ def filtered_cases(form: CaseFilterForm) -> QuerySet[Case]:
         cases = cases.filter(platform__slug=data["platform"])
     if data.get("category"):
         cases = cases.filter(category=data["category"])
+    cases = cases.order_by("-created_at", "-pk")
     if data.get("q"):
-        cases = cases.filter(reference__icontains=data["q"].strip())
-    return cases.order_by("-created_at", "-pk")
+        cases = search_cases(cases, data["q"])  # last: it orders by its own ranking
+    return cases
 
 
 @login_required
