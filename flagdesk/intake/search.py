@@ -59,8 +59,10 @@ def search_cases(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
         default=Value(len(ranked_ids) + 1),
         output_field=IntegerField(),
     )
-    return cases.filter(found).annotate(search_order=order).order_by(
-        "search_order", "-created_at", "-pk"
+    return (
+        cases.filter(found)
+        .annotate(search_order=order)
+        .order_by("search_order", "-created_at", "-pk")
     )
 
 
@@ -134,8 +136,8 @@ def _text_hits(cases: QuerySet[Case], query: str) -> list[int]:
         return []
     if connection.vendor == "postgresql":
         # The inner query is Django's own SQL of ``cases`` with its parameters kept apart.
-        sql = (  # noqa: S608
-            "SELECT s.case_id, max(ts_rank(s.search_vector, q.query)) AS r"
+        sql = (
+            "SELECT s.case_id, max(ts_rank(s.search_vector, q.query)) AS r"  # noqa: S608
             " FROM intake_searchtext s, plainto_tsquery('dutch'::regconfig, %s) AS q(query)"
             f" WHERE s.search_vector @@ q.query AND s.case_id IN ({inner})"
             " GROUP BY s.case_id ORDER BY r DESC, s.case_id DESC LIMIT %s"
@@ -149,8 +151,8 @@ def _text_hits(cases: QuerySet[Case], query: str) -> list[int]:
             return []
         # bm25 is lower for better hits; FTS5 allows it only in the matching query itself,
         # not inside an aggregate, hence the materialised inner select.
-        sql = (  # noqa: S608
-            "WITH h AS MATERIALIZED"
+        sql = (
+            "WITH h AS MATERIALIZED"  # noqa: S608
             " (SELECT rowid AS id, bm25(intake_searchtext_fts) AS r FROM intake_searchtext_fts"
             "  WHERE intake_searchtext_fts MATCH %s)"
             " SELECT s.case_id, min(h.r) AS r FROM h JOIN intake_searchtext s ON s.id = h.id"

@@ -281,6 +281,20 @@ def index_search_text(case_id: int, source: str, body: str) -> None:
     SearchText.objects.update_or_create(case_id=case_id, source=source, defaults={"body": body})
 
 
+def log_case_list_export(actor: Any, fmt: str, filters: dict[str, str], rows: int) -> None:
+    """Audit an export of the case list: who, which format, which filter, how many rows.
+
+    :param filters: the list's filter as the user gave it (a URL in the search without its
+        credentials: ``intake.search.without_credentials``)."""
+    with transaction.atomic():
+        audit.log(
+            "case_list_exported",
+            ("intake.case", ""),
+            actor=actor,
+            after={"format": fmt, "filter": filters, "rows": rows},
+        )
+
+
 def _store_attachment(signal: Signal, upload: UploadedFile) -> Attachment:
     digest = hashlib.sha256()
     for chunk in upload.chunks():

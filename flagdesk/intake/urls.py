@@ -8,4 +8,5 @@ urlpatterns = [
     path("signals/citizen", views.citizen, name="fd-citizen"),
     path("signals/<int:pk>/recorded", views.signal_recorded, name="fd-signal-recorded"),
     path("cases", views.case_list, name="fd-case-list"),
+    path("cases/export.<str:fmt>", views.case_list_export, name="fd-case-list-export"),
 ]

@@ -10,15 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.intake import service
+from flagdesk.intake import export, service
 from flagdesk.intake.forms import CaseFilterForm, CitizenForm, SignalForm
 from flagdesk.intake.models import Case, Signal
-from flagdesk.intake.search import search_cases
+from flagdesk.intake.search import search_cases, without_credentials
 from flagdesk.platforms import service as platforms
 from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
@@ -123,3 +124,37 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows = service.case_rows(page.object_list)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     return render(request, "intake/case_list.html", context)
+
+
+EXPORT_FORMATS = {
+    "csv": (export.as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (
+        export.as_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+@login_required
+def case_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The case list with the same filters and search, as a file (intake/export.py)."""
+    require(request.user, Action.VIEW_CASES)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    write, content_type = EXPORT_FORMATS[fmt]
+    form = CaseFilterForm(request.GET)
+    content, count = write(export.export_rows(filtered_cases(form)))
+    service.log_case_list_export(request.user, fmt, export_filter(request), count)
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"flagdesk-cases-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_filter(request: HttpRequest) -> dict[str, str]:
+    """The filter for the audit log: the list's fields only, a URL without its credentials."""
+    fields = CaseFilterForm.base_fields
+    given = {name: request.GET.get(name, "") for name in fields if request.GET.get(name)}
+    if "q" in given:
+        given["q"] = without_credentials(given["q"])[:500]
+    return given

@@ -108,7 +108,7 @@ def test_query_syntax_is_never_interpreted(three: list[Case], text: str) -> None
 
 
 def test_fts5_query_quotes_every_word() -> None:
-    assert fts5_query(["near", "body", "stem", "or"]) == "\"near\"* \"body\"* \"stem\"* \"or\""
+    assert fts5_query(["near", "body", "stem", "or"]) == '"near"* "body"* "stem"* "or"'
 
 
 @pytest.mark.parametrize("text", ["%", "_", "%%", "FD-%", "__"])
