@@ -46,9 +46,7 @@ def cases(tk2023: Election, nos: PartnerOrganisation, gemeente: PartnerOrganisat
         for n in range(1, 4)
     ]
     made.append(
-        record(
-            tk2023, gemeente, "https://www.tiktok.com/@b/video/9", "Filmpje.", platform="tiktok"
-        )
+        record(tk2023, gemeente, "https://www.tiktok.com/@b/video/9", "Filmpje.", platform="tiktok")
     )
     return made
 
@@ -67,12 +65,12 @@ def test_formula_starts_are_neutralised(start: str) -> None:
 def test_a_formula_in_an_organisation_name_is_not_a_formula(
     alice: User, tk2023: Election, url: str
 ) -> None:
-    evil = accounts.create_partner("=HYPERLINK(\"https://evil.invalid\",\"klik\")", "media")
+    evil = accounts.create_partner('=HYPERLINK("https://evil.invalid","klik")', "media")
     record(tk2023, evil, "https://x.com/a/status/5", "@SUM(1+1)*cmd")
     response = verified_client(alice).get(url)
     rows = csv_rows(response) if url == CSV_URL else xlsx_rows(response)
     organisations = rows[1][7]
-    assert organisations == "'=HYPERLINK(\"https://evil.invalid\",\"klik\")"
+    assert organisations == '\'=HYPERLINK("https://evil.invalid","klik")'
     if url == XLSX_URL:
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert sheet is not None
