@@ -36,6 +36,9 @@ MAX_TEXT_LENGTH = 300
 # The best this many full-text hits are ranked; a search that finds more is too broad to
 # read through and is narrowed with the list's filters (which apply before the cut).
 MAX_TEXT_HITS = 500
+# Ranking costs most of a broad search's time (a word in one signal in ten: thousands of
+# texts), so only the texts of the newest this many matching cases are ranked.
+RANK_CANDIDATES = 2000
 # A piece of a reference ("2023-00", "0042"): digits, letters and dashes, at most 20.
 PARTIAL_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9-]{1,20}$")
 # A word of at least this many letters also finds longer words it begins (SQLite has no
@@ -140,7 +143,8 @@ def _exact_hits(cases: QuerySet[Case], query: str) -> list[int]:
 
 
 def _text_hits(cases: QuerySet[Case], query: str) -> list[int]:
-    """Ids of the cases (among ``cases``) whose texts hold every word, best rank first."""
+    """Ids of the cases (among ``cases``) whose texts hold every word, best rank first
+    (among the newest :data:`RANK_CANDIDATES` matching texts)."""
     words = words_of(query)
     if not words:
         return []
@@ -150,30 +154,36 @@ def _text_hits(cases: QuerySet[Case], query: str) -> list[int]:
         return []
     if connection.vendor == "postgresql":
         # The inner query is Django's own SQL of ``cases`` with its parameters kept apart.
-        sql = (
-            "SELECT s.case_id, max(ts_rank(s.search_vector, q.query)) AS r"  # noqa: S608
-            " FROM intake_searchtext s, plainto_tsquery('dutch'::regconfig, %s) AS q(query)"
-            f" WHERE s.search_vector @@ q.query AND s.case_id IN ({inner})"
-            " GROUP BY s.case_id ORDER BY r DESC, s.case_id DESC LIMIT %s"
-        )
         # The text itself, cut, not our words: PostgreSQL's parser reads "FD-2023-0002" in the
         # query the way it read it in the text. plainto_tsquery knows no operators.
-        params = [_cut_at_word(query, MAX_TEXT_LENGTH), *inner_params, MAX_TEXT_HITS]
+        text = _cut_at_word(query, MAX_TEXT_LENGTH)
+        sql = (
+            "SELECT h.case_id, max(ts_rank(h.search_vector, q.query)) AS r FROM"  # noqa: S608
+            " (SELECT s.case_id, s.search_vector FROM intake_searchtext s"
+            "  WHERE s.search_vector @@ plainto_tsquery('dutch'::regconfig, %s)"
+            f"  AND s.case_id IN ({inner}) ORDER BY s.case_id DESC LIMIT %s) AS h,"
+            " plainto_tsquery('dutch'::regconfig, %s) AS q(query)"
+            " GROUP BY h.case_id ORDER BY r DESC, h.case_id DESC LIMIT %s"
+        )
+        params = [text, *inner_params, RANK_CANDIDATES, text, MAX_TEXT_HITS]
     else:
         match = fts5_query(words)
         if not match:
             return []
         # bm25 is lower for better hits; FTS5 allows it only in the matching query itself,
-        # not inside an aggregate, hence the materialised inner select.
+        # not inside an aggregate, hence the materialised steps.
         sql = (
-            "WITH h AS MATERIALIZED"  # noqa: S608
-            " (SELECT rowid AS id, bm25(intake_searchtext_fts) AS r FROM intake_searchtext_fts"
-            "  WHERE intake_searchtext_fts MATCH %s)"
-            " SELECT s.case_id, min(h.r) AS r FROM h JOIN intake_searchtext s ON s.id = h.id"
-            f" WHERE s.case_id IN ({inner})"
-            " GROUP BY s.case_id ORDER BY r ASC, s.case_id DESC LIMIT %s"
+            "WITH c AS MATERIALIZED (SELECT s.id, s.case_id FROM intake_searchtext s"  # noqa: S608
+            "  WHERE s.id IN (SELECT rowid FROM intake_searchtext_fts"
+            "   WHERE intake_searchtext_fts MATCH %s)"
+            f"  AND s.case_id IN ({inner}) ORDER BY s.case_id DESC LIMIT %s),"
+            " h AS MATERIALIZED (SELECT rowid AS id, bm25(intake_searchtext_fts) AS r"
+            "  FROM intake_searchtext_fts WHERE intake_searchtext_fts MATCH %s"
+            "  AND rowid IN (SELECT id FROM c))"
+            " SELECT c.case_id, min(h.r) AS r FROM h JOIN c ON c.id = h.id"
+            " GROUP BY c.case_id ORDER BY r ASC, c.case_id DESC LIMIT %s"
         )
-        params = [match, *inner_params, MAX_TEXT_HITS]
+        params = [match, *inner_params, RANK_CANDIDATES, match, MAX_TEXT_HITS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
