@@ -40,6 +40,7 @@ MAX_TEXT_HITS = 500
 # texts), so only the texts of the newest this many matching cases are ranked.
 RANK_CANDIDATES = 2000
 # A piece of a reference ("2023-00", "0042"): digits, letters and dashes, at most 20.
+REFERENCE_LENGTH = 20
 PARTIAL_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9-]{1,20}$")
 # A word of at least this many letters also finds longer words it begins (SQLite has no
 # Dutch stemmer: "verkiezing" then finds "verkiezingen").
@@ -134,12 +135,17 @@ def _looks_like_url(query: str) -> bool:
 
 
 def _exact_hits(cases: QuerySet[Case], query: str) -> list[int]:
-    # References are stored in capitals: an exact match uses the unique index.
-    exact = Q(reference=query.upper())
+    conditions = []
+    if len(query) <= REFERENCE_LENGTH:
+        # References are stored in capitals: an exact match uses the unique index.
+        conditions.append(Q(reference=query.upper()))
     hashes = url_hashes(query)
     if hashes:
-        exact |= Q(pk__in=CaseUrl.objects.filter(url_hash__in=hashes).values("case_id"))
-    return list(cases.filter(exact).order_by().values_list("pk", flat=True)[:MAX_TEXT_HITS])
+        conditions.append(Q(pk__in=CaseUrl.objects.filter(url_hash__in=hashes).values("case_id")))
+    found: list[int] = []
+    for condition in conditions:  # one query each: an OR of the two would scan the cases
+        found += cases.filter(condition).order_by().values_list("pk", flat=True)[:MAX_TEXT_HITS]
+    return found
 
 
 def _text_hits(cases: QuerySet[Case], query: str) -> list[int]:
