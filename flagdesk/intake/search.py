@@ -37,7 +37,7 @@ MAX_TEXT_LENGTH = 300
 # read through and is narrowed with the list's filters (which apply before the cut).
 MAX_TEXT_HITS = 500
 # Ranking costs most of a broad search's time (a word in one signal in ten: thousands of
-# texts), so only the texts of the newest this many matching cases are ranked.
+# texts), so on PostgreSQL only the texts of the newest this many matching cases are ranked.
 RANK_CANDIDATES = 2000
 # A piece of a reference ("2023-00", "0042"): digits, letters and dashes, at most 20.
 REFERENCE_LENGTH = 20
@@ -150,7 +150,7 @@ def _exact_hits(cases: QuerySet[Case], query: str) -> list[int]:
 
 def _text_hits(cases: QuerySet[Case], query: str) -> list[int]:
     """Ids of the cases (among ``cases``) whose texts hold every word, best rank first
-    (among the newest :data:`RANK_CANDIDATES` matching texts)."""
+    (on PostgreSQL among the newest :data:`RANK_CANDIDATES` matching texts)."""
     words = words_of(query)
     if not words:
         return []
@@ -177,19 +177,18 @@ def _text_hits(cases: QuerySet[Case], query: str) -> list[int]:
         if not match:
             return []
         # bm25 is lower for better hits; FTS5 allows it only in the matching query itself,
-        # not inside an aggregate, hence the materialised steps.
+        # not inside an aggregate, hence the materialised inner select. Every match is
+        # ranked here: a rowid list handed back to FTS5 made it run the match once per rowid
+        # (seconds), so RANK_CANDIDATES applies to PostgreSQL only.
         sql = (
-            "WITH c AS MATERIALIZED (SELECT s.id, s.case_id FROM intake_searchtext s"  # noqa: S608
-            "  WHERE s.id IN (SELECT rowid FROM intake_searchtext_fts"
-            "   WHERE intake_searchtext_fts MATCH %s)"
-            f"  AND s.case_id IN ({inner}) ORDER BY s.case_id DESC LIMIT %s),"
-            " h AS MATERIALIZED (SELECT rowid AS id, bm25(intake_searchtext_fts) AS r"
-            "  FROM intake_searchtext_fts WHERE intake_searchtext_fts MATCH %s"
-            "  AND rowid IN (SELECT id FROM c))"
-            " SELECT c.case_id, min(h.r) AS r FROM h JOIN c ON c.id = h.id"
-            " GROUP BY c.case_id ORDER BY r ASC, c.case_id DESC LIMIT %s"
+            "WITH h AS MATERIALIZED"  # noqa: S608
+            " (SELECT rowid AS id, bm25(intake_searchtext_fts) AS r FROM intake_searchtext_fts"
+            "  WHERE intake_searchtext_fts MATCH %s)"
+            " SELECT s.case_id, min(h.r) AS r FROM h JOIN intake_searchtext s ON s.id = h.id"
+            f" WHERE s.case_id IN ({inner})"
+            " GROUP BY s.case_id ORDER BY r ASC, s.case_id DESC LIMIT %s"
         )
-        params = [match, *inner_params, RANK_CANDIDATES, match, MAX_TEXT_HITS]
+        params = [match, *inner_params, MAX_TEXT_HITS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
