@@ -64,7 +64,8 @@ sys.path.insert(0, str(REPO))
 from tests_support import servers  # noqa: E402
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432"
-PG_BENCH_DB = "flagdesk_bench"
+# Another name (FLAGDESK_BENCH_DB) lets two people measure at once on one PostgreSQL server.
+PG_BENCH_DB = os.environ.get("FLAGDESK_BENCH_DB", "flagdesk_bench")
 CASE_LIST_ELECTION = "TK2025"
 STAFF_USERNAME = "bench-staff"
 STAFF_PASSWORD = "bench-password-not-secret-1"
@@ -88,7 +89,24 @@ def phase_setup(out: Path, n_signals: int) -> None:
     started = time.perf_counter()
     fixture["populated"] = _populate(n_signals, fixture["partner_id"])
     fixture["populate_seconds"] = round(time.perf_counter() - started, 1)
+    fixture["search_samples"] = _search_samples()
     out.write_text(json.dumps(fixture), encoding="utf-8")
+
+
+def _search_samples() -> dict[str, list[str]]:
+    """References and X status ids of cases in the list's election, for the search."""
+    from flagdesk.intake.models import Case, CaseUrl
+
+    cases = Case.objects.filter(election__code=CASE_LIST_ELECTION).order_by("pk")
+    x_urls = CaseUrl.objects.filter(
+        election__code=CASE_LIST_ELECTION, normalised_url__startswith="https://x.com/i/status/"
+    ).order_by("pk")
+    return {
+        "references": list(cases.values_list("reference", flat=True)[:2000:20]),
+        "x_status_ids": [
+            u.rsplit("/", 1)[1] for u in x_urls.values_list("normalised_url", flat=True)[:2000:20]
+        ],
+    }
 
 
 def _create_accounts() -> dict[str, Any]:
@@ -109,6 +127,52 @@ def _create_accounts() -> dict[str, Any]:
         "staff_token": staff_token,
         "totp_key": device.key,
     }
+
+
+# Words for the signals' explanations: each is in about one explanation in ten, so a search
+# for one word finds thousands of signals; RARE_WORD is in one in a thousand.
+SEARCH_WORDS = [
+    "stembureau",
+    "stempas",
+    "potlood",
+    "kleuren",
+    "vakjes",
+    "ongeldig",
+    "stembiljet",
+    "kiezers",
+    "volmacht",
+    "briefstemmen",
+    "sluitingstijd",
+    "identiteitsbewijs",
+    "rood",
+    "wit",
+    "blauw",
+    "telling",
+    "uitslag",
+    "gemeente",
+    "kiesraad",
+    "fraude",
+    "gehackt",
+    "account",
+    "advertentie",
+    "nepnieuws",
+    "video",
+    "foto",
+    "screenshot",
+    "oproep",
+    "stemlokaal",
+    "rij",
+    "wachttijd",
+    "buitenland",
+    "brief",
+]
+RARE_WORD = "stempasvervalsing"
+
+
+def _explanation(rng: random.Random, j: int) -> str:
+    words = " ".join(rng.sample(SEARCH_WORDS, 3))
+    rare = f" {RARE_WORD}" if j % 1000 == 0 else ""
+    return f"Bericht dat kiezers misleidt over hoe je stemt: {words}.{rare}"
 
 
 def _content_url(slug: str, n: int) -> str:
@@ -153,6 +217,7 @@ def _populate(n_signals: int, partner_id: int) -> dict[str, int]:
         Category,
         IntakeOutcome,
         ReceivedVia,
+        SearchText,
         Signal,
         SignalUrl,
     )
@@ -235,11 +300,23 @@ def _populate(n_signals: int, partner_id: int) -> dict[str, int]:
                 category=case.category,
                 platform=case.platform,
                 platform_name=case.platform.slug,
-                explanation="Benchmark signal: a post that misleads voters about how to vote.",
+                explanation=_explanation(rng, j),
                 intake_outcome=IntakeOutcome.NEW_CASE if j < n_cases else IntakeOutcome.JOINED_CASE,
             )
         )
     Signal.objects.bulk_create(signals, batch_size=2000)
+    # What intake.service.index_search_text writes per signal (the search's full-text rows).
+    SearchText.objects.bulk_create(
+        (
+            SearchText(
+                case_id=s.case_id,
+                source=f"signal:{s.pk}",
+                body=f"{s.source_organisation_name}\n{s.platform_name}\n{s.explanation}",
+            )
+            for s in signals
+        ),
+        batch_size=2000,
+    )
     SignalUrl.objects.bulk_create(
         (
             SignalUrl(
@@ -460,6 +537,7 @@ class Options:
     list_concurrency: int
     cap_seconds: float
     warmup: int
+    lists_only: bool = False
 
 
 def run_scenarios(db: str, port: int, fixture: dict[str, Any], opts: Options) -> list[Result]:
@@ -485,17 +563,19 @@ def run_scenarios(db: str, port: int, fixture: dict[str, Any], opts: Options) ->
     def bare(i: int) -> Request:
         return "POST", "/bench/bare", intake_body(x_url(1, i)), partner
 
-    load("bare Django JSON endpoint", bare, opts.requests, opts.concurrency)
-
     floor_series = 90
 
     def floor(i: int) -> Request:
         return "POST", "/bench/floor", intake_body(x_url(floor_series, i)), partner
 
-    # The lower bound: intake's rows through hand-written SQL, no framework (bench_floor.py).
-    load("intake floor: same rows, raw SQL, no DRF/ORM", floor, opts.requests, opts.concurrency)
+    if not opts.lists_only:
+        load("bare Django JSON endpoint", bare, opts.requests, opts.concurrency)
+        # The lower bound: intake's rows through hand-written SQL, no framework (bench_floor.py).
+        load("intake floor: same rows, raw SQL, no DRF/ORM", floor, opts.requests, opts.concurrency)
 
-    if route_exists(port, "POST", "/api/v1/signalen", partner):
+    if opts.lists_only:
+        pass
+    elif route_exists(port, "POST", "/api/v1/signalen", partner):
         _intake_scenarios(load, partner, opts)
     else:
         results.append(Result(db, "intake API", note="not measured: /api/v1/signalen missing"))
@@ -567,9 +647,41 @@ def _case_list_scenarios(
             opts.list_concurrency,
         )
         result.note = "session login with password + TOTP"
+        _search_scenarios(fixture, opts, load, html_headers)
     else:
         why = "login failed" if not cookie else "/cases missing"
         results.append(Result(db, "case list HTML", note=f"not measured: {why}"))
+
+
+def _search_scenarios(
+    fixture: dict[str, Any],
+    opts: Options,
+    load: Callable[..., Result],
+    headers: dict[str, str],
+) -> None:
+    """The case list's search (intake/search.py) in the list's election, four kinds of text."""
+    searches = {
+        "reference": [ref.lower() for ref in fixture["search_samples"]["references"]],
+        # Mobile host, another handle, tracking parameters: normalised as at intake.
+        "URL in another form": [
+            f"https://mobile.twitter.com/Other/status/{n}?s=20&utm_source=bench"
+            for n in fixture["search_samples"]["x_status_ids"]
+        ],
+        "one word (~1 in 10 signals)": SEARCH_WORDS,
+        "two words + rare word": [f"{w} kiezers" for w in SEARCH_WORDS] + [RARE_WORD],
+    }
+    for kind, texts in searches.items():
+
+        def search(i: int, texts: list[str] = texts) -> Request:
+            query = urllib.parse.urlencode(
+                {"election": CASE_LIST_ELECTION, "q": texts[i % len(texts)]}
+            )
+            return "GET", f"/cases?{query}", None, headers
+
+        result = load(
+            f"case list search: {kind}", search, opts.list_requests, opts.list_concurrency
+        )
+        result.note = f"{len(texts)} different texts in turn"
 
 
 def _page_count(port: int, path: str, headers: dict[str, str]) -> int:
@@ -729,6 +841,11 @@ def main(argv: list[str] | None = None) -> int:
         "--cap-seconds", type=float, default=60.0, help="time limit per scenario (default 60)"
     )
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument(
+        "--lists-only",
+        action="store_true",
+        help="measure only the case lists and the search (not the intake scenarios)",
+    )
     parser.add_argument("--phase", choices=["setup"], help=argparse.SUPPRESS)
     parser.add_argument("--fixture", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -744,6 +861,7 @@ def main(argv: list[str] | None = None) -> int:
         args.list_concurrency,
         args.cap_seconds,
         args.warmup,
+        args.lists_only,
     )
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results: list[Result] = []

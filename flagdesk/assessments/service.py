@@ -112,6 +112,7 @@ def save_assessment(case: Case, data: dict[str, Any], actor: Any) -> Assessment:
         assessment.rules_version = RULES_VERSION
         assessment.assessed_by = actor
         assessment.save()
+        intake.index_search_text(case.pk, "assessment", _assessment_search_body(assessment))
         audit.log(
             "assessment_saved",
             case,
@@ -129,6 +130,12 @@ def _clean_kind_facts(category: str, facts: object) -> dict[str, str]:
     if not isinstance(facts, dict) or any(not isinstance(v, str | None) for v in facts.values()):
         raise WorkflowError(_("The facts for the notice must be texts by name."))
     return notice_kinds.clean_facts(category, facts)
+
+
+def _assessment_search_body(assessment: Assessment) -> str:
+    """The assessor's reasons, for the case search."""
+    reasons = (getattr(assessment, f"{name}_reasoning") for name in ANSWER_FIELDS)
+    return "\n".join(reason for reason in reasons if reason)
 
 
 def _assessment_snapshot(assessment: Assessment) -> dict[str, Any]:
@@ -207,6 +214,11 @@ def propose_decision(
             illegal_content_type=basis.content_type,
         )
         _freeze(decision, urls)
+        intake.index_search_text(
+            case.pk,
+            f"decision:{decision.pk}",
+            "\n".join(filter(None, (decision.justification, decision.override_justification))),
+        )
         audit.log(
             "decision_proposed",
             decision,

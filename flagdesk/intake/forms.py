@@ -364,10 +364,11 @@ class CaseFilterForm(AccessibleForm):
     )
     # "me", "none" or a user's id (issue 15): ``?owner=me`` is the "mine" view.
     owner = forms.ChoiceField(label=_("Owner"), required=False)
+    # No length limit: a pasted URL is searched, not refused (intake/search.py cuts the text).
     q = forms.CharField(
-        label=_("Reference"),
+        label=_("Search"),
         required=False,
-        max_length=20,
+        help_text=_("Reference, link (in any form), organisation or words from the case."),
         widget=forms.TextInput(attrs={"type": "search", "data-shortcut": "/"}),
     )
 

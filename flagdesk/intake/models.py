@@ -113,6 +113,8 @@ class CaseUrl(models.Model):
                 fields=["election", "url_hash"], name="one_case_per_url_per_election"
             ),
         ]
+        # Search by URL looks a hash up across elections (the constraint leads with election).
+        indexes = [models.Index(fields=["url_hash"], name="intake_caseurl_hash_idx")]
 
     def __str__(self) -> str:
         return self.url
@@ -232,3 +234,26 @@ class RefusalCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.platform_key} {self.source_type}: {self.count}"
+
+
+class SearchText(models.Model):
+    """Words a case is found by: one row per source (a signal, the assessment, a decision).
+
+    The full-text index is the database's own, kept beside this table by the migration
+    ``0006_search_text``: a generated ``tsvector`` column (``dutch``) with a GIN index on
+    PostgreSQL, an FTS5 table kept in step by triggers on SQLite. Only what every staff role
+    may read goes in: organisation, platform, explanations and reasons; never contact details.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # "signal:12", "assessment", "decision:5": the writer replaces its own row.
+    source = models.CharField(max_length=40)
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "source"], name="one_search_text_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.source}"

@@ -32,6 +32,7 @@ from flagdesk.intake.models import (
     Category,
     IntakeOutcome,
     RefusalCount,
+    SearchText,
     Signal,
     SignalUrl,
 )
@@ -255,8 +256,45 @@ def _create_signal(
     }
     if case is not None and case.related_to is not None and outcome == IntakeOutcome.RELATED_CASE:
         snapshot["related_to"] = case.related_to.reference
+    if case is not None:
+        index_search_text(case.pk, f"signal:{signal.pk}", signal_search_body(signal))
     # Returned, not logged: the caller writes it together with the case's event, if any.
     return signal, audit.Entry("signal_recorded", signal, after=snapshot)
+
+
+def signal_search_body(signal: Signal) -> str:
+    """The words a signal makes its case findable by: no contact details (personal data that
+    retention blanks and not every reader of a search result needs)."""
+    parts = (
+        signal.source_organisation_name,
+        signal.platform_name,
+        signal.explanation,
+        signal.own_contact_result,
+    )
+    return "\n".join(part for part in parts if part)
+
+
+def index_search_text(case_id: int, source: str, body: str) -> None:
+    """Make a case findable by ``body`` (full-text search, ``intake/search.py``).
+
+    :param source: what the words come from (``signal:12``, ``assessment``, ``decision:5``);
+        a later call with the same source replaces the earlier words.
+    """
+    SearchText.objects.update_or_create(case_id=case_id, source=source, defaults={"body": body})
+
+
+def log_case_list_export(actor: Any, fmt: str, filters: dict[str, str], rows: int) -> None:
+    """Audit an export of the case list: who, which format, which filter, how many rows.
+
+    :param filters: the list's filter as the user gave it (a URL in the search without its
+        credentials: ``intake.search.without_credentials``)."""
+    with transaction.atomic():
+        audit.log(
+            "case_list_exported",
+            ("intake.case", ""),
+            actor=actor,
+            after={"format": fmt, "filter": filters, "rows": rows},
+        )
 
 
 def _store_attachment(signal: Signal, upload: UploadedFile) -> Attachment:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases", views.case_list, name="fd-case-list"),
     path("cases/assign", views.cases_bulk_assign, name="fd-cases-bulk-assign"),
     path("cases/<str:reference>/owner", views.case_owner, name="fd-case-owner"),
+    path("cases/export.<str:fmt>", views.case_list_export, name="fd-case-list-export"),
 ]

@@ -10,9 +10,8 @@ worker; "already notified" means "in the approved set of a deploy decision of th
 
 from __future__ import annotations
 
-import re
-
 import email
+import re
 from email import policy
 from typing import Any
 
@@ -169,12 +168,12 @@ def test_a_late_url_is_not_notified_and_opens_a_related_case(
     assert U1 in notice.body and U2 not in notice.body
 
     assessor = verified_client(alice)
-    page = assessor.post(
+    confirmation = assessor.post(
         reverse("fd-notice-draft", kwargs={"pk": notice.pk}),
         {"subject": notice.subject, "body": notice.body, "action": "send"},
     ).content.decode()
     # Sending is confirmed on a second page (platform, channel, recipient) before it goes out.
-    digest = re.search(r'name="digest" value="([0-9a-f]+)"', page)
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', confirmation)
     assert digest
     response = assessor.post(
         reverse("fd-notice-send", kwargs={"pk": notice.pk}), {"digest": digest.group(1)}

@@ -22,7 +22,6 @@ from flagdesk.notices.tests.conftest import ELIGIBLE, PLATFORM_ADDRESS, approved
 from flagdesk.platforms.models import Platform
 
 
-
 def open_case(election: Election, n: int, minutes_ago: int) -> Case:
     result = intake.record_signal(
         intake.SignalInput(
