@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 
 from flagdesk.accounts.permissions import Action, require
+from flagdesk.core.live import live_page
 from flagdesk.intake import service
 from flagdesk.intake.forms import CaseFilterForm, CitizenForm, SignalForm
 from flagdesk.intake.models import Case, Signal
@@ -110,6 +111,7 @@ def filtered_cases(form: CaseFilterForm) -> QuerySet[Case]:
 
 
 @login_required
+@live_page
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET)  # always bound: every field is optional

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flagdesk.notices.models import Notice, NoticeStatus
+from flagdesk.notices.models import Attempt, Notice, NoticeStatus
 
 
 def notice_by_id(notice_id: int) -> Notice | None:
@@ -17,3 +17,9 @@ def sent_notices_of_case(case_id: int) -> list[Notice]:
         .select_related("platform")
         .order_by("-frozen_at", "-pk")
     )
+
+
+def latest_attempt_id() -> int:
+    """The newest delivery attempt's id: a version source for the live pages, since a
+    worker's claim changes a delivery's state without an audit event."""
+    return Attempt.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -29,3 +29,10 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", () => showWhenChosen(form));
   });
 });
+
+// A live page (live.js) swapped a region in: set up its forms as on page load.
+document.addEventListener("flagdesk:replaced", (event) => {
+  event.detail.region.querySelectorAll("form").forEach((form) => {
+    if (form.querySelector("[data-show-when]")) showWhenChosen(form);
+  });
+});
