@@ -29,7 +29,9 @@ Per database the script
    gevent): half the simulated users are partners who POST /api/v1/signalen with their
    token (a quarter of the URLs repeat an earlier one and join its case), half are staff who
    log in with password and TOTP once, then open the dashboard, the case list and case
-   pages. The user count is stepped up (``--steps``); each step is measured for
+   pages; while a staff user reads a page (the think time, 1-3 s) the page polls every
+   ``--live-poll-seconds`` (1.5; 0 = no polling) with If-None-Match, as live.js does
+   (issue 15). The user count is stepped up (``--steps``); each step is measured for
    ``--step-seconds`` after all its users have started;
 5. when the last step ends the load stops and the workers go on until nothing waits (no task
    waiting or running, no case waiting for matching), for at most ``--drain-seconds``.

@@ -115,3 +115,39 @@ def test_a_logged_out_page_stops_and_says_so(tab: Page, site: str, chromium: Bro
     tab.context.clear_cookies()
     expect(tab.locator("#main .live-notice")).to_be_visible(timeout=WITHIN_2_S)
     shoot(tab, "4-approver-session-ended-nl.png")
+
+
+def live_requests(page: Page) -> list[str]:
+    seen: list[str] = []
+    page.on(
+        "request",
+        lambda request: seen.append(request.url) if request.headers.get("x-flagdesk-live") else None,
+    )
+    return seen
+
+
+def test_polling_pauses_in_a_hidden_tab_and_backs_off_on_errors(tab: Page, site: str) -> None:
+    bob = make_user("bob", Role.APPROVER)
+    log_in(tab, site, bob, with_authenticator(bob), "/")
+    polls = live_requests(tab)
+    tab.wait_for_function("document.querySelector('#live-status') !== null")
+    tab.wait_for_timeout(3_200)
+    assert len(polls) >= 2  # every 1.5 s while visible
+
+    tab.evaluate(
+        "Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    hidden_from = len(polls)
+    tab.wait_for_timeout(3_200)
+    assert len(polls) == hidden_from  # nothing asked while hidden
+
+    # Back, with a server that fails: the first poll goes at once, then the gaps double.
+    tab.route("**/*", lambda route: route.fulfill(status=503, body=""))
+    tab.evaluate(
+        "Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    tab.wait_for_timeout(6_000)
+    # Without backoff: at 0, 1.5, 3, 4.5, 6 s (5 polls); with it: at 0, 3 s (then 9 s).
+    assert 1 <= len(polls) - hidden_from <= 3
