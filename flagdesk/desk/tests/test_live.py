@@ -148,6 +148,8 @@ def test_polling_writes_nothing_and_does_not_extend_the_session(alice: User, cas
         for _ in range(3):
             assert poll(client, "/", etag).status_code == 304
     statements = [q["sql"] for q in queries.captured_queries]
+    # Per poll: the session, the chain head, the newest delivery attempt; nothing else.
+    assert len(statements) == 3 * 3
     assert not [s for s in statements if s.lstrip().upper().startswith(WRITES)]
     # The short path reads the session and the version sources, not the user or the device.
     assert not [s for s in statements if "accounts_user" in s or "otp_totp" in s]
@@ -165,6 +167,7 @@ def test_a_full_poll_does_not_extend_the_session_either(alice: User, bob: User, 
     with CaptureQueriesContext(connection) as queries:
         assert poll(client, "/", etag).status_code == 200
     statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) > 10  # the whole page was rendered
     assert not [s for s in statements if s.lstrip().upper().startswith(WRITES)]
     assert Session.objects.get(session_key=key).expire_date == expiry
 
