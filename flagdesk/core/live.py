@@ -99,6 +99,9 @@ class LiveMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_live_request(request):
             return self.get_response(request)
+        # base.html leaves flash messages for the page the user opens next: a poll that
+        # renders must not take "Decision proposed" away from the page after the redirect.
+        request.live_poll = True  # type: ignore[attr-defined]
         if request.session.get(SESSION_KEY) is None:
             return no_content(401)
         sent = _etags_sent(request)

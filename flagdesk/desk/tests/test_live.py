@@ -193,3 +193,16 @@ def test_a_page_that_is_not_live_is_not_polled(alice: User, case: Case) -> None:
     page = client.get("/narratives")
     assert page.status_code == 200
     assert "ETag" not in page and "live.js" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_poll_leaves_flash_messages_for_the_next_page(alice: User, case: Case) -> None:
+    client = in_english(verified_client(alice))
+    etag = client.get(f"/cases/{case.reference}")["ETag"]
+    checklist = {k: ("yes" if v is True else v) for k, v in ELIGIBLE.items()}
+    saved = client.post(f"/cases/{case.reference}/assessment", checklist)
+    assert saved.status_code == 302  # the message waits for the page after the redirect
+    polled = poll(client, f"/cases/{case.reference}", etag)
+    assert polled.status_code == 200
+    assert 'class="messages"' not in polled.content.decode()
+    assert 'class="messages"' in client.get(saved["Location"]).content.decode()
