@@ -121,7 +121,9 @@ def live_requests(page: Page) -> list[str]:
     seen: list[str] = []
     page.on(
         "request",
-        lambda request: seen.append(request.url) if request.headers.get("x-flagdesk-live") else None,
+        lambda request: (
+            seen.append(request.url) if request.headers.get("x-flagdesk-live") else None
+        ),
     )
     return seen
 
