@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -106,6 +107,7 @@ def main() -> int:
             f"| `{name}` | {full_ms:.2f} | {full_q} | {poll_ms:.3f} | {poll_q} "
             f"| {full_ms / poll_ms:.0f} × |"
         )
+    shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 
