@@ -29,7 +29,9 @@ Per database the script
    gevent): half the simulated users are partners who POST /api/v1/signalen with their
    token (a quarter of the URLs repeat an earlier one and join its case), half are staff who
    log in with password and TOTP once, then open the dashboard, the case list and case
-   pages. The user count is stepped up (``--steps``); each step is measured for
+   pages; while a staff user reads a page (the think time, 1-3 s) the page polls every
+   ``--live-poll-seconds`` (1.5; 0 = no polling) with If-None-Match, as live.js does
+   (issue 15). The user count is stepped up (``--steps``); each step is measured for
    ``--step-seconds`` after all its users have started;
 5. when the last step ends the load stops and the workers go on until nothing waits (no task
    waiting or running, no case waiting for matching), for at most ``--drain-seconds``.
@@ -74,6 +76,8 @@ BREAK_ERROR_RATE = 0.01
 BREAK_P99_MS = 1000.0
 # The day is about notices: a step whose notices wait longer than this breaks too.
 BREAK_NOTICE_P99_S = 2.0
+# A live page asks whether it changed this often (FLAGDESK_LIVE_POLL_MS's default).
+LIVE_POLL_SECONDS = 1.5
 
 
 # --------------------------------------------------------------------------------------
@@ -458,7 +462,9 @@ def phase_locust(args: argparse.Namespace) -> None:
                     response.failure(f"status {response.status_code}")
 
     class Staff(FastHttpUser):
-        wait_time = between(1.0, 3.0)
+        polls = 0
+        open_page: tuple[str, str, str] = ("", "", "")
+        opened_at = 0.0
 
         def on_start(self) -> None:
             account = staff[next(staff_numbers) % len(staff)]
@@ -489,6 +495,42 @@ def phase_locust(args: argparse.Namespace) -> None:
             ) as response:
                 if response.status_code != 200:
                     response.failure(f"status {response.status_code}")
+            # Every staff page is live (issue 15): while the user reads it, it asks every
+            # --live-poll-seconds whether it changed, as live.js does.
+            self.open_page = (path, name, response.headers.get("ETag") or "")
+            self.opened_at = time.monotonic()
+            self.polls = 0
+
+        def wait_time(self) -> float:
+            """The think time, 1-3 s as before issue 15, with the open page polling during it."""
+            think_until = time.monotonic() + random.uniform(1.0, 3.0)
+            if not args.live_poll_seconds or not self.open_page[2]:
+                return max(0.0, think_until - time.monotonic())
+            while True:
+                next_poll = self.opened_at + args.live_poll_seconds * (self.polls + 1)
+                if next_poll > think_until:
+                    self.polls = 0
+                    return max(0.0, think_until - time.monotonic())
+                gevent.sleep(max(0.0, next_poll - time.monotonic()))
+                self.polls += 1
+                self._poll()
+
+        def _poll(self) -> None:
+            path, name, etag = self.open_page
+            if not etag:
+                return
+            headers = {"X-FlagDesk-Live": "1", "If-None-Match": etag}
+            with self.client.get(
+                path,
+                headers=headers,
+                name=name.replace("GET", "poll"),
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code == 200:
+                    self.open_page = (path, name, response.headers.get("ETag") or etag)
+                elif response.status_code != 304:
+                    response.failure(f"poll status {response.status_code}")
 
         @task(2)
         def dashboard(self) -> None:
@@ -670,6 +712,7 @@ def run_database(db: str, args: argparse.Namespace) -> dict[str, Any]:
                         port=port,
                         steps=",".join(map(str, args.steps)),
                         step_seconds=args.step_seconds,
+                        live_poll_seconds=args.live_poll_seconds,
                     ),
                     env=env,
                     cwd=REPO,
@@ -967,6 +1010,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--steps", default="4,16,32,64", help="user counts, comma-separated")
     parser.add_argument("--step-seconds", type=float, default=45.0)
+    parser.add_argument(
+        "--live-poll-seconds",
+        type=float,
+        default=LIVE_POLL_SECONDS,
+        help="how often each open staff page polls (issue 15); 0: no polling, as before",
+    )
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument(
         "--flagdesk-workers",

@@ -116,6 +116,13 @@ SESSION_COOKIE_AGE = env_int(
     help="How long a login lasts, in seconds (default: one working day).",
     group="Security",
 )
+LIVE_POLL_MS = env_int(
+    "FLAGDESK_LIVE_POLL_MS",
+    1500,
+    help="How often an open live page (dashboard, case list, case page, queues) asks whether "
+    "it changed, in milliseconds; 0 switches live updates off.",
+    group="General",
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -433,6 +440,9 @@ MIDDLEWARE = [
     "flagdesk.core.middleware.UriLengthMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "flagdesk.core.middleware.DutchByDefaultLocaleMiddleware",
+    # A live page's poll is answered here (304 or 401, no body) when nothing changed:
+    # before authentication, OTP and messages (flagdesk/core/live.py).
+    "flagdesk.core.live.LiveMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

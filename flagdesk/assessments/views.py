@@ -33,6 +33,7 @@ from flagdesk.assessments.forms import (
 from flagdesk.assessments.models import Assessment, Decision, DecisionStatus, LegalBasisKind
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
+from flagdesk.core.live import live_page
 from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case, CaseState
 from flagdesk.rules import urlset
@@ -281,6 +282,7 @@ def _decision_initial(digest: str) -> dict[str, Any]:
 
 
 @login_required
+@live_page
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)

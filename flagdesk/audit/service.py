@@ -359,6 +359,11 @@ def prune(
     return {"events": count}
 
 
+def chain_seq() -> int:
+    """The newest event's seq from the chain head: one primary-key read (live pages)."""
+    return ChainHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+
+
 def _last_seq() -> int:
     return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 

@@ -53,6 +53,10 @@ class RequestLogMiddleware:
         response[HEADER] = request_id
         status = response.status_code
         log = logger.error if status >= 500 else logger.info
+        if status == 304:
+            # A live page asks every 1.5 s whether it changed (core/live.py); a line per
+            # "no" would be most of the log. Still there at debug level.
+            log = logger.debug
         log(
             "request",
             method=request.method,

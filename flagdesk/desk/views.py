@@ -19,6 +19,7 @@ from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service as assessments
 from flagdesk.assessments.models import Decision
 from flagdesk.core import queues, workers
+from flagdesk.core.live import live_page
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
@@ -239,6 +240,7 @@ def _follow_ups(user: Any, now: Any) -> dict[str, Any]:
 
 
 @login_required
+@live_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     election = _chosen_election(request)

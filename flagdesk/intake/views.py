@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
+from flagdesk.core.live import live_page
 from flagdesk.elections import selectors as election_reads
 from flagdesk.intake import export, service
 from flagdesk.intake.forms import (
@@ -135,6 +136,7 @@ def _owned_by(cases: QuerySet[Case], owner: str, user: Any) -> QuerySet[Case]:
 
 
 @login_required
+@live_page
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET)  # always bound: every field is optional

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
+from flagdesk.core.live import live_page
 from flagdesk.intake import selectors as case_reads
 from flagdesk.mailarchive import service
 from flagdesk.mailarchive.models import Kind, MailAttachment, MailMessage
@@ -87,6 +88,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@live_page
 @require_GET
 def unmatched_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)

@@ -9,9 +9,12 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from flagdesk.assessments.signals import decision_approved
         from flagdesk.core.integrity import register_check, register_stored_files
-        from flagdesk.notices import integrity
+        from flagdesk.core.live import register_version_source
+        from flagdesk.notices import integrity, selectors
         from flagdesk.notices.receivers import draft_notice_on_approval
 
         decision_approved.connect(draft_notice_on_approval, dispatch_uid="notices-draft")
         register_stored_files("notices.portal_confirmations", integrity.portal_confirmations)
         register_check("notices.frozen_bytes", integrity.check_notice_bytes)
+        # A worker claiming a delivery (queued -> sending) writes an attempt, not an event.
+        register_version_source("notices.attempts", selectors.latest_attempt_id)

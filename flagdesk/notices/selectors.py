@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flagdesk.notices.models import Notice, NoticeStatus
+from flagdesk.notices.models import Attempt, Notice, NoticeStatus
 
 
 def notice_by_id(notice_id: int) -> Notice | None:
@@ -41,3 +41,9 @@ def notice_states(case_ids: list[int]) -> dict[int, list[tuple[str, str | None, 
     for case_id, status, state, acknowledged_at in rows:
         found.setdefault(case_id, []).append((status, state, acknowledged_at is not None))
     return found
+
+
+def latest_attempt_id() -> int:
+    """The newest delivery attempt's id: a version source for the live pages, since a
+    worker's claim changes a delivery's state without an audit event."""
+    return Attempt.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
+from flagdesk.core.live import live_page
 from flagdesk.elections.models import Election
 from flagdesk.redaction import hooks, service
 from flagdesk.redaction.grounds import BY_CODE, DEFAULT_GROUND, GROUNDS
@@ -98,6 +99,7 @@ def _document_url(document: RedactedDocument, anchor: str = "") -> str:
 
 
 @login_required
+@live_page
 @require_GET
 def document_list(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)

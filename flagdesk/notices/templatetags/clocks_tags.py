@@ -68,7 +68,7 @@ def ago(moment: dt.datetime | None, now: dt.datetime | None = None) -> SafeStrin
         return "—"
     elapsed = ((now or timezone.now()) - moment).total_seconds()
     return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
+        '<time datetime="{}" title="{}" data-live-volatile>{}</time>',
         moment.isoformat(),
         formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
         _("%(duration)s ago") % {"duration": clock_text(elapsed)},

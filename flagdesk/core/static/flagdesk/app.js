@@ -184,6 +184,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const remember = () => { const links = listLinks(document); if (links.length) rememberList(links); };
   remember();
   document.body.addEventListener("htmx:afterSettle", remember);
+  document.addEventListener("flagdesk:replaced", remember);  // a live region swapped in
   if (!dialog) return;
   document.querySelectorAll("[data-shortcut-help]").forEach((opener) => {
     opener.addEventListener("click", (event) => { event.preventDefault(); openHelp(dialog); });
@@ -192,5 +193,12 @@ document.addEventListener("DOMContentLoaded", () => {
   dialog.addEventListener("close", () => {
     const back = dialog.returnFocusTo;
     if (back && document.contains(back) && back !== document.body) back.focus();
+  });
+});
+
+// A live page (live.js) swapped a region in: set up its forms as on page load.
+document.addEventListener("flagdesk:replaced", (event) => {
+  event.detail.region.querySelectorAll("form").forEach((form) => {
+    if (form.querySelector("[data-show-when]")) showWhenChosen(form);
   });
 });
