@@ -58,6 +58,8 @@ def test_the_approver_sees_the_proposal_and_the_assessor_the_approval_live(
     log_in(approver_tab, site, bob, with_authenticator(bob), "/")
     review = approver_tab.locator("#main section[aria-labelledby=h-waiting]")
     expect(review).not_to_contain_text(case.reference)
+    bell = approver_tab.locator("#notification-bell")
+    expect(bell).to_have_attribute("data-unread", "0")
 
     in_english(tab, site)
     log_in(tab, site, alice, with_authenticator(alice), f"/cases/{case.reference}")
@@ -71,6 +73,8 @@ def test_the_approver_sees_the_proposal_and_the_assessor_the_approval_live(
     expect(review.locator(".waiting-review")).to_contain_text(case.reference, timeout=WITHIN_2_S)
     expect(approver_tab.locator("#main .live-changed").first).to_be_visible()
     expect(approver_tab.locator("#live-status")).to_contain_text("Bijgewerkt")
+    # The bell in the header, outside the live regions, follows too.
+    expect(bell).to_have_attribute("data-unread", "1", timeout=WITHIN_2_S)
     shoot(approver_tab, "1-approver-dashboard-nl-cue.png")
 
     approver_tab.locator(".waiting-review a", has_text=case.reference).click()

@@ -115,8 +115,17 @@
     }, 50);
   }
 
+  // The notification bell sits in the header, outside <main>: follow its count too.
+  function refreshBell(page) {
+    const bell = document.getElementById("notification-bell");
+    const freshBell = page.getElementById("notification-bell");
+    if (!bell || !freshBell || bell.outerHTML === freshBell.outerHTML) return;
+    bell.replaceWith(document.importNode(freshBell, true));
+  }
+
   function apply(html) {
     const page = new DOMParser().parseFromString(html, "text/html");
+    refreshBell(page);
     const freshMain = page.getElementById("main");
     if (!freshMain) return;
     const fresh = regionsOf(freshMain);
