@@ -168,3 +168,12 @@ def test_the_case_page_shows_its_clocks(tk2023: Election, alice: User) -> None:
     assert 'data-clock-state="overdue"' in html
     assert "5 h ago" in html  # the first signal, humanely
     assert "Waiting for a decision" in html
+
+
+def test_an_old_signal_shows_its_date_not_thousands_of_days(tk2023: Election, alice: User) -> None:
+    case = open_case(tk2023, 10, 5 * 24 * 60)
+    html = in_english(verified_client(alice)).get(f"/cases/{case.reference}").content.decode()
+    first = html.split('id="clock-first-signal"', 1)[1].split("</dd>", 1)[0]
+    assert " d " not in first and "ago" not in first
+    received = timezone.localtime(case.signals.get().received_at)
+    assert f"{received.day} {received:%B %Y}" in first

@@ -61,16 +61,24 @@ def minutes_text(value: int) -> str:
     return clock_text(int(value) * 60)
 
 
+# Beyond two days a relative time is harder to read than the date itself.
+AGO_AT_MOST_SECONDS = 2 * 24 * 3600
+
+
 @register.simple_tag
 def ago(moment: dt.datetime | None, now: dt.datetime | None = None) -> SafeString | str:
     """``<time datetime="…" title="7-12-2026 14:03">12 min ago</time>``."""
     if moment is None:
         return "—"
     elapsed = ((now or timezone.now()) - moment).total_seconds()
+    exact = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    if elapsed > AGO_AT_MOST_SECONDS:
+        # "1111 d 6 h ago" says less than the date: an old case shows when it happened.
+        return format_html('<time datetime="{}">{}</time>', moment.isoformat(), exact)
     return format_html(
         '<time datetime="{}" title="{}" data-live-volatile>{}</time>',
         moment.isoformat(),
-        formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
+        exact,
         _("%(duration)s ago") % {"duration": clock_text(elapsed)},
     )
 
