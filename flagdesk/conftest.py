@@ -7,6 +7,7 @@ erin (second assessor), and the partner organisation "NOS" with an API token.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from flagdesk.accounts import service as accounts
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.elections.models import Election
+from flagdesk.intake.models import Case
 from flagdesk.platforms.models import Platform
 from tests_support.fixtures import dovecot, dovecot_tls  # noqa: F401
 
@@ -31,6 +33,35 @@ def make_user(username: str, *roles: Role) -> User:
         username, roles, password=PASSWORD, must_change_password=False
     )
     return user
+
+
+def media_case(
+    election: Election,
+    url: str,
+    *,
+    received_at: dt.datetime | None = None,
+    explanation: str = "Wrong polling station hours.",
+    actor: Any = None,
+) -> Case:
+    """A case opened by one media signal about a post on X: the usual start of a test."""
+    from flagdesk.intake import service as intake
+
+    result = intake.record_signal(
+        intake.SignalInput(
+            election=election,
+            source_type="media",
+            category="misinformation",
+            platform_name="x",
+            content_urls=[url],
+            explanation=explanation,
+            received_via="email",
+            source_organisation_name="NOS",
+            received_at=received_at,
+        ),
+        actor=actor,
+    )
+    assert result.case is not None
+    return result.case
 
 
 def verified_client(user: User) -> Client:

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, Page, expect
 from flagdesk.accounts.models import User
 from flagdesk.assessments import service as assessments
 from flagdesk.assessments.models import Decision
+from flagdesk.conftest import media_case
 from flagdesk.elections.models import Election
-from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case
 from flagdesk.mailarchive.models import Confirmation, Kind, MailMessage, MatchMethod
 from flagdesk.notices import service as notices
@@ -35,21 +35,12 @@ OVERDUE = {"nl": "te laat", "en": "overdue"}
 
 
 def _open(election: Election, n: int, minutes_ago: int) -> Case:
-    result = intake.record_signal(
-        intake.SignalInput(
-            election=election,
-            source_type="media",
-            category="misinformation",
-            platform_name="x",
-            content_urls=[f"https://x.com/kiezer/status/{5000 + n}"],
-            explanation="The post gives the wrong closing time of the polling stations.",
-            received_via="email",
-            source_organisation_name="NOS",
-            received_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
-        )
+    return media_case(
+        election,
+        f"https://x.com/kiezer/status/{5000 + n}",
+        received_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
+        explanation="The post gives the wrong closing time of the polling stations.",
     )
-    assert result.case is not None
-    return result.case
 
 
 def a_busy_election_day(alice: User, bob: User) -> dict[str, Case]:

@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from flagdesk.accounts.constants import Role
-from flagdesk.conftest import make_user
+from flagdesk.conftest import make_user, media_case
 from flagdesk.elections.models import Election
-from flagdesk.intake import service as intake
 from flagdesk.tests_browser.conftest import log_in, with_authenticator
 
 pytestmark = pytest.mark.browser
@@ -22,21 +21,9 @@ def _record_cases(user: Any, count: int) -> list[str]:
     election = Election.objects.get(code="TK2023")
     references = []
     for n in range(count):
-        result = intake.record_signal(
-            intake.SignalInput(
-                election=election,
-                source_type="media",
-                category="misinformation",
-                platform_name="x",
-                content_urls=[f"https://x.com/a/status/17273000000000000{n + 10}"],
-                received_via="phone",
-                source_organisation_name="NOS",
-                explanation="Twee vakjes rood maken.",
-            ),
-            actor=user,
-        )
-        assert result.case is not None
-        references.append(result.case.reference)
+        url = f"https://x.com/a/status/17273000000000000{n + 10}"
+        case = media_case(election, url, explanation="Twee vakjes rood maken.", actor=user)
+        references.append(case.reference)
     return references
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from flagdesk.accounts.models import User
 from flagdesk.assessments import service as assessments
-from flagdesk.conftest import in_english, verified_client
+from flagdesk.conftest import in_english, media_case, verified_client
 from flagdesk.desk.progress import furthest_step
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case
@@ -142,22 +142,7 @@ def test_a_decision_not_to_deploy_says_so(tk2023: Election, alice: User, bob: Us
 
 
 def _open(election: Election, n: int) -> Case:
-    from flagdesk.intake import service as intake
-
-    result = intake.record_signal(
-        intake.SignalInput(
-            election=election,
-            source_type="media",
-            category="misinformation",
-            platform_name="x",
-            content_urls=[f"https://x.com/a/status/{n}"],
-            explanation="Satire.",
-            received_via="email",
-            source_organisation_name="NOS",
-        )
-    )
-    assert result.case is not None
-    return result.case
+    return media_case(election, f"https://x.com/a/status/{n}", explanation="Satire.")
 
 
 def _count_queries(client: Any) -> int:

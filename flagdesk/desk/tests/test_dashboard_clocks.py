@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from flagdesk.accounts.models import User
 from flagdesk.assessments import service as assessments
-from flagdesk.conftest import in_english, verified_client
+from flagdesk.conftest import in_english, media_case, verified_client
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case
@@ -23,21 +23,11 @@ from flagdesk.platforms.models import Platform
 
 
 def open_case(election: Election, n: int, minutes_ago: int) -> Case:
-    result = intake.record_signal(
-        intake.SignalInput(
-            election=election,
-            source_type="media",
-            category="misinformation",
-            platform_name="x",
-            content_urls=[f"https://x.com/a/status/{8000 + n}"],
-            explanation="Wrong polling station hours.",
-            received_via="email",
-            source_organisation_name="NOS",
-            received_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
-        )
+    return media_case(
+        election,
+        f"https://x.com/a/status/{8000 + n}",
+        received_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
     )
-    assert result.case is not None
-    return result.case
 
 
 def attention_refs(html: str) -> list[tuple[str, str]]:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from flagdesk.accounts.models import User
 from flagdesk.assessments import service as assessments
 from flagdesk.audit.models import AuditEvent
+from flagdesk.conftest import media_case
 from flagdesk.elections.models import Election
-from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, Signal
 from flagdesk.notices import clocks, service
 from flagdesk.notices.models import Delivery, DeliveryState, Notice
@@ -25,21 +25,7 @@ NOW = timezone.now().replace(microsecond=0)
 
 
 def open_case(election: Election, n: int, received_at: dt.datetime) -> Case:
-    result = intake.record_signal(
-        intake.SignalInput(
-            election=election,
-            source_type="media",
-            category="misinformation",
-            platform_name="x",
-            content_urls=[f"https://x.com/a/status/{7000 + n}"],
-            explanation="Wrong polling station hours.",
-            received_via="email",
-            source_organisation_name="NOS",
-            received_at=received_at,
-        )
-    )
-    assert result.case is not None
-    return result.case
+    return media_case(election, f"https://x.com/a/status/{7000 + n}", received_at=received_at)
 
 
 def reminders(stage: str | None = None) -> list[AuditEvent]:

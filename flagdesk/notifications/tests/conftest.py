@@ -11,9 +11,8 @@ from flagdesk.accounts.constants import Role
 from flagdesk.accounts.models import User
 from flagdesk.assessments import service as assessments
 from flagdesk.assessments.models import Decision
-from flagdesk.conftest import make_user
+from flagdesk.conftest import make_user, media_case
 from flagdesk.elections.models import Election
-from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case
 from flagdesk.notices.tests.conftest import ELIGIBLE, SEED_POST, approved_case
 from flagdesk.notifications.models import Notification
@@ -27,20 +26,7 @@ def frank(db: Any) -> User:
 
 
 def open_case(election: Election, url: str = SEED_POST) -> Case:
-    result = intake.record_signal(
-        intake.SignalInput(
-            election=election,
-            source_type="media",
-            category="misinformation",
-            platform_name="x",
-            content_urls=[url],
-            explanation="Call to colour two boxes on the ballot.",
-            received_via="email",
-            source_organisation_name="NOS",
-        )
-    )
-    assert result.case is not None
-    return result.case
+    return media_case(election, url, explanation="Call to colour two boxes on the ballot.")
 
 
 def propose(case: Case, assessor: User) -> Decision:
