@@ -39,10 +39,13 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def to_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
-    """A CSV document (``\\n`` line ends) with the header and the rows, every cell safe."""
+def to_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]], delimiter: str = ",") -> str:
+    """A CSV document (``\\n`` line ends) with the header and the rows, every cell safe.
+
+    :param delimiter: ``;`` for a file Dutch Excel opens by a double click.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=delimiter)
     writer.writerow([safe_cell(cell) for cell in header])
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])

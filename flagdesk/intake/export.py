@@ -10,7 +10,6 @@ a leading apostrophe, in both formats.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections import defaultdict
@@ -22,10 +21,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from flagdesk.core.csvsafe import safe_cell, to_csv
 from flagdesk.intake.models import Case, CaseState, CaseUrl, Category, Signal
 from flagdesk.intake.service import cases_by_ids
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Rows are read this many at a time (one query each for cases, counts, URLs, organisations).
 BATCH = 500
 # An export is for reading in a spreadsheet; more rows than this is a copy of the database.
@@ -54,10 +53,9 @@ def columns() -> list[Column]:
 
 
 def neutralised(value: Any) -> Any:
-    """``value`` as a spreadsheet may show it: text that would start a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """``value`` as a spreadsheet may show it: text that would start a formula is quoted
+    (the one rule, ``core.csvsafe``); numbers and dates stay what they are."""
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 def export_rows(cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
@@ -83,15 +81,10 @@ def export_rows(cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
 
 def as_csv(rows: Iterator[dict[str, Any]]) -> tuple[bytes, int]:
     """The CSV file's bytes (BOM first, so Excel reads UTF-8) and the number of rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_MINIMAL)
     cols = columns()
-    writer.writerow([neutralised(c.title) for c in cols])
-    count = 0
-    for row in rows:
-        writer.writerow([neutralised(_csv_value(row[c.key])) for c in cols])
-        count += 1
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), count
+    lines = [[_csv_value(row[c.key]) for c in cols] for row in rows]
+    text = to_csv([c.title for c in cols], lines, delimiter=CSV_DELIMITER)
+    return ("\ufeff" + text).encode("utf-8"), len(lines)
 
 
 def as_xlsx(rows: Iterator[dict[str, Any]]) -> tuple[bytes, int]:

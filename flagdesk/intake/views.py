@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.core.live import live_page
@@ -247,6 +247,7 @@ EXPORT_FORMATS = {
 
 
 @login_required
+@require_GET
 def case_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The case list with the same filters and search, as a file (intake/export.py)."""
     require(request.user, Action.VIEW_CASES)

@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "fd-case-list": ui(STAFF, STAFF),  # likewise
     "fd-case-owner": ui(None, OWNERS | ASSIGNERS),  # take, release, assign (issue 15)
     "fd-cases-bulk-assign": ui(None, ASSIGNERS),
+    "fd-case-list-export": ui(STAFF, None),  # a download of the list the role sees
     # assessments: the case page and its four-eyes workflow
     "fd-case-detail": ui(STAFF, None),
     "fd-case-assess": ui(None, ASSESSORS),

@@ -238,6 +238,7 @@ def _build(data_dir: Path) -> World:
         "fd-case-decide": ref,
         "fd-case-review": ref,
         "fd-case-owner": ref,
+        "fd-case-list-export": {"fmt": "csv"},
         "fd-case-withdraw": ref,
         "fd-case-reassign": ref,
         "fd-attachment-download": {"pk": own.signal.attachments.get().pk},

@@ -35,7 +35,7 @@ def test_a_404_is_dutch_in_the_layout_with_a_way_back(alice: User) -> None:
     html = response.content.decode()
     assert response.status_code == 404
     assert "Pagina niet gevonden" in html and "Not Found" not in html
-    assert 'class="site-header"' in html and 'aria-label="Hoofdmenu"' in html
+    assert 'class="utrecht-page-header site-header"' in html and 'aria-label="Hoofdmenu"' in html
     assert 'href="/"' in html and 'href="/cases"' in html
 
 
@@ -48,7 +48,7 @@ def test_a_404_for_someone_not_logged_in_shows_no_navigation() -> None:
     response = Client().get("/static/flagdesk/no-such-file.css")
     assert response.status_code == 404
     html = response.content.decode()
-    assert "Pagina niet gevonden" in html and 'class="site-header"' in html
+    assert "Pagina niet gevonden" in html and 'class="utrecht-page-header site-header"' in html
     assert "Hoofdmenu" not in html
 
 
@@ -58,7 +58,11 @@ def test_a_403_is_in_the_layout_and_logs_one_line_without_traceback(
     response = verified_client(alice).get("/platforms")  # administrators only
     html = response.content.decode()
     assert response.status_code == 403
-    assert "Dit mag u niet" in html and 'class="site-header"' in html and 'href="/"' in html
+    assert (
+        "Dit mag u niet" in html
+        and 'class="utrecht-page-header site-header"' in html
+        and 'href="/"' in html
+    )
     refused = [line for line in log_text.getvalue().splitlines() if "Forbidden" in line]
     assert len(refused) == 1
     assert "Traceback" not in log_text.getvalue()
@@ -75,7 +79,7 @@ def test_a_500_page_renders_without_any_context() -> None:
 def test_a_400_page_is_in_the_layout() -> None:
     with translation.override("en"):
         html = loader.get_template("400.html").render()
-    assert "Request not understood" in html and 'class="site-header"' in html
+    assert "Request not understood" in html and 'class="utrecht-page-header site-header"' in html
 
 
 def test_the_language_menu_names_each_language_in_itself(alice: User) -> None:
