@@ -280,7 +280,13 @@ def index_search_text(case_id: int, source: str, body: str) -> None:
     :param source: what the words come from (``signal:12``, ``assessment``, ``decision:5``);
         a later call with the same source replaces the earlier words.
     """
-    SearchText.objects.update_or_create(case_id=case_id, source=source, defaults={"body": body})
+    # Not update_or_create: it takes a plain FOR UPDATE lock, which blocks the foreign-key
+    # checks of other writers on PostgreSQL (core/tests/test_locking.py). Each source is
+    # written by one path that already holds the case (a new signal or decision, or the
+    # assessment under the case's lock), so update-then-create has no race to lose.
+    found = SearchText.objects.filter(case_id=case_id, source=source).update(body=body)
+    if not found:
+        SearchText.objects.create(case_id=case_id, source=source, body=body)
 
 
 def log_case_list_export(actor: Any, fmt: str, filters: dict[str, str], rows: int) -> None:
