@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 HOST = "127.0.0.1"
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]  # the checkout (tests_support/ is at its top)
 START_SECONDS = 60
 # Static files collected once for every test and benchmark run (see collectstatic()).
 STATIC_CACHE = REPO / "var" / "test-static"

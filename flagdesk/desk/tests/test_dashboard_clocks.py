@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.utils import timezone
 
@@ -167,3 +168,18 @@ def test_an_old_signal_shows_its_date_not_thousands_of_days(tk2023: Election, al
     assert " d " not in first and "ago" not in first
     received = timezone.localtime(case.signals.get().received_at)
     assert f"{received.day} {received:%B %Y}" in first
+
+
+def test_the_attention_panel_reads_only_the_oldest_clocks_of_each_stage(
+    tk2023: Election, alice: User, monkeypatch: Any
+) -> None:
+    from flagdesk.notices import clocks
+
+    monkeypatch.setattr(clocks, "ATTENTION_CANDIDATES", 2)
+    oldest, older = open_case(tk2023, 11, 900), open_case(tk2023, 12, 600)
+    open_case(tk2023, 13, 300)  # overdue too, but younger than the two read
+    assert [c.case for c in clocks.needing_attention(limit=1)] == [oldest]
+    read = clocks.running_clocks(percent=75, oldest=clocks.ATTENTION_CANDIDATES)
+    assert [c.case for c in read] == [oldest, older]
+    # Asked for more than the bound, the panel reads as many as it shows.
+    assert len(clocks.needing_attention(limit=5)) == 3
