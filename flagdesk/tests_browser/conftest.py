@@ -103,6 +103,9 @@ def log_in(page: Page, site: str, user: User, device: TOTPDevice, next_path: str
     page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
     page.locator("main button[type=submit]").click()
     expect(page.locator("input[name=token]")).to_have_count(0)
+    # The page's deferred scripts (keyboard shortcuts, live updates) run by "load"; a key
+    # pressed before then goes nowhere.
+    page.wait_for_load_state("load")
 
 
 def log_out(page: Page) -> None:
