@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -95,17 +96,43 @@ def reason_texts(reasons: Any) -> list[tuple[str, str]]:
     return [(str(r), texts.get(Reason(str(r)), str(r))) for r in reasons]
 
 
-def _timeline_events(case: Case, signals: list[Any], decisions: list[Decision]) -> list[AuditEvent]:
-    # The page has loaded the case's signals and decisions already: their ids come from there.
+def _timeline_refs(case: Case, signal_ids: Any, decision_ids: Any) -> list[tuple[str, Any]]:
+    """Every object whose events belong on the case's timeline."""
     refs: list[tuple[str, Any]] = [("intake.case", case.pk)]
-    refs += [("intake.signal", signal.pk) for signal in signals]
-    refs += [("assessments.decision", decision.pk) for decision in decisions]
+    refs += [("intake.signal", pk) for pk in signal_ids]
+    refs += [("assessments.decision", pk) for pk in decision_ids]
     # Through the reverse relations, so this app needs no import of notices or mailarchive.
     refs += [("notices.notice", pk) for pk in case.notices.values_list("pk", flat=True)]
     refs += [
         ("mailarchive.mailmessage", pk) for pk in case.mail_messages.values_list("pk", flat=True)
     ]
+    return refs
+
+
+def _timeline_events(case: Case, signals: list[Any], decisions: list[Decision]) -> list[AuditEvent]:
+    # The page has loaded the case's signals and decisions already: their ids come from there.
+    refs = _timeline_refs(case, [s.pk for s in signals], [d.pk for d in decisions])
     return audit.timeline(refs)
+
+
+def case_page_version(request: HttpRequest, reference: str) -> str:
+    """The live case page's own version (core.live, "scope"): its newest audit event and its
+    newest delivery attempt (a worker's claim writes no event), so the signals pouring in on
+    other cases during a surge leave its polls at 304. Everything the page shows about the
+    case is one of these objects' events: the owner, checklist, decisions and reviews, the
+    notices and their deliveries, the mail linked to it, a related case opened."""
+    case = Case.objects.filter(reference=reference).only("pk").first()
+    if case is None:
+        return "none"  # the poll renders the page, which answers 404
+    refs = _timeline_refs(
+        case,
+        case.signals.values_list("pk", flat=True),
+        case.decisions.values_list("pk", flat=True),
+    )
+    attempt = Case.objects.filter(pk=case.pk).aggregate(
+        newest=Max("notices__delivery__attempt_rows__pk")
+    )["newest"]
+    return f"{case.pk}:{audit.latest_seq_about(refs)}:{attempt or 0}"
 
 
 def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
@@ -282,7 +309,7 @@ def _decision_initial(digest: str) -> dict[str, Any]:
 
 
 @login_required
-@live_page
+@live_page(scope=case_page_version)
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)

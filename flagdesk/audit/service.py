@@ -391,7 +391,23 @@ def afters_of(action: str, object_type: str, object_ids: Iterable[Any]) -> dict[
 
 def timeline(object_refs: list[tuple[str, Any]]) -> list[AuditEvent]:
     """Events about any of the given ``(type, id)`` objects, oldest first."""
-    query = models.Q(pk__in=[])
-    for object_type, object_id in object_refs:
-        query |= models.Q(object_type=object_type, object_id=str(object_id))
+    query = _about(object_refs)
     return list(AuditEvent.objects.filter(query).select_related("actor").order_by("seq"))
+
+
+def latest_seq_about(object_refs: list[tuple[str, Any]]) -> int:
+    """The newest event's seq about any of the given objects (0 for none): the version of a
+    page about them (a live case page), one indexed read per type."""
+    found = AuditEvent.objects.filter(_about(object_refs)).aggregate(seq=models.Max("seq"))
+    return found["seq"] or 0
+
+
+def _about(object_refs: list[tuple[str, Any]]) -> models.Q:
+    # One IN per type, so each term is a lookup on the (object_type, object_id) index.
+    ids_by_type: dict[str, list[str]] = {}
+    for object_type, object_id in object_refs:
+        ids_by_type.setdefault(object_type, []).append(str(object_id))
+    query = models.Q(pk__in=[])
+    for object_type, ids in ids_by_type.items():
+        query |= models.Q(object_type=object_type, object_id__in=ids)
+    return query

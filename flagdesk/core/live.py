@@ -12,6 +12,13 @@ The version is a tuple of cheap reads from *version sources*. ``core`` knows non
 domain apps: the audit app registers the chain head (every state change writes an audit
 event), and an app whose visible state changes without an audit event registers a source
 of its own (``register_version_source``) from its ``AppConfig.ready()``.
+
+A page about one thing (a case) gives ``live_page`` a *scope*: a function of the request
+and the URL's arguments that reads the version of that thing alone (its own last audit
+event, its own last delivery attempt). Its ETag then leaves out the global sources, so
+the signals pouring in elsewhere during a surge do not make its polls render it again.
+Every page, scoped or not, also carries the *per-user* sources (the bell in the header)
+and the minute (clocks and "5 min ago" move with time).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 HEADER = "X-FlagDesk-Live"
@@ -34,7 +42,13 @@ HEADER = "X-FlagDesk-Live"
 OTP_SESSION_KEY = "otp_device_id"
 
 VersionSource = Callable[[], object]
+UserVersionSource = Callable[[int], object]
+# A page's own version: the request and the URL's keyword arguments -> a cheap read.
+Scope = Callable[..., object]
 _SOURCES: dict[str, VersionSource] = {}
+_USER_SOURCES: dict[str, UserVersionSource] = {}
+# Sources every page carries, scoped or not: what moves with time alone.
+ALWAYS = frozenset({"minute"})
 
 
 def register_version_source(name: str, source: VersionSource) -> None:
@@ -43,14 +57,49 @@ def register_version_source(name: str, source: VersionSource) -> None:
     _SOURCES[name] = source
 
 
+def register_user_version_source(name: str, source: UserVersionSource) -> None:
+    """Add a cheap read, given the user's id, of what every page shows that person alone
+    (the bell): it is part of every page's version, scoped or not."""
+    _USER_SOURCES[name] = source
+
+
 def version_sources() -> dict[str, VersionSource]:
     return dict(_SOURCES)
 
 
+def user_version_sources() -> dict[str, UserVersionSource]:
+    return dict(_USER_SOURCES)
+
+
 def current_version() -> str:
+    """The version of everything: the global sources (the unscoped pages' version)."""
     if not _SOURCES:
         raise RuntimeError("no live version source is registered (the audit app registers one)")
     return "|".join(f"{name}={_SOURCES[name]()}" for name in sorted(_SOURCES))
+
+
+def page_version(request: HttpRequest, scope: Scope | None, kwargs: dict[str, Any]) -> str:
+    """The version of one page for the logged-in user: its scope's read (or every global
+    source without one), the sources that move with time, and the user's own sources."""
+    if scope is None:
+        parts = [current_version()]
+    else:
+        parts = [f"{name}={_SOURCES[name]()}" for name in sorted(ALWAYS & _SOURCES.keys())]
+        parts.append(f"scope={scope(request, **kwargs)}")
+    user_id = request.session.get(SESSION_KEY)
+    if user_id is not None:
+        parts += [f"{n}={_USER_SOURCES[n](int(user_id))}" for n in sorted(_USER_SOURCES)]
+    return "|".join(parts)
+
+
+def _scope_of_path(request: HttpRequest) -> tuple[Scope | None, dict[str, Any]]:
+    """The scope the path's view declared with ``live_page(scope=...)``, with the URL's
+    arguments; none for an unscoped page or a path that resolves to nothing."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None, {}
+    return getattr(match.func, "live_scope", None), dict(match.kwargs)
 
 
 def is_live_request(request: HttpRequest) -> bool:
@@ -106,7 +155,8 @@ class LiveMiddleware:
             return no_content(401)
         sent = _etags_sent(request)
         if sent:
-            etag = etag_for(request, current_version())
+            scope, kwargs = _scope_of_path(request)
+            etag = etag_for(request, page_version(request, scope, kwargs))
             if etag in sent:
                 response = no_content(304)
                 response["ETag"] = etag
@@ -119,15 +169,26 @@ class LiveMiddleware:
         return response
 
 
-def live_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def live_page(
+    view: Callable[..., HttpResponse] | None = None, *, scope: Scope | None = None
+) -> Any:
     """Marks a page as live: its ETag is computed from the version read *before* the view
-    queries anything, so a change during rendering shows at the next poll, never lost."""
+    queries anything, so a change during rendering shows at the next poll, never lost.
 
+    ``@live_page`` versions the page by every global source; ``@live_page(scope=f)`` by
+    ``f(request, **url_kwargs)`` alone (plus time and the user's own sources): ``f`` must
+    change whenever anything the page shows changes."""
+    if view is None:
+        return lambda v: _live(v, scope)
+    return _live(view, scope)
+
+
+def _live(view: Callable[..., HttpResponse], scope: Scope | None) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         etag = None
         if request.method == "GET" and settings.LIVE_POLL_MS > 0:
-            etag = etag_for(request, current_version())
+            etag = etag_for(request, page_version(request, scope, kwargs))
         # Read by base.html, which then loads live.js and marks <main> as live.
         request.live_etag = etag  # type: ignore[attr-defined]
         request.live_poll_ms = settings.LIVE_POLL_MS  # type: ignore[attr-defined]
@@ -136,6 +197,9 @@ def live_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             response["ETag"] = etag
         return response
 
+    # Read by LiveMiddleware through the URL resolver (``wraps`` carries it onto the
+    # decorators above this one, such as login_required).
+    wrapper.live_scope = scope  # type: ignore[attr-defined]
     return wrapper
 
 

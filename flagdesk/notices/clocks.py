@@ -18,14 +18,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from flagdesk.assessments.models import Decision, DecisionStatus
 from flagdesk.audit import service as audit
 from flagdesk.elections.models import Election
-from flagdesk.intake.models import Case, CaseState
+from flagdesk.intake.models import Case, CaseState, Signal
 from flagdesk.notices.models import DeliveryState, Notice
 from flagdesk.platforms.models import Platform
 from flagdesk.rules.clocks import (
@@ -147,11 +147,10 @@ def decision_clocks(
     oldest: int | None = None,
 ) -> list[Clock]:
     """Open cases: from the first signal (the case's creation when it has none left)."""
-    rows = (
+    rows = _with_clock_since(
         (cases if cases is not None else Case.objects.all())
         .filter(state__in=OPEN_STATES)
         .select_related("platform", "election")
-        .annotate(clock_since=Coalesce(Min("signals__received_at"), F("created_at")))
     )
     if started_before is not None:
         rows = rows.filter(clock_since__lte=started_before)
@@ -159,6 +158,21 @@ def decision_clocks(
         rows = rows.order_by("clock_since", "pk")[:oldest]
     # clock_since is the annotation above.
     return [_clock(Stage.DECISION, case.clock_since, case, now) for case in rows]
+
+
+def _with_clock_since(cases: Any) -> Any:
+    """``cases`` annotated with ``clock_since``: the first signal's receipt, or the case's
+    creation when it has no signal left. A correlated subquery per case (an index lookup
+    on the signals' case), not a join grouped by every selected column: a third of the time
+    over the dashboard's thousands of open cases (docs/benchmarks.md)."""
+    first_signal = (
+        Signal.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(first=Min("received_at"))
+        .values("first")
+    )
+    return cases.annotate(clock_since=Coalesce(Subquery(first_signal), F("created_at")))
 
 
 def approval_clocks(
@@ -244,10 +258,52 @@ ATTENTION_CANDIDATES = 150
 
 def needing_attention(now: dt.datetime | None = None, limit: int = 50) -> list[Clock]:
     """Overdue, then due soon: what the dashboard raises to the top."""
-    candidates = running_clocks(
-        now, percent=settings.SLA_DUE_SOON_PERCENT, oldest=max(limit, ATTENTION_CANDIDATES)
+    now = now or timezone.now()
+    percent = settings.SLA_DUE_SOON_PERCENT
+    oldest = max(limit, ATTENTION_CANDIDATES)
+    decisions = _late_decision_readings(now, earliest_due(Stage.DECISION, now, percent), oldest)
+    others = approval_clocks(
+        now, started_before=earliest_due(Stage.APPROVAL, now, percent), oldest=oldest
+    ) + acknowledgment_clocks(
+        now, started_before=earliest_due(Stage.ACKNOWLEDGMENT, now, percent), oldest=oldest
     )
-    return [c for c in candidates if c.reading.state != ClockState.OK][:limit]
+    items: dict[int, tuple[int, Reading] | Clock] = {id(r): (pk, r) for pk, r in decisions}
+    items |= {id(c.reading): c for c in others if c.reading.state != ClockState.OK}
+    readings = [r for _, r in decisions] + [c.reading for c in others]
+    chosen = [items[id(r)] for r in most_urgent_first(readings) if id(r) in items][:limit]
+    # Only the few shown are made into cases (with their platform and election): most of
+    # what reading a clock costs (docs/benchmarks.md).
+    wanted = [item[0] for item in chosen if isinstance(item, tuple)]
+    cases = Case.objects.select_related("platform", "election").in_bulk(wanted)
+    return [
+        item if isinstance(item, Clock) else Clock(cases[item[0]], item[1])
+        for item in chosen
+        if isinstance(item, Clock) or item[0] in cases
+    ]
+
+
+def _late_decision_readings(
+    now: dt.datetime, started_before: dt.datetime, oldest: int
+) -> list[tuple[int, Reading]]:
+    """The decision clocks of the oldest open cases that are not OK, as (case id, reading):
+    plain values, the platforms and elections read once."""
+    rows = list(
+        _with_clock_since(Case.objects.filter(state__in=OPEN_STATES))
+        .filter(clock_since__lte=started_before)
+        .order_by("clock_since", "pk")
+        .values_list("pk", "clock_since", "platform_id", "election_id")[:oldest]
+    )
+    platforms = Platform.objects.in_bulk({row[2] for row in rows})
+    elections = Election.objects.in_bulk({row[3] for row in rows})
+    late = []
+    for pk, since, platform_id, election_id in rows:
+        threshold = threshold_for(
+            Stage.DECISION, platforms[platform_id], elections[election_id], now
+        )
+        reading = read_clock(Stage.DECISION, since, now, threshold, settings.SLA_DUE_SOON_PERCENT)
+        if reading.state != ClockState.OK:
+            late.append((pk, reading))
+    return late
 
 
 def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:

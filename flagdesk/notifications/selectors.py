@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Max, Q
+
 from flagdesk.notifications.models import Notification, NotificationSettings
 
 READ_SHOWN = 50
@@ -14,6 +16,15 @@ UNREAD_SHOWN = 200  # more is a backlog to mark read in one go, not a list to re
 def unread_count(user: Any) -> int:
     """The bell's number: one indexed count (the partial index on unread rows)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def bell_version(user_id: int) -> str:
+    """What the bell shows changes with a new notification or one read or cleared (here or in
+    another tab): the newest one's id and the unread count, in one indexed read."""
+    found = Notification.objects.filter(recipient_id=user_id).aggregate(
+        newest=Max("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+    return f"{found['newest'] or 0}:{found['unread']}"
 
 
 def unread(user: Any, limit: int = UNREAD_SHOWN) -> list[Notification]:

@@ -148,8 +148,9 @@ def test_polling_writes_nothing_and_does_not_extend_the_session(alice: User, cas
         for _ in range(3):
             assert poll(client, "/", etag).status_code == 304
     statements = [q["sql"] for q in queries.captured_queries]
-    # Per poll: the session, the chain head, the newest delivery attempt; nothing else.
-    assert len(statements) == 3 * 3
+    # Per poll: the session, the chain head, the newest delivery attempt, the bell; nothing
+    # else.
+    assert len(statements) == 3 * 4
     assert not [s for s in statements if s.lstrip().upper().startswith(WRITES)]
     # The short path reads the session and the version sources, not the user or the device.
     assert not [s for s in statements if "accounts_user" in s or "otp_totp" in s]
