@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -24,7 +25,7 @@ TEXT = (
 def _codes_in_source() -> set[str]:
     """Every category literal the recognisers hand to ``Candidate`` (positional, third)."""
     source = "".join(
-        open(module.__file__, encoding="utf-8").read()  # type: ignore[arg-type]
+        Path(str(module.__file__)).read_text(encoding="utf-8")
         for module in (recognisers, engine, service)
     )
     found = set(re.findall(r'Candidate\(\s*[^,]+,\s*[^,]+,\s*"(\w+)"', source))
