@@ -871,6 +871,22 @@ RETENTION_REQUIRE_ARCHIVE = env_bool(
     "them). Turn off only where the archive is kept by other means.",
     group="Retention",
 )
+# Staff notifications are a working aid, not the record (that is the audit log they come
+# from): read ones go after a season, unread ones are kept longer in case someone was away.
+NOTIFICATIONS_KEEP_DAYS = env_int(
+    "FLAGDESK_NOTIFICATIONS_KEEP_DAYS",
+    90,
+    help="Days after which a notification that was read is deleted (nightly, from "
+    "FLAGDESK_RETENTION_HOUR, and by `flagdesk notifications purge`). 0 keeps them.",
+    group="Retention",
+)
+NOTIFICATIONS_KEEP_UNREAD_DAYS = env_int(
+    "FLAGDESK_NOTIFICATIONS_KEEP_UNREAD_DAYS",
+    365,
+    help="Days after which a notification that was never read is deleted, as the read ones. "
+    "0 keeps them.",
+    group="Retention",
+)
 RETENTION_HOUR = env_int(
     "FLAGDESK_RETENTION_HOUR",
     3,

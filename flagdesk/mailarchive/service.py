@@ -418,22 +418,36 @@ def _trust_fields(assessment: Assessment, *, linked: bool) -> dict[str, Any]:
     }
 
 
-def _act_on_notice(message: MailMessage, notice: Notice, *, permanent: bool) -> None:
+def mail_actor(message: MailMessage) -> str:
+    """The audit log's actor for what a message changes by itself: ``"mail: <from address>"``,
+    like the other non-person actors (``"flagdesk import-mail"``, ``"oidc"``), so the case's
+    timeline says the platform's mail did it and not an unnamed "system". The address is the
+    message's own claim; its trust assessment is on the ``mail_archived`` event."""
+    address = "".join(c for c in message.from_address if c.isprintable()).strip()
+    return f"mail: {address or 'unknown sender'}"[:200]
+
+
+def _act_on_notice(
+    message: MailMessage, notice: Notice, *, permanent: bool, actor: Any = None
+) -> None:
+    """What a linked message does to its notice. ``actor``: the person who confirmed the
+    message, whose decision made it count; else the message itself (:func:`mail_actor`)."""
+    actor = actor or mail_actor(message)
     source = f"mail {message.message_id or message.sha256[:12]}"
     if message.confirmed_by_id is not None:
         source = f"{source} (confirmed by {message.confirmed_by})"
     if message.kind == Kind.OWN_COPY:
-        notices.record_delivery_evidence(notice, _("archive copy received"))
+        notices.record_delivery_evidence(notice, _("archive copy received"), actor=actor)
     elif message.kind == Kind.BOUNCE:
-        notices.record_bounce(notice, permanent=permanent, detail=message.text[:2000])
+        notices.record_bounce(notice, permanent=permanent, detail=message.text[:2000], actor=actor)
     elif is_delay(message.kind, message.kind_reasons):
         # Still on its way: noted on the delivery, no bounce and no proof of delivery.
-        notices.record_bounce(notice, permanent=False, detail=message.text[:2000])
+        notices.record_bounce(notice, permanent=False, detail=message.text[:2000], actor=actor)
     elif message.kind == Kind.ACKNOWLEDGMENT:
-        notices.record_acknowledgment(notice, acknowledged_at(message, notice), source)
+        notices.record_acknowledgment(notice, acknowledged_at(message, notice), source, actor=actor)
     elif message.kind in PROVES_DELIVERY:
         # A read receipt, an out-of-office or a reply: the notice arrived, nothing more.
-        notices.record_delivery_evidence(notice, source)
+        notices.record_delivery_evidence(notice, source, actor=actor)
 
 
 # Kinds of linked mail that show the notice reached the platform (besides acknowledgments).
@@ -760,7 +774,7 @@ def confirm_message(
             before=before,
             after={"kind": kind, "notice": notice.pk, "note": message.confirmation_note},
         )
-        _act_on_notice(message, notice, permanent=_permanent_bounce(message))
+        _act_on_notice(message, notice, permanent=_permanent_bounce(message), actor=actor)
     return message
 
 

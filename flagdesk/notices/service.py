@@ -454,19 +454,30 @@ def _sha256_of(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def record_acknowledgment(notice: Notice, at: dt.datetime, source: str) -> bool:
-    """The platform confirmed receipt. The first acknowledgment counts; it also proves delivery."""
+def record_acknowledgment(
+    notice: Notice, at: dt.datetime, source: str, *, actor: Any = None
+) -> bool:
+    """The platform confirmed receipt. The first acknowledgment counts; it also proves delivery.
+
+    :param actor: who or what recorded it, for the audit log: the mail intake's label
+        (``"mail: <sender>"``) or the person who confirmed the message.
+    """
     if notice.acknowledged_at is not None and not _awaits_evidence(notice):
         return False  # the usual case for later mail: nothing to change, nothing to lock
     with transaction.atomic(savepoint=False):
         notice = Notice.objects.select_for_update(no_key=True).get(pk=notice.pk)
-        _record_delivery_evidence(notice, source)
+        _record_delivery_evidence(notice, source, actor)
         if notice.acknowledged_at is not None:
             return False
         notice.acknowledged_at = at
         notice.acknowledgment_source = source[:200]
         notice.save(update_fields=["acknowledged_at", "acknowledgment_source"])
-        audit.log("notice_acknowledged", notice, after={"at": at.isoformat(), "source": source})
+        audit.log(
+            "notice_acknowledged",
+            notice,
+            actor=actor,
+            after={"at": at.isoformat(), "source": source},
+        )
     return True
 
 
@@ -475,17 +486,17 @@ def _awaits_evidence(notice: Notice) -> bool:
     return delivery is None or delivery.state in (DeliveryState.UNKNOWN, DeliveryState.SENDING)
 
 
-def record_delivery_evidence(notice: Notice, source: str) -> None:
+def record_delivery_evidence(notice: Notice, source: str, *, actor: Any = None) -> None:
     """Proof that the platform got the notice (our archive copy, a reply): settles 'unknown'."""
     if not _awaits_evidence(notice):
         return
     with transaction.atomic(savepoint=False):
         _record_delivery_evidence(
-            Notice.objects.select_for_update(no_key=True).get(pk=notice.pk), source
+            Notice.objects.select_for_update(no_key=True).get(pk=notice.pk), source, actor
         )
 
 
-def _record_delivery_evidence(notice: Notice, source: str) -> None:
+def _record_delivery_evidence(notice: Notice, source: str, actor: Any = None) -> None:
     delivery = Delivery.objects.select_for_update(no_key=True).filter(notice=notice).first()
     if delivery is None or delivery.state not in (DeliveryState.UNKNOWN, DeliveryState.SENDING):
         return
@@ -495,12 +506,17 @@ def _record_delivery_evidence(notice: Notice, source: str) -> None:
     delivery.evidence = {**delivery.evidence, "settled_by": source}
     delivery.save()
     audit.log(
-        "notice_accepted", notice, before=before, after={"state": "accepted", "evidence": source}
+        "notice_accepted",
+        notice,
+        actor=actor,
+        before=before,
+        after={"state": "accepted", "evidence": source},
     )
 
 
-def record_bounce(notice: Notice, *, permanent: bool, detail: str) -> None:
-    """A delivery status notification came back for this notice."""
+def record_bounce(notice: Notice, *, permanent: bool, detail: str, actor: Any = None) -> None:
+    """A delivery status notification came back for this notice (``actor`` as for
+    :func:`record_acknowledgment`)."""
     with transaction.atomic(savepoint=False):
         delivery = Delivery.objects.select_for_update(no_key=True).filter(notice=notice).first()
         if delivery is None:
@@ -508,7 +524,7 @@ def record_bounce(notice: Notice, *, permanent: bool, detail: str) -> None:
         if not permanent:
             delivery.last_error = detail[:2000]
             delivery.save(update_fields=["last_error", "updated_at"])
-            audit.log("notice_delayed", notice, after={"detail": detail[:500]})
+            audit.log("notice_delayed", notice, actor=actor, after={"detail": detail[:500]})
             return
         before = {"state": delivery.state}
         delivery.state = DeliveryState.BOUNCED
@@ -517,6 +533,7 @@ def record_bounce(notice: Notice, *, permanent: bool, detail: str) -> None:
         audit.log(
             "notice_bounced",
             notice,
+            actor=actor,
             before=before,
             after={"state": "bounced", "detail": detail[:500]},
         )

@@ -3,12 +3,17 @@
 
 It goes out through the outgoing mail set up for notices (``FLAGDESK_SMTP_URL``, from
 ``FLAGDESK_FROM_EMAIL``); without a server it is written to ``<outbox>/staff/`` as the
-notices are written to the outbox. A failure is recorded on the notification and in the
-audit log and goes no further: a staff e-mail is a courtesy, the bell has the notification.
+notices are written to the outbox. A temporary failure (the server is down, or answers
+4xx) is tried again, as a notice's send is, but fewer times: ``MAX_ATTEMPTS`` over about a
+quarter of an hour (``RETRY_DELAYS``), each failure logged, kept on the notification
+(``email_state``, ``email_attempts``, ``email_error``) and audited. A refusal (5xx), an
+unknown outcome (the message may have arrived) or the last attempt's failure is final: a
+staff e-mail is a courtesy, the bell has the notification.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from email import policy
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,9 +36,19 @@ from flagdesk.notifications.models import EmailState, Notification, Notification
 
 logger = logging.getLogger("flagdesk.notifications")
 
+# Three attempts: now, after 5 minutes, after 10 more. Longer than a mail server's restart,
+# short enough that the e-mail is still news when it arrives.
+MAX_ATTEMPTS = 3
+RETRY_DELAYS = (dt.timedelta(minutes=5), dt.timedelta(minutes=10))
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed attempt."""
+    return RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+
 
 def deliver(notification_id: int) -> str:
-    """Send the e-mail of one notification once (a second run finds it claimed)."""
+    """Make one attempt at the e-mail of one notification (a second run finds it claimed)."""
     if not _claim(notification_id):
         return "nothing to send"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -42,11 +58,19 @@ def deliver(notification_id: int) -> str:
         return "e-mail is off"
     try:
         raw = compose(notification, choice.language)
-        problem = _send(raw, notification.recipient.email)
+        problem, temporary = _send(raw, notification.recipient.email)
     except Exception as error:
-        problem = f"{type(error).__name__}: {error}"
+        problem, temporary = f"{type(error).__name__}: {error}", True
+    if problem and temporary and notification.email_attempts < MAX_ATTEMPTS:
+        _retry(notification, problem)
+        return f"retrying: {problem}"
     if problem:
-        logger.warning("notification e-mail %s failed: %s", notification_id, problem)
+        logger.warning(
+            "notification e-mail %s failed after %s attempt(s), not tried again: %s",
+            notification_id,
+            notification.email_attempts,
+            problem,
+        )
         _settle(notification, EmailState.FAILED, problem)
         return f"failed: {problem}"
     _settle(notification, EmailState.SENT, "")
@@ -55,17 +79,57 @@ def deliver(notification_id: int) -> str:
 
 def _claim(notification_id: int) -> bool:
     return bool(
-        Notification.objects.filter(pk=notification_id, email_state=EmailState.QUEUED).update(
-            email_state=EmailState.SENDING
-        )
+        Notification.objects.filter(
+            pk=notification_id, email_state__in=(EmailState.QUEUED, EmailState.RETRYING)
+        ).update(email_state=EmailState.SENDING, email_attempts=F("email_attempts") + 1)
     )
+
+
+def _retry(notification: Notification, problem: str) -> None:
+    """Note the failed attempt and queue the next one after its backoff, as notices do."""
+    # Imported here: tasks.py imports this module.
+    from flagdesk.notifications.tasks import email_notification
+
+    attempts = notification.email_attempts
+    when = timezone.now() + retry_delay(attempts)
+    logger.warning(
+        "notification e-mail %s failed (attempt %s of %s), trying again at %s: %s",
+        notification.pk,
+        attempts,
+        MAX_ATTEMPTS,
+        when.isoformat(timespec="seconds"),
+        problem,
+    )
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(
+            email_state=EmailState.RETRYING, email_error=problem[:500]
+        )
+        audit.log(
+            "notification_email_retrying",
+            notification.recipient,
+            after={
+                "notification": notification.pk,
+                "attempt": attempts,
+                "next_attempt_at": when.isoformat(),
+                "problem": problem[:500],
+            },
+        )
+        transaction.on_commit(
+            lambda: email_notification.using(run_after=when).enqueue(notification.pk)
+        )
 
 
 def _settle(notification: Notification, state: str, problem: str) -> None:
     with transaction.atomic():
-        Notification.objects.filter(pk=notification.pk).update(email_state=state)
+        Notification.objects.filter(pk=notification.pk).update(
+            email_state=state, email_error=problem[:500]
+        )
         action = "notification_emailed" if state == EmailState.SENT else "notification_not_emailed"
-        after = {"notification": notification.pk, "state": state or "off"}
+        after = {
+            "notification": notification.pk,
+            "state": state or "off",
+            "attempts": notification.email_attempts,
+        }
         if problem:
             after["problem"] = problem[:500]
         audit.log(action, notification.recipient, after=after)
@@ -98,15 +162,18 @@ def compose(notification: Notification, language: str) -> bytes:
     return message.as_bytes()
 
 
-def _send(raw: bytes, to: str) -> str:
-    """Send ``raw`` to ``to``; the problem, or an empty string when it was accepted."""
+def _send(raw: bytes, to: str) -> tuple[str, bool]:
+    """Send ``raw`` to ``to``: the problem (empty when it was accepted), and whether it was
+    temporary, so worth another attempt. An unknown outcome is not: it may have arrived."""
     if not settings.SMTP_URL:
         _write_to_outbox(raw)
-        return ""
+        return "", False
     outcome = send_smtp(
         parse_smtp_url(settings.SMTP_URL), raw, settings.FROM_EMAIL, [to], lambda stage: None
     )
-    return "" if outcome.result == "accepted" else f"{outcome.result}: {outcome.reply}"
+    if outcome.result == "accepted":
+        return "", False
+    return f"{outcome.result}: {outcome.reply}", outcome.result == "temporary"
 
 
 def outbox_dir() -> Path:

@@ -13,6 +13,7 @@ class EmailState(models.TextChoices):
     NONE = "", _("Not by e-mail")
     QUEUED = "queued", _("E-mail queued")
     SENDING = "sending", _("E-mail being sent")
+    RETRYING = "retrying", _("E-mail to be tried again")
     SENT = "sent", _("E-mail sent")
     FAILED = "failed", _("E-mail failed")
 
@@ -34,6 +35,9 @@ class Notification(models.Model):
     email_state = models.CharField(
         max_length=10, choices=EmailState.choices, default=EmailState.NONE, blank=True
     )
+    # Attempts so far and the last one's problem (mail.py retries a temporary failure).
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Public API of the notifications app: turn audit events into notifications, mark them read,
-keep each person's e-mail choice.
+keep each person's e-mail choice, and delete old ones (:func:`purge_old`).
 
 :func:`notify_for` is the audit log's subscriber (``audit/hooks.py``): it runs inside the
 transaction that wrote the events, so a notification exists exactly when its change does.
@@ -9,14 +9,17 @@ E-mail goes out later, from the worker (``tasks.email_notification``), never in 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from flagdesk.accounts import selectors as account_reads
@@ -25,6 +28,7 @@ from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.notifications import recipients, tasks
 from flagdesk.notifications.models import EmailState, Notification, NotificationSettings
+from flagdesk.records import retention
 
 
 def notify_for(events: Sequence[AuditEvent]) -> None:
@@ -140,3 +144,79 @@ def save_settings(user: Any, *, email: bool, language: str) -> NotificationSetti
             after={"email": email, "language": language},
         )
     return current
+
+
+# ----------------------------------------------------------------- retention
+
+PURGED = "notifications_purged"
+
+
+@dataclass(frozen=True)
+class Purge:
+    """What a purge removed (or, in a dry run, would remove)."""
+
+    read: int
+    unread: int
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.read + self.unread
+
+
+def _past(days: int, now: dt.datetime) -> QuerySet[Notification]:
+    """Notifications created more than ``days`` ago; none when ``days`` keeps them (0)."""
+    if days <= 0:
+        return Notification.objects.none()
+    return Notification.objects.filter(created_at__lt=now - dt.timedelta(days=days))
+
+
+def purge_old(*, dry_run: bool = False, actor: Any = None, now: dt.datetime | None = None) -> Purge:
+    """Delete read notifications older than FLAGDESK_NOTIFICATIONS_KEEP_DAYS and unread ones
+    older than FLAGDESK_NOTIFICATIONS_KEEP_UNREAD_DAYS; one audit event with the counts and
+    the periods (never whose they were), none when nothing went or in a dry run.
+
+    Safe to run twice at once (two workers): the second finds nothing left and logs nothing.
+    """
+    now = now or timezone.now()
+    keep_read, keep_unread = (
+        settings.NOTIFICATIONS_KEEP_DAYS,
+        settings.NOTIFICATIONS_KEEP_UNREAD_DAYS,
+    )
+    read = _past(keep_read, now).filter(read_at__isnull=False)
+    unread = _past(keep_unread, now).filter(read_at__isnull=True)
+    if dry_run:
+        return Purge(read.count(), unread.count(), dry_run=True)
+    with transaction.atomic():
+        # No other row points at a notification: these are plain DELETEs, no cascade.
+        n_read, _ = read.delete()
+        n_unread, _ = unread.delete()
+        if n_read or n_unread:
+            audit.log(
+                PURGED,
+                ("notifications.notification", ""),
+                actor=actor,
+                after={
+                    "read": n_read,
+                    "unread": n_unread,
+                    "keep_days": keep_read,
+                    "keep_unread_days": keep_unread,
+                },
+            )
+    return Purge(n_read, n_unread)
+
+
+_scheduled_day: dt.date | None = None
+
+
+def schedule_purge(now: dt.datetime | None = None) -> bool:
+    """From the worker's upkeep: enqueue the purge once a day per worker, from the nightly
+    retention hour (FLAGDESK_RETENTION_HOUR; -1 turns it off). Several workers may each
+    enqueue it; the purge is idempotent, so no lock row is needed. Returns whether it did."""
+    global _scheduled_day
+    local = timezone.localtime(now or timezone.now())
+    if not retention.schedule_due(local, settings.RETENTION_HOUR, _scheduled_day):
+        return False
+    tasks.purge_notifications.enqueue()
+    _scheduled_day = local.date()
+    return True

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from flagdesk.elections.models import Election
+from flagdesk.redaction import categories
 
 
 class RedactedDocument(models.Model):
@@ -90,6 +91,11 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}:{self.start}-{self.end} {self.ground} {self.status}"
+
+    @property
+    def category_label(self) -> str:
+        """The kind of personal data in the reader's language (``categories.LABELS``)."""
+        return categories.label(self.category)
 
     @property
     def effective(self) -> bool:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.core.live import live_page
 from flagdesk.elections.models import Election
-from flagdesk.redaction import hooks, service
+from flagdesk.redaction import categories, hooks, service
 from flagdesk.redaction.grounds import BY_CODE, DEFAULT_GROUND, GROUNDS
 from flagdesk.redaction.models import RedactedDocument, Redaction
 
@@ -140,15 +140,12 @@ def document_name(document: RedactedDocument) -> str:
 
 def _bulk_choices(documents: QuerySet[RedactedDocument]) -> list[tuple[str, str, int]]:
     """``(category, label, open proposals)`` for the bulk form, in the reviewer's language."""
-    return [
-        (category, category_label(category), n)
+    # Sorted by what the reviewer reads, not by the stored code.
+    choices = [
+        (category, categories.label(category), n)
         for category, n in service.proposed_categories(documents)
     ]
-
-
-def category_label(category: str) -> str:
-    # The engine's category names ("person_name") are plain words with underscores.
-    return category.replace("_", " ")
+    return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
 @login_required

@@ -113,3 +113,59 @@ def test_the_help_dialog_traps_focus_and_gives_it_back(tab: Page, site: str) -> 
     tab.keyboard.press("Escape")
     expect(dialog).not_to_be_visible()
     expect(tab.locator(":focus")).to_have_text(opener_text)
+
+
+# issue 15 review: j/k go on past the end of a page to the next or previous page
+
+
+def test_j_and_k_turn_the_page_at_either_end_of_the_case_list(
+    tab: Page, site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two cases a page (the live server runs in this process), three pages of five cases.
+    monkeypatch.setattr("flagdesk.intake.views.CASES_PER_PAGE", 2)
+    user = make_user("pager", Role.INTAKE, Role.ASSESSOR)
+    _record_cases(user, 5)
+    log_in(tab, site, user, with_authenticator(user), next_path="/cases")
+    first_page = _list_order(tab)
+    assert len(first_page) == 2
+
+    tab.keyboard.press("k")  # nothing selected, no previous page: the last row, as before
+    expect(tab.locator(":focus")).to_have_text(first_page[1])
+    tab.keyboard.press("j")  # past the last row: the next page, on its first row
+    tab.wait_for_url(re.compile(r"page=2"))
+    second_page = _list_order(tab)
+    assert len(second_page) == 2 and not set(second_page) & set(first_page)
+    expect(tab.locator(":focus")).to_have_text(second_page[0])
+
+    tab.keyboard.press("k")  # past the first row: the previous page, on its last row
+    tab.wait_for_url(re.compile(r"page=1"))
+    expect(tab.locator(":focus")).to_have_text(first_page[1])
+    tab.keyboard.press("k")
+    expect(tab.locator(":focus")).to_have_text(first_page[0])
+    tab.keyboard.press("k")  # the first row of the first page: nowhere to go
+    expect(tab.locator(":focus")).to_have_text(first_page[0])
+    assert "page=1" in tab.url
+
+    tab.goto(f"{site}/cases?page=3")
+    last_page = _list_order(tab)
+    assert len(last_page) == 1
+    tab.keyboard.press("j")
+    tab.keyboard.press("j")  # the last row of the last page: stays
+    expect(tab.locator(":focus")).to_have_text(last_page[0])
+    assert tab.url.endswith("page=3")
+    # The help says so.
+    tab.keyboard.press("?")
+    expect(tab.locator("#shortcut-help")).to_contain_text("door naar de volgende of vorige pagina")
+
+
+def test_a_stale_page_turn_note_does_not_move_focus_elsewhere(tab: Page, site: str) -> None:
+    user = make_user("stale", Role.ASSESSOR)
+    _record_cases(user, 2)
+    log_in(tab, site, user, with_authenticator(user), next_path="/cases")
+    tab.evaluate(
+        "sessionStorage.setItem('flagdesk.shortcut-turn',"
+        " JSON.stringify({to: location.origin + '/cases?page=9', row: 'last'}))"
+    )
+    tab.reload()
+    expect(tab.locator("[data-shortcut-list] a:focus")).to_have_count(0)
+    assert tab.evaluate("sessionStorage.getItem('flagdesk.shortcut-turn')") is None

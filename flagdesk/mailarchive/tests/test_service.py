@@ -324,3 +324,58 @@ def test_a_message_is_confirmed_only_for_a_sent_notice_of_its_own_case(
     assert other.acknowledged_at is None
     service.confirm_message(message, alice, kind=Kind.BOUNCE, notice=sent)
     assert Delivery.objects.get(notice=sent).state == DeliveryState.BOUNCED
+
+
+# issue 15 review: what mail changes on a notice is audited with the mail as its actor
+
+
+def _event(action: str, notice: Notice) -> Any:
+    from flagdesk.audit.models import AuditEvent
+
+    return AuditEvent.objects.get(action=action, object_id=str(notice.pk))
+
+
+def test_an_acknowledgment_by_mail_is_audited_as_done_by_that_mail(
+    sent: Notice, alice: User
+) -> None:
+    from flagdesk.conftest import verified_client
+
+    service.import_raw(reply(sent))
+    event = _event("notice_acknowledged", sent)
+    assert (event.actor, event.actor_label) == (None, "mail: escalations@x.example")
+    assert audit.verify() == []
+    # The case's timeline says who (what) did it.
+    page = verified_client(alice).get(f"/cases/{sent.case.reference}").content.decode()
+    assert "mail: escalations@x.example" in page
+
+
+def test_a_bounce_by_mail_is_audited_as_done_by_that_mail(sent: Notice) -> None:
+    raw = (SAMPLES / "postfix_dsn_failed.eml").read_bytes()
+    raw = raw.replace(b"Message-ID: <", f"Message-ID: {sent.message_id}\nX-Old: <".encode(), 1)
+    message = service.import_raw(raw)
+    assert message.kind == Kind.BOUNCE and message.from_address
+    event = _event("notice_bounced", sent)
+    assert event.actor is None and event.actor_label == f"mail: {message.from_address}"
+
+
+def test_our_own_copy_settling_a_delivery_names_the_mail_too(sent: Notice) -> None:
+    Delivery.objects.filter(notice=sent).update(state=DeliveryState.UNKNOWN)
+    message = service.import_raw(bytes(sent.raw))
+    event = _event("notice_accepted", sent)
+    assert event.actor_label == f"mail: {message.from_address}" != "mail: "
+
+
+def test_a_message_a_person_confirmed_is_audited_as_that_persons_act(
+    sent: Notice, alice: User
+) -> None:
+    message = service.import_raw(reply(sent, thread=False, subject=f"Re: {sent.case.reference}"))
+    assert message.confirmation == "pending"
+    service.confirm_message(message, alice, kind=Kind.ACKNOWLEDGMENT, notice=sent)
+    event = _event("notice_acknowledged", sent)
+    assert (event.actor, event.actor_label) == (alice, "alice")
+
+
+def test_the_mail_actor_keeps_no_control_characters_and_names_a_missing_sender() -> None:
+    assert service.mail_actor(MailMessage(from_address="a\r\nb@x.example")) == "mail: ab@x.example"
+    assert service.mail_actor(MailMessage(from_address="")) == "mail: unknown sender"
+    assert len(service.mail_actor(MailMessage(from_address="x" * 400))) == 200

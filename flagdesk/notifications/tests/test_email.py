@@ -4,6 +4,7 @@ their language; a failed staff e-mail breaks nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 from collections.abc import Iterator
 from email import policy
@@ -11,13 +12,15 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from flagdesk.accounts.models import User
 from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import in_english, verified_client
 from flagdesk.elections.models import Election
-from flagdesk.notifications import mail, service
+from flagdesk.notifications import mail, service, tasks
 from flagdesk.notifications.models import Notification, NotificationSettings
 from flagdesk.notifications.tests.conftest import open_case, propose
 from tests_support.servers import free_port
@@ -117,21 +120,89 @@ def test_it_goes_out_through_the_mail_server_in_english_when_chosen(
     )
 
 
-def test_a_mail_server_that_is_down_breaks_nothing(
+def run_queued_emails() -> list[str]:
+    """What the worker's bulk loop does with each queued e-mail task, due or not (the test
+    does not wait out the backoff): run it, mark it done. The run_after of each is returned
+    by ``waits`` beforehand."""
+    results = []
+    for task in email_tasks(TaskResultStatus.READY).order_by("enqueued_at"):
+        email_tasks().filter(pk=task.pk).update(status=TaskResultStatus.SUCCESSFUL)
+        results.append(tasks.email_notification.call(*task.args_kwargs["args"]))
+    return results
+
+
+def email_tasks(status: str | None = None) -> Any:
+    found = DBTaskResult.objects.filter(task_path__endswith="email_notification")
+    return found.filter(status=status) if status else found
+
+
+def waits() -> list[dt.timedelta]:
+    """How long each queued e-mail task waits, from now, rounded to the minute."""
+    now = timezone.now()
+    return [
+        dt.timedelta(minutes=round((task.run_after - now).total_seconds() / 60))
+        for task in email_tasks(TaskResultStatus.READY)
+        if task.run_after is not None
+    ]
+
+
+def test_a_mail_server_that_refuses_for_a_while_gets_it_on_a_later_attempt(
+    tk2023: Election,
+    alice: User,
+    bob_by_mail: User,
+    smtp: SmtpServer,
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    smtp.behaviour.temporary_failures_left = 1  # DATA answered 451 once, then accepted
+    notification = proposal_for(tk2023, alice, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        [first] = run_queued_emails()
+    assert first.startswith("retrying: temporary") and "451" in first
+    notification.refresh_from_db()
+    assert (notification.email_state, notification.email_attempts) == ("retrying", 1)
+    assert "451" in notification.email_error
+    assert waits() == [dt.timedelta(minutes=5)]  # the next attempt waits out the backoff
+    retrying = AuditEvent.objects.get(action="notification_email_retrying")
+    assert retrying.after["attempt"] == 1 and "451" in retrying.after["problem"]
+    assert "trying again" in caplog.text and smtp.messages == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_queued_emails() == ["sent"]
+    [received] = smtp.wait_for(1)
+    assert received.rcpt_tos == ["bob@minbzk.example"]
+    notification.refresh_from_db()
+    assert (notification.email_state, notification.email_attempts) == ("sent", 2)
+    assert notification.email_error == ""
+    assert AuditEvent.objects.get(action="notification_emailed").after["attempts"] == 2
+    assert email_tasks(TaskResultStatus.READY).count() == 0  # nothing more queued
+
+
+def test_a_mail_server_that_is_down_is_tried_three_times_then_given_up(
     tk2023: Election,
     alice: User,
     bob_by_mail: User,
     settings: Any,
     django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings.SMTP_URL = f"smtp://127.0.0.1:{free_port()}"  # nobody listens
     notification = proposal_for(tk2023, alice, django_capture_on_commit_callbacks)
-    assert mail.deliver(notification.pk).startswith("failed: temporary")
+    outcomes, delays = [], []
+    for _ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            outcomes += run_queued_emails()
+        delays += waits()
+    assert [o.split(":")[0] for o in outcomes] == ["retrying", "retrying", "failed"]
+    assert delays == [dt.timedelta(minutes=5), dt.timedelta(minutes=10)]  # ~15 min in all
     notification.refresh_from_db()
-    assert notification.email_state == "failed"
+    assert (notification.email_state, notification.email_attempts) == ("failed", 3)
+    assert "connection failed" in notification.email_error
     assert notification.read_at is None  # still under the bell
+    assert AuditEvent.objects.filter(action="notification_email_retrying").count() == 2
     failed = AuditEvent.objects.get(action="notification_not_emailed")
-    assert failed.after["state"] == "failed"
+    assert failed.after["state"] == "failed" and failed.after["attempts"] == 3
+    assert "not tried again" in caplog.text
 
 
 def test_a_refusing_mail_server_breaks_nothing(
@@ -143,8 +214,12 @@ def test_a_refusing_mail_server_breaks_nothing(
 ) -> None:
     smtp.behaviour.rcpt_reply = "550 5.1.1 no such user"
     notification = proposal_for(tk2023, alice, django_capture_on_commit_callbacks)
-    assert mail.deliver(notification.pk).startswith("failed: permanent")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail.deliver(notification.pk).startswith("failed: permanent")
+    # A refusal is final: trying again would be refused again.
     assert Notification.objects.get(pk=notification.pk).email_state == "failed"
+    assert email_tasks(TaskResultStatus.READY).count() == 1  # only the first, still unrun
+    assert not AuditEvent.objects.filter(action="notification_email_retrying").exists()
 
 
 def test_turning_it_off_before_the_worker_runs_sends_nothing(

@@ -40,9 +40,12 @@ document.addEventListener("submit", (event) => {
 // Keyboard shortcuts (docs/ui.md, "Keyboard"). A key, or a two-key sequence such as "g d",
 // triggers the element marked data-shortcut="<keys>": a field gets focus, a link or button is
 // clicked. Pages only mark their elements; "?" opens the help dialog, j/k walk the list marked
-// data-shortcut-list (and, on a case page, the list it was opened from). Never while typing.
+// data-shortcut-list (and, on a case page, the list it was opened from), and past either end of
+// it to the page behind the list's rel="next" / rel="prev" link. Never while typing.
 const SEQUENCE_MS = 1500;
 const CASE_LIST_KEY = "flagdesk.shortcut-list";
+// Which row to focus once the page turned by j/k has loaded, and on which address.
+const TURN_KEY = "flagdesk.shortcut-turn";
 let pendingPrefix = null;
 let pendingSince = 0;
 
@@ -87,9 +90,36 @@ function moveInList(links, step) {
   const current = links.findIndex((link) => link === document.activeElement
     || link.closest("tr, li").contains(document.activeElement));
   const next = current === -1 ? (step > 0 ? 0 : links.length - 1) : current + step;
-  if (next < 0 || next >= links.length) return;
-  links[next].focus();
-  links[next].closest("tr, li").scrollIntoView({ block: "nearest" });
+  if (next < 0 || next >= links.length) {
+    turnPage(step);
+    return;
+  }
+  focusRow(links[next]);
+}
+
+function focusRow(link) {
+  link.focus();
+  link.closest("tr, li").scrollIntoView({ block: "nearest" });
+}
+
+// Past the last row, j goes on to the next page and focuses its first row; past the first, k
+// goes back and focuses the last: the list reads as one. No such page: stay where we are.
+function turnPage(step) {
+  const pager = Array.from(document.querySelectorAll(step > 0 ? 'a[rel="next"]' : 'a[rel="prev"]'))
+    .find(isShown);
+  if (!pager) return;
+  const to = new URL(pager.href, location.href).href;
+  sessionStorage.setItem(TURN_KEY, JSON.stringify({ to, row: step > 0 ? "first" : "last" }));
+  location.assign(to);
+}
+
+// Only on the page the turn went to: a stale note (the user went elsewhere) is dropped.
+function focusAfterTurn() {
+  const note = JSON.parse(sessionStorage.getItem(TURN_KEY) || "null");
+  sessionStorage.removeItem(TURN_KEY);
+  if (!note || note.to !== location.href) return;
+  const links = listLinks(document);
+  if (links.length) focusRow(note.row === "last" ? links[links.length - 1] : links[0]);
 }
 
 async function defaultList() {
@@ -183,6 +213,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // Remember the list as it is shown, so j/k on a case page follow it (also after htmx swaps).
   const remember = () => { const links = listLinks(document); if (links.length) rememberList(links); };
   remember();
+  focusAfterTurn();
   document.body.addEventListener("htmx:afterSettle", remember);
   document.addEventListener("flagdesk:replaced", remember);  // a live region swapped in
   if (!dialog) return;

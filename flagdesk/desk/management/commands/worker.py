@@ -8,8 +8,9 @@
 - the team mailbox (IMAP IDLE, when FLAGDESK_IMAP_URL is set),
 - upkeep every few seconds: the liveness report, recovery of sends a dead worker
   interrupted, reminders for notices that wait too long for an acknowledgment, once a
-  day (FLAGDESK_RETENTION_HOUR) the retention run, enqueued as a task, and the audit
-  checkpoint (FLAGDESK_AUDIT_CHECKPOINT_SECONDS, when a key is configured).
+  day (FLAGDESK_RETENTION_HOUR) the retention run and the purge of old notifications,
+  enqueued as tasks, and the audit checkpoint (FLAGDESK_AUDIT_CHECKPOINT_SECONDS, when a
+  key is configured).
 
 Run several on PostgreSQL to scale out; each claims work with row locks.
 
@@ -62,6 +63,7 @@ def upkeep() -> None:
     from flagdesk.narratives import service as narratives
     from flagdesk.notices import clocks, dispatch
     from flagdesk.notices import service as notices
+    from flagdesk.notifications import service as notifications
     from flagdesk.records import service as records
 
     workers.beat()
@@ -71,6 +73,7 @@ def upkeep() -> None:
     notices.warn_stuck()  # one warning per stuck notice per FLAGDESK_NOTICE_STUCK_AFTER
     narratives.schedule_leftover_matching()  # cases a crashed batch left behind
     records.schedule_retention()  # once a day, one worker: enqueues the retention run
+    notifications.schedule_purge()  # once a day per worker: old notifications (idempotent)
     try:
         checkpoints.write_due()  # every FLAGDESK_AUDIT_CHECKPOINT_SECONDS, one worker
     except checkpoints.CheckpointError as exc:
