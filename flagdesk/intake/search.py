@@ -39,8 +39,9 @@ MAX_TEXT_HITS = 500
 # Ranking costs most of a broad search's time (a word in one signal in ten: thousands of
 # texts; a word every signal holds: all of them), so only the newest this many matching texts
 # (after the list's filters) are ranked: on PostgreSQL those of the newest cases, on SQLite
-# the newest texts, the order FTS5 reads its index in.
-RANK_CANDIDATES = 2000
+# the newest texts, the order FTS5 reads its index in. Twice MAX_TEXT_HITS: at 100,000
+# signals PostgreSQL finds the newest 1,000 in 6 ms and the newest 2,000 in 15 ms.
+RANK_CANDIDATES = 1000
 # A piece of a reference ("2023-00", "0042"): digits, letters and dashes, at most 20.
 REFERENCE_LENGTH = 20
 PARTIAL_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9-]{1,20}$")
@@ -72,14 +73,25 @@ def search_cases(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
 
 def _order_of(exact_ids: list[int], ranked_ids: list[int]) -> RawSQL:
     """0 for exact hits, then the text rank's place, then the rest. One SQL ``CASE`` over
-    integer ids that came from the database: Django's ``Case(When(...))`` with hundreds of
-    branches cost more time to compile than the database took to run it."""
+    integer ids that came from the database (on PostgreSQL an array lookup): Django's
+    ``Case(When(...))`` with hundreds of branches cost more time to compile than the
+    database took to run it."""
+    column = f'"{Case._meta.db_table}"."id"'
+    if connection.vendor == "postgresql":
+        # PostgreSQL steps through a CASE's branches one by one for every row (500 hits x
+        # 500 branches: 4 ms of the page); array_position scans the array in C.
+        sql = (
+            f"CASE WHEN {column} = ANY(%s::bigint[]) THEN 0"
+            f" ELSE coalesce(array_position(%s::bigint[], {column}::bigint), %s) END"
+        )
+        return RawSQL(  # noqa: S611 (only our table name; the ids are parameters)
+            sql, [exact_ids, ranked_ids, len(ranked_ids) + 1], output_field=IntegerField()
+        )
     places = dict.fromkeys(exact_ids, 0)
     for place, pk in enumerate(ranked_ids, start=1):
         places.setdefault(pk, place)
     branches = " ".join("WHEN %s THEN %s" for _ in places)
     params: list[int] = [n for pair in places.items() for n in pair]
-    column = f'"{Case._meta.db_table}"."id"'
     sql = f"CASE {column} {branches} ELSE %s END"
     # Only our table name and placeholders are in the SQL; the ids are parameters.
     return RawSQL(sql, [*params, len(ranked_ids) + 1], output_field=IntegerField())  # noqa: S611
