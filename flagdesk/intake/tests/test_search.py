@@ -13,7 +13,7 @@ from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.assessments import service as assessments
 from flagdesk.conftest import verified_client
 from flagdesk.elections.models import Election
-from flagdesk.intake import service
+from flagdesk.intake import search, service
 from flagdesk.intake.models import Case, SearchText
 from flagdesk.intake.search import fts5_query, search_cases, without_credentials
 from flagdesk.intake.service import SignalInput
@@ -229,3 +229,28 @@ def test_the_search_field_has_a_label_and_a_shortcut(alice: User, db: Any) -> No
     html = verified_client(alice).get(URL).content.decode()
     assert 'data-shortcut="/"' in html
     assert '<label for="id_q">Zoeken</label>' in html
+
+
+def test_a_broad_search_ranks_the_newest_matches_after_the_filters(
+    monkeypatch: pytest.MonkeyPatch, tk2023: Election, nos: PartnerOrganisation
+) -> None:
+    # A word in thousands of texts: only the newest RANK_CANDIDATES matching texts are ranked
+    # (three here), so an old, better hit is left out and the newest come back best first.
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    old_best = record(tk2023, nos, "https://x.com/a/status/1", "Stembiljet stembiljet stembiljet.")
+    old_youtube = record(
+        tk2023, nos, "https://youtu.be/aaaaaaaaaaa", "Stembiljet op video.", platform="youtube"
+    )
+    once = record(tk2023, nos, "https://x.com/a/status/2", "Stembiljet. Verder niets van belang.")
+    record(tk2023, nos, "https://x.com/a/status/3", "Iets anders.")
+    often = record(tk2023, nos, "https://x.com/a/status/4", "Stembiljet stembiljet stembiljet.")
+    also = record(tk2023, nos, "https://x.com/a/status/5", "Stembiljet. Ook niets van belang.")
+    hits = found("stembiljet")
+    assert hits[0] == often.reference
+    assert set(hits) == {often.reference, once.reference, also.reference}
+    assert old_best.reference not in hits
+    # The list's filters apply before the cut: the old YouTube case is among its newest.
+    youtube = Case.objects.filter(platform=old_youtube.platform)
+    assert found("stembiljet", youtube) == [old_youtube.reference]
+    # Exact hits still come first, whatever the cut.
+    assert found(old_best.reference)[0] == old_best.reference
