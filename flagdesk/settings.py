@@ -630,7 +630,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # The four kinds of source a partner organisation can be (a signal may name any kind).
+    "ENUM_NAME_OVERRIDES": {
+        "SourceTypeEnum": "flagdesk.accounts.constants.SourceType",
+        "PartnerSourceTypeEnum": "flagdesk.accounts.api.SOURCE_TYPE_CHOICES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flagdesk.core.schema.add_version_headers",

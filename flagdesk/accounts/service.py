@@ -15,6 +15,8 @@ from flagdesk.accounts.constants import Role, SourceType
 from flagdesk.accounts.models import ApiToken, PartnerOrganisation, User, hash_token
 from flagdesk.audit import service as audit
 
+# The length of Django's first_name, where the whole display name is kept.
+DISPLAY_NAME_MAX = 150
 TOKEN_PREFIX = "fd_"  # noqa: S105 -- a public prefix, not a secret
 
 
@@ -26,17 +28,31 @@ def create_staff_user(
     password: str | None = None,
     actor: Any = None,
     must_change_password: bool = True,
+    display_name: str = "",
 ) -> tuple[User, str]:
-    """Create a staff member; returns the user and the (one-time) password."""
+    """Create a staff member; returns the user and the (one-time) password.
+
+    ``display_name`` is the person's full name as notices and reports sign it. It is kept
+    whole in ``first_name`` (``get_full_name()`` then gives it back unchanged): splitting
+    "Jan de Vries" into first and last name would be a guess.
+    """
     roles = sorted({str(Role(r)) for r in roles})
     password = password or secrets.token_urlsafe(12)
+    display_name = " ".join(display_name.split())
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise ValidationError({"display_name": f"at most {DISPLAY_NAME_MAX} characters"})
     with transaction.atomic():
-        user = User.objects.create_user(username=username, email=email, password=password)
+        user = User.objects.create_user(
+            username=username, email=email, password=password, first_name=display_name
+        )
         user.roles = roles
         user.is_staff = Role.ADMIN in roles
         user.must_change_password = must_change_password
         user.save()
-        audit.log("user_created", user, actor=actor, after={"username": username, "roles": roles})
+        after: dict[str, Any] = {"username": username, "roles": roles}
+        if display_name:
+            after["display_name"] = display_name
+        audit.log("user_created", user, actor=actor, after=after)
     return user, password
 
 

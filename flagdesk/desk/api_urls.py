@@ -6,6 +6,7 @@ from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
+from flagdesk.accounts import api as accounts
 from flagdesk.assessments import api as assessments
 from flagdesk.elections import api as elections
 from flagdesk.intake import api as intake
@@ -43,4 +44,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "besluiten/<str:id>/goedkeuring", assessments.DecisionReview.as_view(), name="fd-api-review"
     ),
     path("geschiktheid", assessments.EligibilityView.as_view(), name="fd-api-eligibility"),
+    # issue 16: administration (partner organisations and their tokens, platform settings)
+    path("organisaties", accounts.OrganisationList.as_view(), name="fd-api-organisations"),
+    path(
+        "organisaties/<str:id>",
+        accounts.OrganisationDetail.as_view(),
+        name="fd-api-organisation",
+    ),
+    path(
+        "organisaties/<str:id>/tokens",
+        accounts.TokenList.as_view(),
+        name="fd-api-organisation-tokens",
+    ),
+    path(
+        "organisaties/<str:id>/tokens/<str:token_id>",
+        accounts.TokenDetail.as_view(),
+        name="fd-api-organisation-token",
+    ),
+    path("platforms/<str:code>", platforms.PlatformDetail.as_view(), name="fd-api-platform"),
 ]

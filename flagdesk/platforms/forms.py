@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -76,17 +77,12 @@ class PlatformForm(forms.ModelForm):
         return aliases
 
     def clean_mail_domains(self) -> str:
-        raw = self.cleaned_data.get("mail_domains") or ""
-        domains = list(
-            dict.fromkeys(d.strip().lower().rstrip(".") for d in raw.split(",") if d.strip())
-        )
-        bad = [d for d in domains if not DOMAIN_RE.match(d)]
-        if bad:
-            raise ValidationError(
-                _("Not a valid domain: %(domains)s. Write e.g. x.com, twitter.com."),
-                params={"domains": ", ".join(bad)},
-            )
-        return ",".join(domains)
+        return _domains(self.cleaned_data.get("mail_domains") or "")
+
+    def clean_hosts(self) -> str:
+        # Host names only: a line break, a wildcard or a scheme has no business in the list
+        # the case's URLs are matched against.
+        return _domains(self.cleaned_data.get("hosts") or "")
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -113,3 +109,47 @@ class PlatformForm(forms.ModelForm):
 
     def platform_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in service.EDITABLE_FIELDS}
+
+
+def _domains(raw: str) -> str:
+    domains = list(
+        dict.fromkeys(d.strip().lower().rstrip(".") for d in raw.split(",") if d.strip())
+    )
+    bad = [d for d in domains if not DOMAIN_RE.match(d)]
+    if bad:
+        raise ValidationError(
+            _("Not a valid domain: %(domains)s. Write e.g. x.com, twitter.com."),
+            params={"domains": ", ".join(bad)},
+        )
+    return ",".join(domains)
+
+
+def change_platform(platform: Platform, changes: Mapping[str, Any], actor: Any) -> Platform:
+    """Change some of a platform's fields with the platform page's own validation.
+
+    The API's PATCH and ``flagdesk platform set`` send only what changes; the page's form is
+    filled with the stored values and the changes on top, so every rule of the page (an
+    https portal, a valid address for the channel kind, domains without wildcards, aliases
+    no other platform uses) applies to them too, and the same service saves and audits.
+    Raises ValidationError with the form's errors per field.
+    """
+    unknown = set(changes) - {*service.EDITABLE_FIELDS, "aliases"}
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    data: dict[str, Any] = forms.model_to_dict(platform, fields=service.EDITABLE_FIELDS)
+    data["aliases"] = ", ".join(platform.aliases.values_list("alias", flat=True))
+    data.update(changes)
+    # None is "not set" for the optional numbers; the form reads it from the data as empty.
+    data = {key: "" if value is None else value for key, value in data.items()}
+    form = PlatformForm(data, instance=Platform.objects.get(pk=platform.pk))
+    if not form.is_valid():
+        raise ValidationError(
+            {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+        )
+    try:
+        return service.update_platform(
+            platform, form.platform_data(), form.cleaned_data["aliases"], actor
+        )
+    except ValidationError as exc:
+        # Another administrator took an alias between the check and the save.
+        raise ValidationError({"aliases": exc.messages}) from exc

@@ -164,6 +164,12 @@ RULES: dict[str, Rule] = {
     "fd-api-timeline": api(STAFF, None),
     "fd-api-review": api(None, APPROVERS),
     "fd-api-eligibility": api(None, API_USERS),  # stateless: the rules, nothing stored
+    # issue 16: administration
+    "fd-api-organisations": api(ADMINS, ADMINS),
+    "fd-api-organisation": api(ADMINS, ADMINS, method="patch"),
+    "fd-api-organisation-tokens": api(ADMINS, ADMINS),
+    "fd-api-organisation-token": api(ADMINS, ADMINS, method="delete"),
+    "fd-api-platform": api(ADMINS, ADMINS, method="patch"),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

@@ -287,6 +287,10 @@ def _build(data_dir: Path) -> World:
         "fd-api-decisions": ref,
         "fd-api-timeline": ref,
         "fd-api-review": {"id": str(decision.pk)},
+        "fd-api-organisation": {"id": str(nos.pk)},
+        "fd-api-organisation-tokens": {"id": str(nos.pk)},
+        "fd-api-organisation-token": {"id": str(nos.pk), "token_id": str(spare.pk)},
+        "fd-api-platform": {"code": "x"},
     }
     return World(data_dir, users, token, kwargs)
 

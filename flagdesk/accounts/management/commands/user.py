@@ -27,6 +27,12 @@ class Command(BaseCommand):
         add.add_argument("username", help="Login name of the new staff member.")
         self._role_argument(add)
         add.add_argument("--email", default="", help="E-mail address (optional).")
+        add.add_argument(
+            "--display-name",
+            default="",
+            metavar='"FULL NAME"',
+            help="The person's full name, as notices are signed (default: the login name).",
+        )
         roles = sub.add_parser("roles", help="Replace a staff member's roles.")
         roles.add_argument("username", help="Login name of the staff member.")
         self._role_argument(roles)
@@ -49,7 +55,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "add":
-            self._add(options["username"], options["roles"], options["email"])
+            self._add(
+                options["username"], options["roles"], options["email"], options["display_name"]
+            )
         elif options["action"] == "roles":
             self._roles(options["username"], options["roles"])
         elif options["action"] == "unlock":
@@ -62,12 +70,17 @@ class Command(BaseCommand):
         else:
             self._list()
 
-    def _add(self, username: str, roles: list[str], email: str) -> None:
+    def _add(self, username: str, roles: list[str], email: str, display_name: str) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"username {username!r} is already taken")
-        user, password = service.create_staff_user(username, roles, email=email, actor=CLI_ACTOR)
+        if len(" ".join(display_name.split())) > service.DISPLAY_NAME_MAX:
+            raise CommandError(f"--display-name: at most {service.DISPLAY_NAME_MAX} characters")
+        user, password = service.create_staff_user(
+            username, roles, email=email, display_name=display_name, actor=CLI_ACTOR
+        )
+        signs = f" ({user.get_full_name()})" if user.get_full_name() else ""
         self.stdout.write(
-            f"User {user.get_username()} created with roles "
+            f"User {user.get_username()}{signs} created with roles "
             f"{', '.join(user.roles)}. One-time password (change at first "
             "login, shown only now):"
         )
