@@ -64,6 +64,8 @@ SOURCE_TYPE_CHOICES = [(t.value, str(t.label)) for t in PARTNER_SOURCE_TYPES]
 
 class OrganisationSerializer(serializers.ModelSerializer[PartnerOrganisation]):
     source_type = serializers.ChoiceField(choices=SOURCE_TYPE_CHOICES, read_only=True)
+    # A string, not format email: it may be empty.
+    contact_email = serializers.CharField(read_only=True, help_text="Empty: none given.")
     active_tokens = serializers.IntegerField(
         read_only=True, help_text="Tokens issued and not revoked."
     )
@@ -282,7 +284,9 @@ class TokenList(generics.ListAPIView[ApiToken]):
             name=form.cleaned_data["name"], organisation=org, actor=request.user
         )
         answer = dict(TokenSerializer(token).data) | {"token": raw}
-        location = reverse("fd-api-organisation-token", kwargs={"id": id, "token_id": token.pk})
+        location = reverse(
+            "fd-api-organisation-token", kwargs={"id": str(org.pk), "token_id": str(token.pk)}
+        )
         response = Response(
             answer,
             status=status.HTTP_201_CREATED,

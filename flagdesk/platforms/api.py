@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +29,11 @@ class PlatformSerializer(serializers.ModelSerializer[Platform]):
         help_text="Domains the platform's mail may come from (subdomains count)."
     )
     aliases = serializers.SerializerMethodField(help_text="Other names signallers may use.")
+    # Strings, not format uri: an administrator may leave them empty.
+    policy_url = serializers.CharField(read_only=True, help_text="Empty: none known.")
+    citizen_report_url = serializers.CharField(
+        read_only=True, help_text="Where citizens report to the platform; empty: none known."
+    )
 
     class Meta:
         model = Platform
@@ -148,7 +153,9 @@ class PlatformDetail(APIView):
     permission_classes = [AdminOnly]
 
     def platform(self, code: str) -> Platform:
-        return get_object_or_404(Platform.objects.prefetch_related("aliases"), slug=code[:30])
+        if len(code) > 30:  # longer than any key: not sent to the database
+            raise exceptions.NotFound()
+        return get_object_or_404(Platform.objects.prefetch_related("aliases"), slug=code)
 
     @extend_schema(
         operation_id="platforms_read",

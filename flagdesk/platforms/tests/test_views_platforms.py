@@ -120,6 +120,8 @@ def test_saving_without_changes_writes_no_event(dave: User, x_platform: Platform
         ({"channel_kind": "portal", "channel_address": "escalation@x.com"}, "https://"),
         ({"mail_domains": "x.com, not a domain"}, "Not a valid domain"),
         ({"mail_domains": "x.com, @twitter.com"}, "Not a valid domain"),
+        ({"hosts": "x.com, *.twitter.com"}, "Not a valid domain"),
+        ({"hosts": "https://x.com/"}, "Not a valid domain"),
     ],
 )
 def test_it_rejects_invalid_input(
