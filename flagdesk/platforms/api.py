@@ -4,6 +4,7 @@ administrators) their channel, policy, mail domains and service levels."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -153,7 +154,8 @@ class PlatformDetail(APIView):
     permission_classes = [AdminOnly]
 
     def platform(self, code: str) -> Platform:
-        if len(code) > 30:  # longer than any key: not sent to the database
+        # Not a key (a NUL byte, too long …): not found, rather than sent to the database.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,30}", code):
             raise exceptions.NotFound()
         return get_object_or_404(Platform.objects.prefetch_related("aliases"), slug=code)
 
