@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, F, Max, Min, OuterRef, Subquery
+from django.db.models import CharField, Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -42,6 +42,7 @@ from flagdesk.rules.clocks import (
 )
 
 REMINDER_DUE = "reminder_due"
+PORTAL = "portal"  # a notice's channel kind when a person submits it in the platform's portal
 OPEN_STATES = (CaseState.NEW, CaseState.ASSESSING)
 
 
@@ -203,25 +204,36 @@ def acknowledgment_clocks(
     started_before: dt.datetime | None = None,
     oldest: int | None = None,
 ) -> list[Clock]:
-    """Notices the mail server accepted without an acknowledgment: from the acceptance."""
+    """Notices without an acknowledgment: an e-mail notice from the mail server's acceptance,
+    a portal notice from being made final until someone records its submission in the
+    platform's portal (the submission is its acknowledgment)."""
     rows = (
         (notices if notices is not None else Notice.objects.all())
+        .filter(acknowledged_at__isnull=True)
         .filter(
-            acknowledged_at__isnull=True,
-            delivery__state=DeliveryState.ACCEPTED,
-            delivery__accepted_at__isnull=False,
+            Q(delivery__state=DeliveryState.ACCEPTED, delivery__accepted_at__isnull=False)
+            | Q(
+                channel_kind=PORTAL,
+                delivery__state=DeliveryState.QUEUED,
+                frozen_at__isnull=False,
+            )
         )
+        .annotate(clock_since=Coalesce("delivery__accepted_at", "frozen_at"))
         .select_related("delivery", "case__platform", "case__election", "platform", "decision")
     )
     if started_before is not None:
-        rows = rows.filter(delivery__accepted_at__lte=started_before)
+        rows = rows.filter(clock_since__lte=started_before)
     if oldest is not None:
-        rows = rows.order_by("delivery__accepted_at", "pk")[:oldest]
-    return [
-        _clock(Stage.ACKNOWLEDGMENT, n.delivery.accepted_at, n.case, now, notice=n)
-        for n in rows
-        if n.delivery.accepted_at is not None  # filtered above; this tells the type checker
-    ]
+        rows = rows.order_by("clock_since", "pk")[:oldest]
+    # clock_since is the annotation above.
+    return [_clock(Stage.ACKNOWLEDGMENT, n.clock_since, n.case, now, notice=n) for n in rows]
+
+
+def portal_notices_to_submit(now: dt.datetime, limit: int) -> list[Clock]:
+    """Portal notices made final and not yet recorded as submitted, the oldest first: each
+    waits for a person to submit it in the platform's portal."""
+    notices = Notice.objects.filter(channel_kind=PORTAL, delivery__state=DeliveryState.QUEUED)
+    return acknowledgment_clocks(now, notices, oldest=limit)
 
 
 def running_clocks(
