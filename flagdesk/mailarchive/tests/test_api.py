@@ -67,7 +67,9 @@ def pending(sent: Notice) -> MailMessage:
 
 
 @pytest.mark.parametrize("forged", ["999999", "0", "-1", "abc", "99999999999999999999"])
-def test_a_forged_id_is_a_problem_404_everywhere(stray: MailMessage, alice: User, forged: str):
+def test_a_forged_id_is_a_problem_404_everywhere(
+    stray: MailMessage, alice: User, forged: str
+) -> None:
     client = api(alice)
     for suffix in ("", "/origineel"):
         assert is_problem(client.get(f"/api/v1/berichten/{forged}{suffix}"), 404), suffix
