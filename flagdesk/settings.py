@@ -630,7 +630,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Named where two choice sets share a field name ("kind"), so the document's enum names
+    # are stable instead of hashed.
+    "ENUM_NAME_OVERRIDES": {
+        "MailKindEnum": "flagdesk.mailarchive.models.Kind",
+        "ConfirmableMailKindEnum": "flagdesk.mailarchive.service.CONFIRMABLE_KINDS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flagdesk.core.schema.add_version_headers",

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from flagdesk.assessments import api as assessments
 from flagdesk.elections import api as elections
 from flagdesk.intake import api as intake
+from flagdesk.mailarchive import api as mailarchive
 from flagdesk.platforms import api as platforms
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -43,4 +44,27 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "besluiten/<str:id>/goedkeuring", assessments.DecisionReview.as_view(), name="fd-api-review"
     ),
     path("geschiktheid", assessments.EligibilityView.as_view(), name="fd-api-eligibility"),
+    # issue 16: archived mail
+    path("berichten", mailarchive.MessageList.as_view(), name="fd-api-messages"),
+    path("berichten/<str:id>", mailarchive.MessageDetail.as_view(), name="fd-api-message"),
+    path(
+        "berichten/<str:id>/origineel",
+        mailarchive.MessageOriginal.as_view(),
+        name="fd-api-message-original",
+    ),
+    path(
+        "berichten/<str:id>/koppeling",
+        mailarchive.MessageLink.as_view(),
+        name="fd-api-message-link",
+    ),
+    path(
+        "berichten/<str:id>/bevestiging",
+        mailarchive.MessageConfirmation.as_view(),
+        name="fd-api-message-confirmation",
+    ),
+    path(
+        "berichten/<str:id>/afwijzing",
+        mailarchive.MessageRejection.as_view(),
+        name="fd-api-message-rejection",
+    ),
 ]

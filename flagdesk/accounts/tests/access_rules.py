@@ -164,6 +164,13 @@ RULES: dict[str, Rule] = {
     "fd-api-timeline": api(STAFF, None),
     "fd-api-review": api(None, APPROVERS),
     "fd-api-eligibility": api(None, API_USERS),  # stateless: the rules, nothing stored
+    # issue 16: archived mail, as the mail pages (fd-mail-*)
+    "fd-api-messages": api(STAFF, None),
+    "fd-api-message": api(STAFF, None),
+    "fd-api-message-original": api(STAFF, None),
+    "fd-api-message-link": api(None, ASSESSORS),
+    "fd-api-message-confirmation": api(None, ASSESSORS),
+    "fd-api-message-rejection": api(None, ASSESSORS),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

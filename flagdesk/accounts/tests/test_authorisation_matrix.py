@@ -287,6 +287,12 @@ def _build(data_dir: Path) -> World:
         "fd-api-decisions": ref,
         "fd-api-timeline": ref,
         "fd-api-review": {"id": str(decision.pk)},
+        # issue 16: archived mail
+        "fd-api-message": {"id": str(message.pk)},
+        "fd-api-message-original": {"id": str(message.pk)},
+        "fd-api-message-link": {"id": str(message.pk)},
+        "fd-api-message-confirmation": {"id": str(message.pk)},
+        "fd-api-message-rejection": {"id": str(message.pk)},
     }
     return World(data_dir, users, token, kwargs)
 
