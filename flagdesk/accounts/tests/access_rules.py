@@ -164,6 +164,11 @@ RULES: dict[str, Rule] = {
     "fd-api-timeline": api(STAFF, None),
     "fd-api-review": api(None, APPROVERS),
     "fd-api-eligibility": api(None, API_USERS),  # stateless: the rules, nothing stored
+    # issue 16: fixes and the case actions
+    "fd-api-decision": api(STAFF, None),
+    "fd-api-case-owner": api(None, OWNERS | ASSIGNERS),  # the service checks each action
+    "fd-api-decision-withdrawal": api(None, ASSESSORS),  # someone else's: 409 (service)
+    "fd-api-decision-reassignment": api(None, ADMINS),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

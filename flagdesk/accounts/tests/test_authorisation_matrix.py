@@ -287,6 +287,11 @@ def _build(data_dir: Path) -> World:
         "fd-api-decisions": ref,
         "fd-api-timeline": ref,
         "fd-api-review": {"id": str(decision.pk)},
+        # issue 16: fixes and the case actions
+        "fd-api-decision": {"id": str(decision.pk)},
+        "fd-api-case-owner": ref,
+        "fd-api-decision-withdrawal": {"id": str(decision.pk)},
+        "fd-api-decision-reassignment": {"id": str(decision.pk)},
     }
     return World(data_dir, users, token, kwargs)
 
