@@ -245,8 +245,7 @@ class IntakeRefusalSerializer(serializers.Serializer[Any]):
         help_text="Per field the refusal is about (source_type, platform, content_urls[i]): "
         "name and reason (code: text).",
     )
-    outcome = serializers.ChoiceField(
-        choices=["not_stored", "refused"],
+    outcome = serializers.CharField(
         help_text="not_stored: nothing was kept (a source FlagDesk does not take signals from; "
         "only an anonymous count). refused: the signal is kept, in no case, for the record.",
     )
