@@ -639,6 +639,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flagdesk.core.schema.add_version_headers",
+        "flagdesk.core.schema.add_language_and_location",
     ],
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 
@@ -15,7 +16,7 @@ from flagdesk.core.api import AuthenticatedAndVerified
 class StaffOnly(AuthenticatedAndVerified):
     """Staff who may see cases; partners never reach case, assessment or decision data."""
 
-    message = "Only staff may use this endpoint."
+    message = _("Only staff may use this endpoint.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):

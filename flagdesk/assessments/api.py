@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -18,14 +19,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.api import StaffOnly
-from flagdesk.accounts.permissions import Action, require
+from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service
+from flagdesk.assessments.case_sections import case_section
 from flagdesk.assessments.eligibility_io import InputError, parse_request
 from flagdesk.assessments.models import Assessment, Decision, LegalBasisKind, Outcome
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
-from flagdesk.core.api import Unprocessable, path_int, path_reference
+from flagdesk.core.api import MAX_DB_INT, Unprocessable, created, path_int, path_reference
 from flagdesk.elections import service as elections
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category
@@ -164,6 +167,21 @@ class CaseSummarySerializer(serializers.Serializer[Case]):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
+class ClockSerializer(serializers.Serializer[Any]):
+    """One clock on a case (notices/clocks.py), as the case page shows it."""
+
+    stage = serializers.ChoiceField(choices=["decision", "approval", "acknowledgment"])
+    state = serializers.CharField(help_text="Against the threshold: ok, due_soon or overdue.")
+    since = serializers.DateTimeField(help_text="When the clock started.")
+    threshold_minutes = serializers.IntegerField(
+        help_text="The service level for this stage, platform and day, in minutes."
+    )
+    due_at = serializers.DateTimeField()
+    notice = serializers.IntegerField(
+        allow_null=True, help_text="The notice an acknowledgment clock is for."
+    )
+
+
 class CaseSerializer(serializers.ModelSerializer[Case]):
     election = serializers.SlugRelatedField(slug_field="code", read_only=True)
     platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -205,8 +223,25 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "decisions",
             "created_at",
             "updated_at",
+            # issue 16 (api-fixes): the owner's id (for seen_owner) and the running clocks.
+            "owner_id",
+            "clocks",
         ]
         read_only_fields = fields
+
+    # issue 16 (api-fixes): the owner's id and the clocks, kept together for the merge.
+    owner_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The owner's user id; null: nobody."
+    )
+    clocks = serializers.SerializerMethodField(
+        help_text="The clocks running on the case against their service levels, most urgent "
+        "first: deciding (since the first signal), approval (since the proposal), "
+        "acknowledgment (per sent notice)."
+    )
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, case: Case) -> list[dict[str, Any]]:
+        return ClockSerializer(case_section("clocks", case), many=True).data  # type: ignore[return-value]
 
     def get_content_urls(self, case: Case) -> list[str]:
         return [u.url for u in case.urls.all()]
@@ -446,7 +481,9 @@ class DecisionCreate(CaseActionView):
             expected_url_set=values["url_set_sha256"],
             legal_basis=checked_basis_of(values),
         )
-        return Response(DecisionSerializer(decision).data, status=201)
+        return created(
+            request, DecisionSerializer(decision).data, "fd-api-decision", id=decision.pk
+        )
 
 
 @extend_schema(
@@ -543,3 +580,178 @@ class EligibilityView(APIView):
         except InputError as exc:
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
         return Response(evaluate(signal, answers, history).as_dict())
+
+
+# ------------------------------------------------------ issue 16: case and decision actions
+# The case page's owner panel and the proposer's and administrator's buttons (issue 15),
+# through the same service functions and permission checks as the UI views.
+
+DECISION_ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+
+
+def _decision(id: str) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("case", "decided_by", "reviewed_by", "review_by"),
+        pk=path_int(id),
+    )
+
+
+@extend_schema(tags=["besluiten"], parameters=DECISION_ID, summary="One decision (staff only)")
+class DecisionDetail(generics.RetrieveAPIView[Decision]):
+    serializer_class = DecisionSerializer
+    permission_classes = [StaffOnly]
+
+    def get_object(self) -> Decision:
+        return _decision(self.kwargs["id"])
+
+
+class OwnerInputSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(
+        choices=["take", "release", "assign"],
+        help_text="take: you become the owner (taking it over from a colleague); release: "
+        "nobody owns it (your own, or anyone's for approvers and administrators); assign: "
+        "user becomes the owner (approvers and administrators).",
+    )
+    user = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_DB_INT,
+        help_text="With assign: the id of an assessor or approver.",
+    )
+    seen_owner = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_DB_INT,
+        default=None,
+        help_text="With take: the owner_id the case answer showed you (null: nobody). When "
+        "someone else took the case meanwhile, 409 names them.",
+    )
+
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        if values["action"] == "assign":
+            # Only people who may own cases are found: a partner account, an intake officer,
+            # someone inactive or a forged id is "unknown", as in the UI's assign menu.
+            wanted = values.get("user")
+            found = [u for u in accounts_reads.staff_who_may(Action.OWN_CASE) if u.pk == wanted]
+            if not found:
+                raise serializers.ValidationError(
+                    {"user": [_("Not an assessor or approver who can own a case.")]}
+                )
+            values["assignee"] = found[0]
+        return values
+
+
+class CaseOwnerSerializer(serializers.Serializer[Case]):
+    reference = serializers.CharField()
+    owner = serializers.CharField(
+        source="owner.username", allow_null=True, default=None, help_text="null: nobody."
+    )
+    owner_id = serializers.IntegerField(allow_null=True)
+    owned_since = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema(tags=["zaken"])
+class CaseOwnerView(APIView):
+    permission_classes = [StaffOnly]
+    problem_responses = {"post": {"409": "Someone else took the case since you looked."}}
+
+    @extend_schema(
+        operation_id="zaken_eigenaar_wijzigen",
+        summary="Take, release or assign the owner of a case",
+        request=OwnerInputSerializer,
+        responses={200: CaseOwnerSerializer},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        user = request.user
+        # As the UI's case_owner view: assigners, or people who may own; the service checks
+        # each action again.
+        if not can(user, Action.ASSIGN_CASES):
+            require(user, Action.OWN_CASE)
+        case = get_object_or_404(Case, reference=path_reference(reference))
+        body = OwnerInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        if values["action"] == "take":
+            case = intake.take_case(case, user, values["seen_owner"])
+        elif values["action"] == "release":
+            case = intake.release_case(case, user)
+        else:
+            case = intake.assign_case(case, values["assignee"], user)
+        case = get_object_or_404(Case.objects.select_related("owner"), pk=case.pk)
+        return Response(CaseOwnerSerializer(case).data)
+
+
+@extend_schema(tags=["besluiten"], parameters=DECISION_ID)
+class DecisionWithdrawal(APIView):
+    permission_classes = [StaffOnly]
+    problem_responses = {
+        "post": {"409": "Not yours, or no longer awaiting approval (reviewed or withdrawn)."}
+    }
+
+    @extend_schema(
+        operation_id="besluiten_intrekken",
+        summary="Withdraw your proposed decision before it is reviewed",
+        request=None,
+        responses={200: DecisionSerializer},
+    )
+    def post(self, request: Request, id: str) -> Response:
+        require(request.user, Action.DECIDE)
+        decision = service.withdraw_decision(_decision(id), request.user)
+        return Response(DecisionSerializer(_decision(str(decision.pk))).data)
+
+
+class ReassignInputSerializer(serializers.Serializer[Any]):
+    proposer = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_DB_INT,
+        default=None,
+        help_text="The id of the assessor who takes the proposal over (and the case); null: "
+        "keep the proposer.",
+    )
+    reviewer = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_DB_INT,
+        default=None,
+        help_text="The id of the approver who reviews it; null: keep the current choice.",
+    )
+
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        # As the UI: only active staff with the role are found; anyone else is unknown (400).
+        for name, action in (("proposer", Action.DECIDE), ("reviewer", Action.APPROVE)):
+            wanted = values.get(name)
+            if wanted is None:
+                continue
+            found = [u for u in accounts_reads.staff_who_may(action) if u.pk == wanted]
+            if not found:
+                raise serializers.ValidationError({name: [_("Unknown assessor or approver.")]})
+            values[name] = found[0]
+        return values
+
+
+@extend_schema(tags=["besluiten"], parameters=DECISION_ID)
+class DecisionReassignment(APIView):
+    permission_classes = [StaffOnly]
+    problem_responses = {"post": {"409": "The decision no longer awaits approval."}}
+
+    @extend_schema(
+        operation_id="besluiten_toewijzen",
+        summary="Hand a proposed decision to another assessor and/or approver (administrators)",
+        request=ReassignInputSerializer,
+        responses={200: DecisionSerializer},
+    )
+    def post(self, request: Request, id: str) -> Response:
+        require(request.user, Action.ADMINISTER)
+        decision = _decision(id)
+        body = ReassignInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        decision = service.reassign_decision(
+            decision, request.user, proposer=values["proposer"], reviewer=values["reviewer"]
+        )
+        return Response(DecisionSerializer(_decision(str(decision.pk))).data)

@@ -67,4 +67,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         mailarchive.MessageRejection.as_view(),
         name="fd-api-message-rejection",
     ),
+    # issue 16: fixes and the case actions (owner, withdraw, reassign)
+    path("besluiten/<str:id>", assessments.DecisionDetail.as_view(), name="fd-api-decision"),
+    path(
+        "zaken/<str:reference>/eigenaar",
+        assessments.CaseOwnerView.as_view(),
+        name="fd-api-case-owner",
+    ),
+    path(
+        "besluiten/<str:id>/intrekking",
+        assessments.DecisionWithdrawal.as_view(),
+        name="fd-api-decision-withdrawal",
+    ),
+    path(
+        "besluiten/<str:id>/toewijzing",
+        assessments.DecisionReassignment.as_view(),
+        name="fd-api-decision-reassignment",
+    ),
 ]

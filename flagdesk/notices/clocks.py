@@ -433,3 +433,18 @@ def _remind_once(clock: Clock) -> bool:
             return False  # another worker wrote it meanwhile
         audit.log(REMINDER_DUE, clock.case, after=reminder_after(clock))
     return True
+
+
+def clocks_as_json(case: Case) -> list[dict[str, Any]]:
+    """The case's running clocks for the API's case answer, most urgent first."""
+    return [
+        {
+            "stage": str(clock.reading.stage),
+            "state": clock.state,
+            "since": clock.reading.since,
+            "threshold_minutes": clock.reading.threshold_minutes,
+            "due_at": clock.reading.due_at,
+            "notice": clock.notice.pk if clock.notice is not None else None,
+        }
+        for clock in case_clocks(case)
+    ]

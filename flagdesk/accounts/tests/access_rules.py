@@ -171,6 +171,11 @@ RULES: dict[str, Rule] = {
     "fd-api-message-link": api(None, ASSESSORS),
     "fd-api-message-confirmation": api(None, ASSESSORS),
     "fd-api-message-rejection": api(None, ASSESSORS),
+    # issue 16: fixes and the case actions
+    "fd-api-decision": api(STAFF, None),
+    "fd-api-case-owner": api(None, OWNERS | ASSIGNERS),  # the service checks each action
+    "fd-api-decision-withdrawal": api(None, ASSESSORS),  # someone else's: 409 (service)
+    "fd-api-decision-reassignment": api(None, ADMINS),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

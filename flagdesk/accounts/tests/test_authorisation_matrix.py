@@ -293,6 +293,11 @@ def _build(data_dir: Path) -> World:
         "fd-api-message-link": {"id": str(message.pk)},
         "fd-api-message-confirmation": {"id": str(message.pk)},
         "fd-api-message-rejection": {"id": str(message.pk)},
+        # issue 16: fixes and the case actions
+        "fd-api-decision": {"id": str(decision.pk)},
+        "fd-api-case-owner": ref,
+        "fd-api-decision-withdrawal": {"id": str(decision.pk)},
+        "fd-api-decision-reassignment": {"id": str(decision.pk)},
     }
     return World(data_dir, users, token, kwargs)
 
