@@ -164,6 +164,14 @@ RULES: dict[str, Rule] = {
     "fd-api-timeline": api(STAFF, None),
     "fd-api-review": api(None, APPROVERS),
     "fd-api-eligibility": api(None, API_USERS),  # stateless: the rules, nothing stored
+    # issue 16: notices (the case page's notice panel)
+    "fd-api-case-notices": api(STAFF, None),
+    "fd-api-notice": api(STAFF, ASSESSORS, method="patch"),
+    "fd-api-notice-send": api(None, ASSESSORS),
+    "fd-api-notice-follow-ups": api(None, ASSESSORS),
+    "fd-api-notice-portal-submission": api(None, ASSESSORS),
+    "fd-api-notice-outcome": api(None, ASSESSORS),
+    "fd-api-notice-resend": api(None, ASSESSORS),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

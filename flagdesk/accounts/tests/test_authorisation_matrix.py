@@ -287,6 +287,14 @@ def _build(data_dir: Path) -> World:
         "fd-api-decisions": ref,
         "fd-api-timeline": ref,
         "fd-api-review": {"id": str(decision.pk)},
+        # issue 16: notices
+        "fd-api-case-notices": ref,
+        "fd-api-notice": {"id": str(notice.pk)},
+        "fd-api-notice-send": {"id": str(notice.pk)},
+        "fd-api-notice-follow-ups": {"id": str(notice.pk)},
+        "fd-api-notice-portal-submission": {"id": str(notice.pk)},
+        "fd-api-notice-outcome": {"id": str(notice.pk)},
+        "fd-api-notice-resend": {"id": str(notice.pk)},
     }
     return World(data_dir, users, token, kwargs)
 
