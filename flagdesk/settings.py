@@ -630,7 +630,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several answers have a "state"; each set of values gets its own name in the document.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "flagdesk.intake.models.CaseState",
+        "DeliveryStateEnum": "flagdesk.notices.models.DeliveryState",
+        "NoticeStateEnum": "flagdesk.notices.api.NOTICE_STATES",
+        "ClockStateEnum": "flagdesk.notices.api.CLOCK_STATES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flagdesk.core.schema.add_version_headers",

@@ -233,8 +233,14 @@ class CorrespondenceSerializer(serializers.Serializer[Any]):
     from_address = serializers.CharField()
     from_name = serializers.CharField()
     subject = serializers.CharField()
-    date = serializers.DateTimeField(allow_null=True, help_text="The message's Date header.")
-    archived_at = serializers.DateTimeField(help_text="When FlagDesk received it.")
+    sent_at = serializers.DateTimeField(
+        source="date",
+        allow_null=True,
+        help_text="The message's Date header: when its sender says it was sent.",
+    )
+    received_at = serializers.DateTimeField(
+        source="archived_at", help_text="When FlagDesk received and archived it."
+    )
     needs_confirmation = serializers.BooleanField(
         help_text="A weak link that waits for an assessor to confirm or reject it."
     )

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -41,13 +42,15 @@ from flagdesk.notices.models import (
     Notice,
     NoticeStatus,
 )
+from flagdesk.rules.clocks import ClockState
 from flagdesk.rules.language import looks_dutch
 
 T = TypeVar("T")
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-STATES = ["draft", *DeliveryState.values]
+NOTICE_STATES = ["draft", *DeliveryState.values]
+CLOCK_STATES = [str(state) for state in ClockState]
 
 
 # ------------------------------------------------------------------ representation
@@ -90,7 +93,7 @@ class ClockSerializer(serializers.Serializer[Any]):
     """A reading of the acknowledgment clock (issue 15): from the mail server's acceptance,
     against the platform's threshold (shorter on election day)."""
 
-    state = serializers.ChoiceField(choices=["ok", "due_soon", "overdue"])
+    state = serializers.ChoiceField(choices=CLOCK_STATES)
     since = serializers.DateTimeField()
     threshold_minutes = serializers.IntegerField()
     due_at = serializers.DateTimeField()
@@ -110,7 +113,7 @@ class NoticeSerializer(serializers.Serializer[Notice]):
         choices=NoticeStatus.choices, help_text="draft, or frozen once sent (the text is final)."
     )
     state = serializers.ChoiceField(
-        choices=STATES, help_text="draft, or the state of its delivery."
+        choices=NOTICE_STATES, help_text="draft, or the state of its delivery."
     )
     stuck = serializers.CharField(
         allow_null=True, help_text="Why nothing will send this queued notice; null otherwise."
@@ -306,25 +309,25 @@ class NoticeEditSerializer(serializers.Serializer[Any]):
 
     def validate_subject(self, value: str) -> str:
         if not " ".join(value.split()):
-            raise serializers.ValidationError("A notice needs a subject.")
+            raise serializers.ValidationError(_("A notice needs a subject and a text."))
         return value
 
     def validate_body(self, value: str) -> str:
         if not value.strip():
-            raise serializers.ValidationError("A notice needs a text.")
+            raise serializers.ValidationError(_("A notice needs a subject and a text."))
         return value
 
     def validate_english_summary(self, value: str) -> str:
         if looks_dutch(value):
-            raise serializers.ValidationError("The summary looks Dutch; write it in English.")
+            raise serializers.ValidationError(_("The summary looks Dutch; write it in English."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
-            raise serializers.ValidationError("Send subject, body or english_summary.")
+            raise serializers.ValidationError(_("Send subject, body or english_summary."))
         if "english_summary" in attrs and "body" in attrs:
             raise serializers.ValidationError(
-                {"english_summary": ["Composing with a summary replaces the body: send one."]}
+                {"english_summary": [_("Composing with a summary replaces the body: send one.")]}
             )
         return attrs
 
@@ -339,7 +342,7 @@ class SendSerializer(serializers.Serializer[Any]):
 
     def validate_text_sha256(self, value: str) -> str:
         if not SHA256.fullmatch(value):
-            raise serializers.ValidationError("64 lowercase hexadecimal characters.")
+            raise serializers.ValidationError(_("64 lowercase hexadecimal characters."))
         return value
 
 
@@ -364,7 +367,7 @@ class PortalSubmissionSerializer(serializers.Serializer[Any]):
 
     def validate_submitted_at(self, value: dt.datetime) -> dt.datetime:
         if value > timezone.now() + dt.timedelta(minutes=5):
-            raise serializers.ValidationError("The submission time lies in the future.")
+            raise serializers.ValidationError(_("The submission time lies in the future."))
         return value
 
     def validate_confirmation(self, value: Any) -> Any:
@@ -402,7 +405,7 @@ def _acting(action: Callable[[], T]) -> T:
         raise Conflict(str(exc)) from exc
     except Delivery.DoesNotExist as exc:
         # The actions after sending look up the delivery; a draft has none yet.
-        raise Conflict("This notice has not been sent yet.") from exc
+        raise Conflict(_("This notice has not been sent yet.")) from exc
 
 
 @extend_schema(tags=["meldingen"], summary="The notices of a case (staff only)")
