@@ -635,6 +635,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MailKindEnum": "flagdesk.mailarchive.models.Kind",
         "ConfirmableMailKindEnum": "flagdesk.mailarchive.service.CONFIRMABLE_KINDS",
+        # Several answers have a "state"; each set of values gets its own name.
+        "CaseStateEnum": "flagdesk.intake.models.CaseState",
+        "DeliveryStateEnum": "flagdesk.notices.models.DeliveryState",
+        "NoticeStateEnum": "flagdesk.notices.api.NOTICE_STATES",
+        "ClockStateEnum": "flagdesk.notices.api.CLOCK_STATES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

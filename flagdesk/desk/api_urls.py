@@ -10,6 +10,7 @@ from flagdesk.assessments import api as assessments
 from flagdesk.elections import api as elections
 from flagdesk.intake import api as intake
 from flagdesk.mailarchive import api as mailarchive
+from flagdesk.notices import api as notices
 from flagdesk.platforms import api as platforms
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -83,5 +84,31 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "besluiten/<str:id>/toewijzing",
         assessments.DecisionReassignment.as_view(),
         name="fd-api-decision-reassignment",
+    ),
+    # issue 16: notices
+    path(
+        "zaken/<str:reference>/meldingen",
+        notices.CaseNoticeList.as_view(),
+        name="fd-api-case-notices",
+    ),
+    path("meldingen/<str:id>", notices.NoticeDetail.as_view(), name="fd-api-notice"),
+    path("meldingen/<str:id>/verzending", notices.NoticeSend.as_view(), name="fd-api-notice-send"),
+    path(
+        "meldingen/<str:id>/vervolgmeldingen",
+        notices.NoticeFollowUp.as_view(),
+        name="fd-api-notice-follow-ups",
+    ),
+    path(
+        "meldingen/<str:id>/portaalindiening",
+        notices.NoticePortalSubmission.as_view(),
+        name="fd-api-notice-portal-submission",
+    ),
+    path(
+        "meldingen/<str:id>/uitkomst", notices.NoticeOutcome.as_view(), name="fd-api-notice-outcome"
+    ),
+    path(
+        "meldingen/<str:id>/herverzending",
+        notices.NoticeResend.as_view(),
+        name="fd-api-notice-resend",
     ),
 ]

@@ -176,6 +176,14 @@ RULES: dict[str, Rule] = {
     "fd-api-case-owner": api(None, OWNERS | ASSIGNERS),  # the service checks each action
     "fd-api-decision-withdrawal": api(None, ASSESSORS),  # someone else's: 409 (service)
     "fd-api-decision-reassignment": api(None, ADMINS),
+    # issue 16: notices (the case page's notice panel)
+    "fd-api-case-notices": api(STAFF, None),
+    "fd-api-notice": api(STAFF, ASSESSORS, method="patch"),
+    "fd-api-notice-send": api(None, ASSESSORS),
+    "fd-api-notice-follow-ups": api(None, ASSESSORS),
+    "fd-api-notice-portal-submission": api(None, ASSESSORS),
+    "fd-api-notice-outcome": api(None, ASSESSORS),
+    "fd-api-notice-resend": api(None, ASSESSORS),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

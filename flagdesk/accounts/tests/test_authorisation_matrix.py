@@ -298,6 +298,14 @@ def _build(data_dir: Path) -> World:
         "fd-api-case-owner": ref,
         "fd-api-decision-withdrawal": {"id": str(decision.pk)},
         "fd-api-decision-reassignment": {"id": str(decision.pk)},
+        # issue 16: notices
+        "fd-api-case-notices": ref,
+        "fd-api-notice": {"id": str(notice.pk)},
+        "fd-api-notice-send": {"id": str(notice.pk)},
+        "fd-api-notice-follow-ups": {"id": str(notice.pk)},
+        "fd-api-notice-portal-submission": {"id": str(notice.pk)},
+        "fd-api-notice-outcome": {"id": str(notice.pk)},
+        "fd-api-notice-resend": {"id": str(notice.pk)},
     }
     return World(data_dir, users, token, kwargs)
 
