@@ -630,7 +630,17 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Choice sets whose field names other resources use for other values (issue 16: reports).
+    "ENUM_NAME_OVERRIDES": {
+        "RedactionStatusEnum": "flagdesk.redaction.models.Status",
+        "RedactionDecisionEnum": "flagdesk.redaction.api.DECISION_VALUES",
+        "RedactionCategoryEnum": "flagdesk.redaction.api.CATEGORY_VALUES",
+        "ReportStateEnum": "flagdesk.reports.api.STATES",
+        "ReportFormatEnum": "flagdesk.reports.service.FORMATS",
+        # The case's own, named as before those came.
+        "CategoryEnum": "flagdesk.intake.models.Category",
+        "StateEnum": "flagdesk.intake.models.CaseState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flagdesk.core.schema.add_version_headers",
