@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
@@ -162,7 +163,7 @@ def report_answer(election: Election, request: Request) -> dict[str, Any]:
     finals = sorted(service.finals(election), key=lambda f: -f.version)
     body = _summary(election, counts) | {
         "formats": list(service.FORMATS),
-        "review": counts.__dict__,
+        "review": asdict(counts),
         "open_by_category": [
             {"category": c, "category_label": categories.label(c), "open": n} for c, n in open_kinds
         ],
