@@ -640,6 +640,14 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStateEnum": "flagdesk.notices.models.DeliveryState",
         "NoticeStateEnum": "flagdesk.notices.api.NOTICE_STATES",
         "ClockStateEnum": "flagdesk.notices.api.CLOCK_STATES",
+        # Choice sets whose field names other resources use for other values (reports).
+        "RedactionStatusEnum": "flagdesk.redaction.models.Status",
+        "RedactionDecisionEnum": "flagdesk.redaction.api.DECISION_VALUES",
+        "RedactionCategoryEnum": "flagdesk.redaction.api.CATEGORY_VALUES",
+        "ReportStateEnum": "flagdesk.reports.api.STATES",
+        "ReportFormatEnum": "flagdesk.reports.service.FORMATS",
+        # The case's own, named as before those came.
+        "CategoryEnum": "flagdesk.intake.models.Category",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

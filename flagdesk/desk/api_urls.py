@@ -12,6 +12,8 @@ from flagdesk.intake import api as intake
 from flagdesk.mailarchive import api as mailarchive
 from flagdesk.notices import api as notices
 from flagdesk.platforms import api as platforms
+from flagdesk.redaction import api as redaction
+from flagdesk.reports import api as reports
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -110,5 +112,59 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "meldingen/<str:id>/herverzending",
         notices.NoticeResend.as_view(),
         name="fd-api-notice-resend",
+    ),
+    # issue 16: reports and their redaction review
+    path("rapportages", reports.ReportList.as_view(), name="fd-api-reports"),
+    path("rapportages/<str:election>", reports.ReportDetail.as_view(), name="fd-api-report"),
+    path(
+        "rapportages/<str:election>/voorbereiding",
+        reports.ReportPreparation.as_view(),
+        name="fd-api-report-prepare",
+    ),
+    path(
+        "rapportages/<str:election>/documenten",
+        redaction.DocumentList.as_view(),
+        name="fd-api-report-documents",
+    ),
+    path(
+        "rapportages/<str:election>/documenten/<str:id>",
+        redaction.DocumentDetail.as_view(),
+        name="fd-api-report-document",
+    ),
+    path(
+        "rapportages/<str:election>/documenten/<str:id>/voorstellen",
+        redaction.ProposalCreate.as_view(),
+        name="fd-api-report-document-proposals",
+    ),
+    # Before voorstellen/<id>: "bulk" is not an id.
+    path(
+        "rapportages/<str:election>/voorstellen/bulk",
+        redaction.ProposalBulk.as_view(),
+        name="fd-api-report-proposals-bulk",
+    ),
+    path(
+        "rapportages/<str:election>/voorstellen/<str:id>",
+        redaction.ProposalDetail.as_view(),
+        name="fd-api-report-proposal",
+    ),
+    path(
+        "rapportages/<str:election>/ondertekening",
+        reports.ReportSignOff.as_view(),
+        name="fd-api-report-sign-off",
+    ),
+    path(
+        "rapportages/<str:election>/versies",
+        reports.VersionList.as_view(),
+        name="fd-api-report-versions",
+    ),
+    path(
+        "rapportages/<str:election>/versies/<str:version>",
+        reports.VersionDetail.as_view(),
+        name="fd-api-report-version",
+    ),
+    path(
+        "rapportages/<str:election>/versies/<str:version>/<str:fmt>",
+        reports.VersionFile.as_view(),
+        name="fd-api-report-file",
     ),
 ]

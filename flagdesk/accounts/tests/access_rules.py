@@ -184,6 +184,20 @@ RULES: dict[str, Rule] = {
     "fd-api-notice-portal-submission": api(None, ASSESSORS),
     "fd-api-notice-outcome": api(None, ASSESSORS),
     "fd-api-notice-resend": api(None, ASSESSORS),
+    # issue 16: reports and their redaction review (staff read; reviewers review; approvers
+    # sign off)
+    "fd-api-reports": api(STAFF, None),
+    "fd-api-report": api(STAFF, None),
+    "fd-api-report-prepare": api(None, REVIEWERS),
+    "fd-api-report-documents": api(STAFF, None),
+    "fd-api-report-document": api(STAFF, None),
+    "fd-api-report-document-proposals": api(None, REVIEWERS),
+    "fd-api-report-proposals-bulk": api(None, REVIEWERS),
+    "fd-api-report-proposal": api(STAFF, REVIEWERS, method="patch"),
+    "fd-api-report-sign-off": api(None, APPROVERS),
+    "fd-api-report-versions": api(STAFF, None),
+    "fd-api-report-version": api(STAFF, None),
+    "fd-api-report-file": api(STAFF, None),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

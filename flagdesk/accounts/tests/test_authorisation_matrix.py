@@ -306,6 +306,25 @@ def _build(data_dir: Path) -> World:
         "fd-api-notice-portal-submission": {"id": str(notice.pk)},
         "fd-api-notice-outcome": {"id": str(notice.pk)},
         "fd-api-notice-resend": {"id": str(notice.pk)},
+        # issue 16: reports
+        "fd-api-report": {"election": election.code},
+        "fd-api-report-prepare": {"election": election.code},
+        "fd-api-report-documents": {"election": election.code},
+        "fd-api-report-document": {"election": election.code, "id": str(redaction.document_id)},
+        "fd-api-report-document-proposals": {
+            "election": election.code,
+            "id": str(redaction.document_id),
+        },
+        "fd-api-report-proposals-bulk": {"election": election.code},
+        "fd-api-report-proposal": {"election": election.code, "id": str(redaction.pk)},
+        "fd-api-report-sign-off": {"election": election.code},
+        "fd-api-report-versions": {"election": election.code},
+        "fd-api-report-version": {"election": election.code, "version": str(final.version)},
+        "fd-api-report-file": {
+            "election": election.code,
+            "version": str(final.version),
+            "fmt": "md",
+        },
     }
     return World(data_dir, users, token, kwargs)
 
