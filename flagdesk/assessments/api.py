@@ -168,7 +168,7 @@ class CaseSummarySerializer(serializers.Serializer[Case]):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class ClockSerializer(serializers.Serializer[Any]):
+class CaseClockSerializer(serializers.Serializer[Any]):
     """One clock on a case (notices/clocks.py), as the case page shows it."""
 
     stage = serializers.ChoiceField(choices=["decision", "approval", "acknowledgment"])
@@ -337,9 +337,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         "acknowledgment (per sent notice)."
     )
 
-    @extend_schema_field(ClockSerializer(many=True))
+    @extend_schema_field(CaseClockSerializer(many=True))
     def get_clocks(self, case: Case) -> list[dict[str, Any]]:
-        return ClockSerializer(case_section("clocks", case), many=True).data  # type: ignore[return-value]
+        return CaseClockSerializer(case_section("clocks", case), many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(CaseNoticeSummarySerializer(many=True))
     def get_notices(self, case: Case) -> list[dict[str, Any]]:
