@@ -630,14 +630,32 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # The four kinds of source a partner organisation can be (a signal may name any kind).
+    # Named where two choice sets share a field name ("kind"), so the document's enum names
+    # are stable instead of hashed.
     "ENUM_NAME_OVERRIDES": {
+        "MailKindEnum": "flagdesk.mailarchive.models.Kind",
+        "ConfirmableMailKindEnum": "flagdesk.mailarchive.service.CONFIRMABLE_KINDS",
+        # Several answers have a "state"; each set of values gets its own name.
+        "CaseStateEnum": "flagdesk.intake.models.CaseState",
+        "DeliveryStateEnum": "flagdesk.notices.models.DeliveryState",
+        "NoticeStateEnum": "flagdesk.notices.api.NOTICE_STATES",
+        "ClockStateEnum": "flagdesk.notices.api.CLOCK_STATES",
+        # Choice sets whose field names other resources use for other values (reports).
+        "RedactionStatusEnum": "flagdesk.redaction.models.Status",
+        "RedactionDecisionEnum": "flagdesk.redaction.api.DECISION_VALUES",
+        "RedactionCategoryEnum": "flagdesk.redaction.api.CATEGORY_VALUES",
+        "ReportStateEnum": "flagdesk.reports.api.STATES",
+        "ReportFormatEnum": "flagdesk.reports.service.FORMATS",
+        # The case's own, named as before those came.
+        "CategoryEnum": "flagdesk.intake.models.Category",
+        # The four kinds of source a partner organisation can be (a signal may name any kind).
         "SourceTypeEnum": "flagdesk.accounts.constants.SourceType",
         "PartnerSourceTypeEnum": "flagdesk.accounts.api.SOURCE_TYPE_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flagdesk.core.schema.add_version_headers",
+        "flagdesk.core.schema.add_language_and_location",
     ],
 }
 

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
@@ -27,13 +27,13 @@ from flagdesk.accounts.constants import PARTNER_SOURCE_TYPES
 from flagdesk.accounts.forms import IssueTokenForm, NewPartnerForm, PartnerForm
 from flagdesk.accounts.models import ApiToken, PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
-from flagdesk.core.api import AuthenticatedAndVerified, path_int
+from flagdesk.core.api import AuthenticatedAndVerified, created, path_int
 
 
 class StaffOnly(AuthenticatedAndVerified):
     """Staff who may see cases; partners never reach case, assessment or decision data."""
 
-    message = "Only staff may use this endpoint."
+    message = _("Only staff may use this endpoint.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
@@ -46,7 +46,7 @@ class StaffOnly(AuthenticatedAndVerified):
 class AdminOnly(AuthenticatedAndVerified):
     """Administrators only (Action.ADMINISTER), as on the UI's administration pages."""
 
-    message = "Only administrators may use this endpoint."
+    message = _("Only administrators may use this endpoint.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
@@ -59,6 +59,7 @@ class AdminOnly(AuthenticatedAndVerified):
 # ------------------------------------------------------------- partner organisations
 
 
+NAME_TAKEN = _("A partner organisation with this name already exists.")
 SOURCE_TYPE_CHOICES = [(t.value, str(t.label)) for t in PARTNER_SOURCE_TYPES]
 
 
@@ -202,15 +203,9 @@ class OrganisationList(generics.ListAPIView[PartnerOrganisation]):
                 )
         except IntegrityError as exc:
             # Another administrator added the same name since the form's check.
-            raise serializers.ValidationError(
-                {"name": ["A partner organisation with this name already exists."]}
-            ) from exc
-        location = reverse("fd-api-organisation", kwargs={"id": str(org.pk)})
-        return Response(
-            OrganisationSerializer(_organisation(str(org.pk))).data,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(location)},
-        )
+            raise serializers.ValidationError({"name": [NAME_TAKEN]}) from exc
+        data = OrganisationSerializer(_organisation(str(org.pk))).data
+        return created(request, data, "fd-api-organisation", id=str(org.pk))
 
 
 @extend_schema(tags=["organisaties"])
@@ -243,9 +238,7 @@ class OrganisationDetail(APIView):
             with transaction.atomic():
                 service.update_partner(org, form.partner_data(), request.user)
         except IntegrityError as exc:
-            raise serializers.ValidationError(
-                {"name": ["A partner organisation with this name already exists."]}
-            ) from exc
+            raise serializers.ValidationError({"name": [NAME_TAKEN]}) from exc
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
         return Response(OrganisationSerializer(_organisation(id)).data)
@@ -284,13 +277,8 @@ class TokenList(generics.ListAPIView[ApiToken]):
             name=form.cleaned_data["name"], organisation=org, actor=request.user
         )
         answer = dict(TokenSerializer(token).data) | {"token": raw}
-        location = reverse(
-            "fd-api-organisation-token", kwargs={"id": str(org.pk), "token_id": str(token.pk)}
-        )
-        response = Response(
-            answer,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(location)},
+        response = created(
+            request, answer, "fd-api-organisation-token", id=str(org.pk), token_id=str(token.pk)
         )
         add_never_cache_headers(response)
         return response

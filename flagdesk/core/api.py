@@ -5,7 +5,11 @@
 - every response carries the full ``API-Version`` header (see core.middleware) and the
   OpenAPI document says so;
 - lists are paginated with ``page``/``pageSize`` (camelCase query keys), see core.pagination;
-- the OpenAPI document is made by core.schema.
+- the OpenAPI document is made by core.schema;
+- every answer is in one language, negotiated from ``Accept-Language`` (nl by default, en) by
+  core.middleware, which also sets ``Content-Language``: problem titles, details and
+  ``invalid_params`` reasons are all in it;
+- every 201 carries ``Location``, the new resource's URL (:func:`created`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
@@ -62,23 +69,35 @@ def problem_response(
     detail: str,
     invalid_params: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    problem_type: str = "about:blank",
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
+    """A problem+json answer. ``extensions`` are members of a ``problem_type`` of our own
+    (RFC 9457 3.2); ``about:blank`` has none."""
     body: dict[str, Any] = {
-        "type": "about:blank",
+        "type": problem_type,
         "title": title,
         "status": status_code,
         "detail": detail,
     }
     if invalid_params:
         body["invalid_params"] = invalid_params
+    body.update(extensions or {})
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def created(request: Request, data: Any, url_name: str, **kwargs: Any) -> Response:
+    """201 Created with ``Location``: the absolute URL of the new resource (RFC 9110 15.3.2)."""
+    location = request.build_absolute_uri(reverse(url_name, kwargs=kwargs))
+    return Response(data, status=201, headers={"Location": location})
 
 
 class Conflict(exceptions.APIException):
     """The request is valid but not possible in the current state (service WorkflowError)."""
 
     status_code = 409
-    default_detail = "The request conflicts with the current state."
+    default_detail = gettext_lazy("The request conflicts with the current state.")
     default_code = "conflict"
 
 
@@ -86,7 +105,7 @@ class Unprocessable(exceptions.ValidationError):
     """Well-formed input the server cannot act on (422), with ``invalid_params`` per field."""
 
     status_code = 422
-    title = "Unprocessable Content"
+    title = gettext_lazy("Unprocessable Content")
     default_code = "unprocessable"
 
 
@@ -96,7 +115,7 @@ class AuthenticatedAndVerified(permissions.BasePermission):
     Token users are exempt: the token itself is the credential a partner's system holds.
     """
 
-    message = "Confirm your second factor (TOTP) before using the API with a session."
+    message = gettext_lazy("Confirm your second factor (TOTP) before using the API with a session.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
@@ -143,13 +162,13 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return None
     assert isinstance(exc, exceptions.APIException)
     if isinstance(exc, exceptions.ValidationError):
-        title = getattr(exc, "title", "Invalid input")
-        detail = "One or more fields are invalid."
+        title = str(getattr(exc, "title", _("Invalid input")))
+        detail = _("One or more fields are invalid.")
         params = _invalid_params(exc.detail)
         if len(params) == 1:
             detail = params[0]["reason"]
     else:
-        title = getattr(exc, "title", None) or title_for(response.status_code)
+        title = str(getattr(exc, "title", None) or title_for(response.status_code))
         detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else title
         params = None
     headers = {

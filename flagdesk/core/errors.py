@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from flagdesk.core.problems import is_api, problem_http_response
@@ -22,23 +23,23 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        return problem_http_response(413, "The request body is larger than this API accepts.")
-    return problem_http_response(400, "The request could not be read.")
+        return problem_http_response(413, _("The request body is larger than this API accepts."))
+    return problem_http_response(400, _("The request could not be read."))
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api(request):
         return defaults.permission_denied(request, exception)
-    return problem_http_response(403, "You may not do this.")
+    return problem_http_response(403, _("You may not do this."))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api(request):
         return defaults.page_not_found(request, exception)
-    return problem_http_response(404, "There is nothing at this path in this API.")
+    return problem_http_response(404, _("There is nothing at this path in this API."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if not is_api(request):
         return defaults.server_error(request)
-    return problem_http_response(500, "Something went wrong on our side; it has been logged.")
+    return problem_http_response(500, _("Something went wrong on our side; it has been logged."))

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -94,15 +95,53 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# One entry of Accept-Language (RFC 9110 12.5.4): a language range and an optional weight.
+ACCEPT_LANGUAGE_ENTRY = re.compile(
+    r"(?P<range>\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)"
+    r"(?:\s*;\s*[qQ]\s*=\s*(?P<q>0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?))?"
+)
+# Longer than any honest header (browsers send under 100 bytes): read no further.
+MAX_ACCEPT_LANGUAGE = 500
+
+
+def api_language(header: str) -> str:
+    """The answer's language for an API request: the ``Accept-Language`` entry with the
+    highest weight among the languages FlagDesk speaks (nl, en; ``nl-BE`` is nl), the first
+    of equal weights; Dutch when none matches.
+
+    An entry that is not a well-formed language range (a CR/LF, a quote, a script) is
+    skipped, never echoed: only one of ``settings.LANGUAGES`` ever reaches Content-Language.
+    """
+    spoken = {code for code, _name in settings.LANGUAGES}
+    best, best_q = settings.LANGUAGE_CODE, 0.0
+    for entry in header[:MAX_ACCEPT_LANGUAGE].split(","):
+        match = ACCEPT_LANGUAGE_ENTRY.fullmatch(entry.strip())
+        if match is None:
+            continue
+        weight = float(match["q"]) if match["q"] is not None else 1.0
+        primary = match["range"].split("-")[0].lower()
+        language = settings.LANGUAGE_CODE if primary == "*" else primary
+        if language in spoken and weight > best_q:
+            best, best_q = language, weight
+    return best
+
+
 class DutchByDefaultLocaleMiddleware(LocaleMiddleware):
-    """Dutch unless the user picked English with the language switch (a cookie).
+    """Dutch unless the user picked English with the language switch (a cookie); in the API,
+    the language ``Accept-Language`` asks for (:func:`api_language`), Dutch by default.
 
     Django would otherwise follow the browser's Accept-Language; government staff on an
-    English-language browser still get the Dutch interface by default.
+    English-language browser still get the Dutch interface by default. An API client has no
+    language switch: it says what it reads in the header, and every answer (problem titles,
+    ``invalid_params`` reasons, details) is in that one language. LocaleMiddleware's
+    process_response sets ``Content-Language`` and ``Vary: Accept-Language``.
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        if is_api(request):
+            language = api_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

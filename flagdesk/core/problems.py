@@ -11,6 +11,9 @@ import json
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -27,7 +30,29 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+# The titles of the statuses FlagDesk answers, in the answer's language (the API negotiates
+# it from Accept-Language, core.middleware); any other status gets its English phrase.
+TITLES: dict[int, Promise] = {
+    400: _("Bad Request"),
+    401: _("Unauthorized"),
+    403: _("Forbidden"),
+    404: _("Not Found"),
+    405: _("Method Not Allowed"),
+    406: _("Not Acceptable"),
+    409: _("Conflict"),
+    413: _("Content Too Large"),
+    414: _("URI Too Long"),
+    415: _("Unsupported Media Type"),
+    422: _("Unprocessable Content"),
+    429: _("Too Many Requests"),
+    500: _("Internal Server Error"),
+    503: _("Service Unavailable"),
+}
+
+
 def title_for(status_code: int) -> str:
+    if status_code in TITLES:
+        return str(TITLES[status_code])
     try:
         return HTTPStatus(status_code).phrase
     except ValueError:
@@ -41,4 +66,8 @@ def problem_http_response(status_code: int, detail: str) -> HttpResponse:
         "status": status_code,
         "detail": detail,
     }
-    return HttpResponse(json.dumps(body), status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+    response = HttpResponse(json.dumps(body), status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+    # Also for answers made before the locale middleware ran (a URI too long): the title is
+    # in the active language, and the header says which.
+    response["Content-Language"] = get_language() or "nl"
+    return response

@@ -91,3 +91,38 @@ def add_version_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 response.setdefault("headers", {})["API-Version"] = header
     result.setdefault("components", {}).setdefault("headers", {})["API-Version"] = header
     return result
+
+
+def add_language_and_location(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular hook: ``Accept-Language`` on every operation, ``Content-Language`` on
+    every response (core.middleware negotiates them) and ``Location`` on every 201."""
+    language = {
+        "description": "The language of the answer: nl or en.",
+        "schema": {"type": "string", "enum": ["nl", "en"]},
+    }
+    location = {
+        "description": "The URL of the resource just created.",
+        "schema": {"type": "string", "format": "uri"},
+    }
+    accept = {
+        "name": "Accept-Language",
+        "in": "header",
+        "required": False,
+        "description": "nl (default) or en: problem titles, details and reasons follow it.",
+        "schema": {"type": "string", "example": "en"},
+    }
+    components = result.setdefault("components", {})
+    components.setdefault("parameters", {})["AcceptLanguage"] = accept
+    components.setdefault("headers", {})["Content-Language"] = language
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            parameters = operation.setdefault("parameters", [])
+            parameters.append({"$ref": "#/components/parameters/AcceptLanguage"})
+            for code, response in operation.get("responses", {}).items():
+                headers = response.setdefault("headers", {})
+                headers["Content-Language"] = language
+                if str(code) == "201":
+                    headers["Location"] = location
+    return result

@@ -224,9 +224,10 @@ def _cases_to_assess(user: Any, election: Election, now: Any) -> dict[str, Any]:
 
 
 def _follow_ups(user: Any, now: Any) -> dict[str, Any]:
-    """What the assessors who send notices follow up: notices whose acknowledgment clock ran
-    out (their own decisions' first), deliveries that failed or bounced, and mail that waits
-    for a person to link or confirm it."""
+    """What the assessors who send notices follow up: portal notices to submit in the
+    platform's portal, notices whose acknowledgment clock ran out (their own decisions'
+    first), deliveries that failed or bounced, and mail that waits for a person to link or
+    confirm it."""
     due = clocks.earliest_due(Stage.ACKNOWLEDGMENT, now)
     overdue = [
         c for c in clocks.acknowledgment_clocks(now, started_before=due) if c.reading.overdue
@@ -234,6 +235,7 @@ def _follow_ups(user: Any, now: Any) -> dict[str, Any]:
     overdue.sort(key=lambda c: (c.responsible_id != user.pk, c.reading.since))
     return {
         "notices_overdue": overdue[:WAITING_LIMIT],
+        "portal_to_submit": clocks.portal_notices_to_submit(now, WAITING_LIMIT),
         "deliveries_failed": list(notices.problems()[:WAITING_LIMIT]),
         "mail_to_confirm": mailarchive.messages_waiting_for_a_person(WAITING_LIMIT),
     }

@@ -18,7 +18,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -26,7 +29,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,19 +37,31 @@ from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
-from flagdesk.core.api import MAX_DB_INT, Unprocessable, path_int
+from flagdesk.core.api import MAX_DB_INT, Unprocessable, created, path_int, problem_response
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Category, IntakeOutcome, ReceivedVia, Signal
-from flagdesk.rules.reasons import Reason
+from flagdesk.rules.eligibility import urls_of_other_platforms
+from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
 STAFF_ONLY = "Staff only; ignored when a partner token is used."
 
 # What a partner is shown, as state and intake outcome, of a signal in a case it did not open.
 RECEIVED = "received"
 # Reasons that describe the signal itself; any other (ALREADY_NOTIFIED) tells about other cases.
-REASONS_ABOUT_THE_SIGNAL = frozenset({Reason.SOURCE_NOT_ACCEPTED, Reason.NO_CHANNEL})
+REASONS_ABOUT_THE_SIGNAL = frozenset(
+    {Reason.SOURCE_NOT_ACCEPTED, Reason.NO_CHANNEL, Reason.URL_OTHER_PLATFORM}
+)
+# The problem type of a signal the intake gate refused (422); its extension members are
+# outcome, reasons, referral and signal (IntakeRefusalSerializer).
+INTAKE_REFUSED = "urn:flagdesk:problem:intake-refused"
+# The request field each refusing reason is about, for invalid_params.
+REASON_FIELD = {
+    Reason.SOURCE_NOT_ACCEPTED: "source_type",
+    Reason.NO_CHANNEL: "platform",
+    Reason.URL_OTHER_PLATFORM: "content_urls",
+}
 
 
 class ElectionRefusal(StrEnum):
@@ -184,7 +199,7 @@ class SignalInputSerializer(serializers.Serializer[dict[str, Any]]):
     def validate_election(self, code: str) -> Election:
         election = elections.get_election(code)
         if election is None:
-            raise serializers.ValidationError("Unknown election.")
+            raise serializers.ValidationError(_("Unknown election."))
         return election
 
     def validate_received_at(self, value: dt.datetime | None) -> dt.datetime | None:
@@ -205,7 +220,7 @@ class SignalInputSerializer(serializers.Serializer[dict[str, Any]]):
 def _plausible(value: dt.datetime | None) -> dt.datetime | None:
     # Year 1 or 9999 with an offset cannot be stored as UTC; nothing real is that far off.
     if value is not None and not 1990 <= value.year <= 2200:
-        raise serializers.ValidationError("Give a date between 1990 and 2200.")
+        raise serializers.ValidationError(_("Give a date between 1990 and 2200."))
     return value
 
 
@@ -215,10 +230,67 @@ class ReferralSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
 
 
-class NotStoredSerializer(serializers.Serializer[Any]):
-    outcome = serializers.CharField(help_text="Always not_stored: nothing was kept.")
-    reasons = serializers.ListField(child=serializers.CharField())
-    referral = ReferralSerializer(allow_null=True)
+class IntakeRefusalSerializer(serializers.Serializer[Any]):
+    """422 problem+json: the intake gate refused the signal (no case was opened)."""
+
+    type = serializers.CharField(help_text=f"Always {INTAKE_REFUSED}.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="What each reason means, in the answer's language.")
+    instance = serializers.CharField(
+        required=False, help_text="The refused signal, when it was kept for the record."
+    )
+    invalid_params = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Per field the refusal is about (source_type, platform, content_urls[i]): "
+        "name and reason (code: text).",
+    )
+    outcome = serializers.CharField(
+        help_text="not_stored: nothing was kept (a source FlagDesk does not take signals from; "
+        "only an anonymous count). refused: the signal is kept, in no case, for the record.",
+    )
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Reason codes.")
+    referral = ReferralSerializer(
+        allow_null=True, help_text="For a citizen: the platform's own reporting route (Dutch)."
+    )
+    signal = serializers.IntegerField(allow_null=True, help_text="The refused signal's id.")
+
+
+def refusal_answer(result: intake.IntakeResult, urls: list[str], partner: bool) -> Response:
+    """422: the intake gate refused the signal. Not 201 (no case was opened, and a client
+    that reads only the status must not take it for accepted) and not 400 (the request was
+    well-formed: the rules refused it, as they refuse a legal basis with 422)."""
+    reasons = [r for r in result.reasons if r in REASONS_ABOUT_THE_SIGNAL or not partner]
+    texts = REASON_TEXT_NL if (get_language() or "nl").startswith("nl") else REASON_TEXT_EN
+    params = []
+    for reason in reasons:
+        if reason == Reason.URL_OTHER_PLATFORM and result.signal is not None:
+            facts = intake.signal_facts("media", "", result.signal.platform_name, urls)
+            for url in urls_of_other_platforms(facts):
+                params.append(
+                    {
+                        "name": f"content_urls[{urls.index(url)}]",
+                        "reason": f"{reason}: {texts[reason]}",
+                    }
+                )
+        elif reason in REASON_FIELD:
+            params.append({"name": REASON_FIELD[reason], "reason": f"{reason}: {texts[reason]}"})
+    extensions: dict[str, Any] = {
+        "outcome": str(result.outcome),
+        "reasons": [str(r) for r in reasons],
+        "referral": result.referral.as_dict() if result.referral else None,
+        "signal": result.signal.pk if result.signal else None,
+    }
+    if result.signal is not None:
+        extensions["instance"] = reverse("fd-api-signal", kwargs={"id": result.signal.pk})
+    return problem_response(
+        422,
+        _("Refused at intake"),
+        " ".join(texts[r] for r in reasons) or _("The intake gate refused the signal."),
+        params,
+        problem_type=INTAKE_REFUSED,
+        extensions=extensions,
+    )
 
 
 def visible_signals(user: Any) -> QuerySet[Signal]:
@@ -231,7 +303,7 @@ def visible_signals(user: Any) -> QuerySet[Signal]:
         )
     if can(user, Action.VIEW_CASES):
         return query
-    raise PermissionDenied("You may not read signals.")
+    raise PermissionDenied(_("You may not read signals."))
 
 
 def _opening_signal(case: Any) -> QuerySet[Signal, int | None]:
@@ -264,7 +336,10 @@ class SignalFilterSerializer(serializers.Serializer[Any]):
     post=extend_schema(
         summary="Submit a signal",
         request=SignalInputSerializer,
-        responses={201: SignalSerializer, 200: NotStoredSerializer},
+        responses={
+            201: SignalSerializer,
+            (422, "application/problem+json"): IntakeRefusalSerializer,
+        },
     ),
 )
 @extend_schema(tags=["signalen"])
@@ -272,7 +347,9 @@ class SignalList(generics.ListCreateAPIView[Signal]):
     serializer_class = SignalSerializer
     problem_responses = {
         "post": {
-            "422": "A partner named an election outside its attention window, or no "
+            "422": "Refused at intake (type urn:flagdesk:problem:intake-refused: a source "
+            "FlagDesk takes no signals from, a platform without a channel, a URL of another "
+            "platform); or a partner named an election outside its attention window, or no "
             "election is in its attention window today."
         }
     }
@@ -294,28 +371,20 @@ class SignalList(generics.ListCreateAPIView[Signal]):
         user = request.user
         partner = can(user, Action.SUBMIT_SIGNAL_AS_PARTNER)
         if not partner and not can(user, Action.RECORD_SIGNAL):
-            raise PermissionDenied("You may not submit signals.")
+            raise PermissionDenied(_("You may not submit signals."))
         body = SignalInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = _signal_input(body.validated_data, user, partner)
         data.url_pairs = body.url_pairs
         result = intake.record_signal(data, actor=user)
-        if result.signal is None:
-            reasons = [str(r) for r in result.reasons]
-            payload = {
-                "outcome": result.outcome,
-                "reasons": [r for r in reasons if r in REASONS_ABOUT_THE_SIGNAL]
-                if partner
-                else reasons,
-                "referral": result.referral.as_dict() if result.referral else None,
-            }
-            return Response(payload, status=status.HTTP_200_OK)
         # Everything the answer shows is in memory: nothing is read back.
         urls = [url for url, _norm in data.url_pairs]
+        if result.signal is None or result.outcome == IntakeOutcome.REFUSED:
+            return refusal_answer(result, urls, partner)
         answer = new_signal_answer(result.signal, urls)
         if partner:
             answer = as_partner_sees_it(answer, own_case=_opened_by_own(result.signal))
-        return Response(answer, status=status.HTTP_201_CREATED)
+        return created(request, answer, "fd-api-signal", id=result.signal.pk)
 
 
 def _opened_by_own(signal: Signal) -> bool:
@@ -386,7 +455,7 @@ def _staff_election(values: dict[str, Any]) -> Election:
     # Staff may file under any election, as in the web UI (a late signal, a correction).
     election = values.get("election") or elections.current_election()
     if election is None:
-        raise serializers.ValidationError({"election": ["No election is configured."]})
+        raise serializers.ValidationError({"election": [_("No election is configured.")]})
     return election
 
 
@@ -395,14 +464,14 @@ def _partner_election(named: Election | None) -> Election:
     chosen = choose_partner_election(elections.current_election(today), named, today)
     if chosen == ElectionRefusal.OUTSIDE_WINDOW:
         assert named is not None
-        reason = (
-            f"{named.code} is not in its attention window ({named.attention_start} to "
-            f"{named.attention_end}): partners file signals only under an election whose "
-            "window is open. Leave election out to have the server choose."
-        )
+        reason = _(
+            "%(code)s is not in its attention window (%(start)s to %(end)s): partners file "
+            "signals only under an election whose window is open. Leave election out to have "
+            "the server choose."
+        ) % {"code": named.code, "start": named.attention_start, "end": named.attention_end}
         raise Unprocessable({"election": [reason]})
     if chosen == ElectionRefusal.NO_OPEN_WINDOW:
-        reason = (
+        reason = _(
             "No election is in its attention window today: partners can file signals only "
             "during an election's attention window (see /verkiezingen)."
         )
@@ -422,11 +491,11 @@ def _source(
     if organisation_id is not None:
         organisation = accounts_reads.partner_organisation(organisation_id)
         if organisation is None:
-            raise serializers.ValidationError({"source_organisation": ["Unknown organisation."]})
+            raise serializers.ValidationError({"source_organisation": [_("Unknown organisation.")]})
         return organisation, organisation.name, organisation.source_type
     if not values.get("source_type"):
         raise serializers.ValidationError(
-            {"source_type": ["Give source_type (or source_organisation)."]}
+            {"source_type": [_("Give source_type (or source_organisation).")]}
         )
     return None, values.get("source_organisation_name", ""), values["source_type"]
 

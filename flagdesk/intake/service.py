@@ -38,10 +38,12 @@ from flagdesk.intake.models import (
 )
 from flagdesk.intake.signals import signal_recorded
 from flagdesk.intake.uploads import check_upload
+from flagdesk.platforms import selectors as platform_reads
 from flagdesk.platforms import service as platforms
 from flagdesk.platforms.models import Platform
 from flagdesk.rules.eligibility import (
     ACCEPTED_SOURCES,
+    REFUSED_AT_INTAKE,
     History,
     Referral,
     SignalFacts,
@@ -128,6 +130,7 @@ def signal_facts(
         platform=platforms.facts_for(platform_name),
         content_urls=tuple(urls),
         source_organisation=organisation,
+        platform_hosts=platform_reads.host_registry(),
     )
 
 
@@ -136,7 +139,8 @@ def record_signal(data: SignalInput, actor: Any = None) -> IntakeResult:
 
     A citizen's (or any other unaccepted source's) signal is never stored: only an
     anonymous count per day and platform; a citizen gets the platform's reporting route.
-    A signal for a platform without a channel is stored as refused. Otherwise the signal
+    A signal for a platform without a channel, or with a URL on another platform than the one
+    named (URL_OTHER_PLATFORM), is stored as refused. Otherwise the signal
     opens a case, or joins the case that already holds one of its URLs.
     """
     if actor is not None and not (
@@ -152,9 +156,10 @@ def record_signal(data: SignalInput, actor: Any = None) -> IntakeResult:
         # Read before the transaction: on SQLite that holds the write lock, which every
         # other intake waits for, so it should hold only what must be atomic.
         platform = platforms.resolve(data.platform_name)
+        hosts = platform_reads.host_registry()
         try:
             with transaction.atomic():
-                return _record(data, pairs, platform, actor)
+                return _record(data, pairs, platform, hosts, actor)
         except IntegrityError:
             # Another process opened a case for the same URL at the same moment: join it.
             continue
@@ -168,7 +173,11 @@ def _url_pairs(data: SignalInput) -> list[tuple[str, str]]:
 
 
 def _record(
-    data: SignalInput, pairs: list[tuple[str, str]], platform: Platform | None, actor: Any
+    data: SignalInput,
+    pairs: list[tuple[str, str]],
+    platform: Platform | None,
+    hosts: dict[str, str],
+    actor: Any,
 ) -> IntakeResult:
     # Only URLs that some case already holds can have been notified: look those up, once.
     held, pairs = _held_urls(data.election, pairs)
@@ -178,6 +187,7 @@ def _record(
         platform_name=data.platform_name,
         platform=platforms.facts(platform) if platform else None,
         content_urls=tuple(norm for _, norm in pairs),
+        platform_hosts=hosts,
     )
     notified = hooks.decision_lookups().notified_urls(data.election, among=held) if held else ()
     history = History(notified_urls=notified)
@@ -191,7 +201,7 @@ def _record(
     # The case's event (if one is opened) and the signal's go into the chain together.
     events: list[audit.Entry] = []
     outcome: str = IntakeOutcome.REFUSED
-    if Reason.NO_CHANNEL not in reasons:
+    if not REFUSED_AT_INTAKE.intersection(reasons):
         assert platform is not None
         case, outcome = _case_for(data, platform, pairs, held, events)
         _add_urls(case, pairs, taken={row.url_hash for row in held})

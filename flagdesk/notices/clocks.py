@@ -18,12 +18,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from flagdesk.assessments.models import Decision, DecisionStatus
 from flagdesk.audit import service as audit
+from flagdesk.audit.models import AuditEvent
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case, CaseState, Signal
 from flagdesk.notices.models import DeliveryState, Notice
@@ -41,6 +42,7 @@ from flagdesk.rules.clocks import (
 )
 
 REMINDER_DUE = "reminder_due"
+PORTAL = "portal"  # a notice's channel kind when a person submits it in the platform's portal
 OPEN_STATES = (CaseState.NEW, CaseState.ASSESSING)
 
 
@@ -202,25 +204,36 @@ def acknowledgment_clocks(
     started_before: dt.datetime | None = None,
     oldest: int | None = None,
 ) -> list[Clock]:
-    """Notices the mail server accepted without an acknowledgment: from the acceptance."""
+    """Notices without an acknowledgment: an e-mail notice from the mail server's acceptance,
+    a portal notice from being made final until someone records its submission in the
+    platform's portal (the submission is its acknowledgment)."""
     rows = (
         (notices if notices is not None else Notice.objects.all())
+        .filter(acknowledged_at__isnull=True)
         .filter(
-            acknowledged_at__isnull=True,
-            delivery__state=DeliveryState.ACCEPTED,
-            delivery__accepted_at__isnull=False,
+            Q(delivery__state=DeliveryState.ACCEPTED, delivery__accepted_at__isnull=False)
+            | Q(
+                channel_kind=PORTAL,
+                delivery__state=DeliveryState.QUEUED,
+                frozen_at__isnull=False,
+            )
         )
+        .annotate(clock_since=Coalesce("delivery__accepted_at", "frozen_at"))
         .select_related("delivery", "case__platform", "case__election", "platform", "decision")
     )
     if started_before is not None:
-        rows = rows.filter(delivery__accepted_at__lte=started_before)
+        rows = rows.filter(clock_since__lte=started_before)
     if oldest is not None:
-        rows = rows.order_by("delivery__accepted_at", "pk")[:oldest]
-    return [
-        _clock(Stage.ACKNOWLEDGMENT, n.delivery.accepted_at, n.case, now, notice=n)
-        for n in rows
-        if n.delivery.accepted_at is not None  # filtered above; this tells the type checker
-    ]
+        rows = rows.order_by("clock_since", "pk")[:oldest]
+    # clock_since is the annotation above.
+    return [_clock(Stage.ACKNOWLEDGMENT, n.clock_since, n.case, now, notice=n) for n in rows]
+
+
+def portal_notices_to_submit(now: dt.datetime, limit: int) -> list[Clock]:
+    """Portal notices made final and not yet recorded as submitted, the oldest first: each
+    waits for a person to submit it in the platform's portal."""
+    notices = Notice.objects.filter(channel_kind=PORTAL, delivery__state=DeliveryState.QUEUED)
+    return acknowledgment_clocks(now, notices, oldest=limit)
 
 
 def running_clocks(
@@ -332,21 +345,53 @@ def signal_times(case: Case) -> SignalTimes:
 # ------------------------------------------------------------------ the reminder job
 
 
-def remind_due(now: dt.datetime | None = None) -> list[Clock]:
+# One upkeep round writes at most this many reminders, the oldest clocks first; the rest
+# follow in the next rounds (every few seconds). Thousands of cases overdue at once (a
+# backlog after a restart) made one round take a minute of audit writes (docs/benchmarks.md).
+REMINDERS_PER_ROUND = 200
+
+
+def remind_due(now: dt.datetime | None = None, limit: int = REMINDERS_PER_ROUND) -> list[Clock]:
     """One ``reminder_due`` audit event per case and stage when its clock runs out, with the
     moment the clock started: a decision sent back and proposed again starts a new approval
     clock and earns its own reminder. (The acknowledgment stage is
     ``notices.service.remind_unacknowledged``'s ``notice_reminder``, in the same shape.)
 
-    Idempotent: what was already reminded is read in one query, and checked again under the
-    case's row lock before writing, so several workers write each reminder once."""
+    The database leaves out what was reminded already (a decision reminder for the case; an
+    approval reminder written after the proposal), so a round reads only what is still to
+    do, at most ``limit`` per stage. Idempotent: checked again under the case's row lock
+    before writing; a case another worker holds is skipped (that worker writes it)."""
     now = now or timezone.now()
     candidates = decision_clocks(
-        now, started_before=earliest_due(Stage.DECISION, now)
-    ) + approval_clocks(now, started_before=earliest_due(Stage.APPROVAL, now))
+        now,
+        Case.objects.exclude(_reminded_for(Stage.DECISION, OuterRef("pk"))),
+        started_before=earliest_due(Stage.DECISION, now),
+        oldest=limit,
+    ) + approval_clocks(
+        now,
+        Decision.objects.exclude(
+            _reminded_for(Stage.APPROVAL, OuterRef("case_id"), since=OuterRef("decided_at"))
+        ),
+        started_before=earliest_due(Stage.APPROVAL, now),
+        oldest=limit,
+    )
     overdue = [c for c in candidates if c.reading.overdue]
     done = _reminded(overdue)
     return [c for c in overdue if _key(c) not in done and _remind_once(c)]
+
+
+def _reminded_for(stage: Stage, case_id: Any, since: Any = None) -> Exists:
+    """A reminder of ``stage`` on the case exists (written after ``since``, when given): one
+    lookup on the audit index (object type, object id) per case."""
+    events = AuditEvent.objects.filter(
+        action=REMINDER_DUE,
+        object_type="intake.case",
+        object_id=Cast(case_id, CharField()),
+        after__stage=str(stage),
+    )
+    if since is not None:
+        events = events.filter(at__gte=since)
+    return Exists(events)
 
 
 def reminder_after(clock: Clock) -> dict[str, Any]:
@@ -375,8 +420,31 @@ def _reminded(clocks: list[Clock]) -> set[tuple[str, str, str]]:
 
 def _remind_once(clock: Clock) -> bool:
     with transaction.atomic():
-        Case.objects.select_for_update(no_key=True).filter(pk=clock.case.pk).first()
+        # skip_locked: two workers' upkeep must not queue behind each other case by case
+        # (SQLite has no row locks: its writers take turns anyway).
+        locked = (
+            Case.objects.select_for_update(no_key=True, skip_locked=True)
+            .filter(pk=clock.case.pk)
+            .first()
+        )
+        if locked is None:
+            return False  # another worker is writing it
         if _key(clock) in _reminded([clock]):
             return False  # another worker wrote it meanwhile
         audit.log(REMINDER_DUE, clock.case, after=reminder_after(clock))
     return True
+
+
+def clocks_as_json(case: Case) -> list[dict[str, Any]]:
+    """The case's running clocks for the API's case answer, most urgent first."""
+    return [
+        {
+            "stage": str(clock.reading.stage),
+            "state": clock.state,
+            "since": clock.reading.since,
+            "threshold_minutes": clock.reading.threshold_minutes,
+            "due_at": clock.reading.due_at,
+            "notice": clock.notice.pk if clock.notice is not None else None,
+        }
+        for clock in case_clocks(case)
+    ]

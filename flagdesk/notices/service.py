@@ -325,6 +325,18 @@ def summarise(notice: Notice, summary: str, actor: Any) -> Notice:
     return notice
 
 
+def draft_digest(notice: Notice) -> str:
+    """SHA-256 of what a person confirms before sending: recipient, subject and text, one per
+    line. The case page's confirmation step and the API carry it back, so a draft changed
+    since (by someone else) is never sent unseen."""
+    text = "\n".join([notice.recipient, notice.subject, notice.body])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class DraftChanged(NoticeError):
+    """The draft is no longer the text the person confirmed (``draft_digest`` differs)."""
+
+
 def check_sendable(notice: Notice) -> None:
     """Raise NoticeError when ``notice`` may not go out as it is; change nothing.
 
@@ -344,11 +356,15 @@ def check_sendable(notice: Notice) -> None:
         )
 
 
-def send(notice: Notice, actor: Any) -> Delivery:
+def send(notice: Notice, actor: Any, *, expected_digest: str | None = None) -> Delivery:
     """Freeze the notice (the exact bytes are stored) and hand it to the worker.
 
     The task row is written in the same transaction, so a notice is queued if and only if
     its task exists.
+
+    :param expected_digest: the ``draft_digest`` of the text the person confirmed; checked
+        under the row lock, so an edit that lands between confirming and sending is refused
+        (``DraftChanged``) rather than sent.
     """
     require(actor, Action.SEND_NOTICE)
     with transaction.atomic():
@@ -357,6 +373,14 @@ def send(notice: Notice, actor: Any) -> Delivery:
             .select_related("platform")
             .get(pk=notice.pk)
         )
+        if (
+            expected_digest is not None
+            and notice.status == NoticeStatus.DRAFT
+            and draft_digest(notice) != expected_digest
+        ):
+            raise DraftChanged(
+                _("The notice changed after you asked to send it. Check it and send again.")
+            )
         check_sendable(notice)
         now = timezone.now()
         notice.raw = compose.build_message(

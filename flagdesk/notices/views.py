@@ -8,7 +8,6 @@ page; the service's NoticeError is shown as a message.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -72,12 +71,6 @@ def notice_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(notice)
 
 
-def _draft_digest(notice: Notice) -> str:
-    """What the person confirmed: a draft edited since (by someone else) needs a new look."""
-    text = "\n".join([notice.recipient, notice.subject, notice.body])
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _confirm_send(request: HttpRequest, notice: Notice) -> HttpResponse:
     """The step between "Send" and sending: platform, channel and recipient, then confirm.
 
@@ -90,7 +83,7 @@ def _confirm_send(request: HttpRequest, notice: Notice) -> HttpResponse:
     except service.NoticeError as exc:
         messages.error(request, str(exc))
         return _back(notice)
-    context = {"notice": notice, "case": notice.case, "digest": _draft_digest(notice)}
+    context = {"notice": notice, "case": notice.case, "digest": service.draft_digest(notice)}
     return render(request, "notices/confirm_send.html", context)
 
 
@@ -100,12 +93,15 @@ def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmed send: freeze the notice and hand it to the worker."""
     require(request.user, Action.SEND_NOTICE)
     notice = _notice(pk)
-    if request.POST.get("digest") != _draft_digest(notice):
-        messages.error(
-            request, _("The notice changed after you asked to send it. Check it and send again.")
-        )
-        return _back(notice)
-    _act(request, notice, lambda: service.send(notice, request.user), _queued_text(notice))
+    # The digest is checked by the service under the row lock: an edit that lands in between
+    # is refused, not sent.
+    digest = request.POST.get("digest", "")
+    _act(
+        request,
+        notice,
+        lambda: service.send(notice, request.user, expected_digest=digest),
+        _queued_text(notice),
+    )
     return _back(notice)
 
 

@@ -18,3 +18,16 @@ def policy_and_reporting_pages() -> list[str]:
     """The platforms' own policy and citizen-reporting pages."""
     pages = Platform.objects.values_list("policy_url", "citizen_report_url")
     return [url for pair in pages for url in pair if url]
+
+
+def host_registry() -> dict[str, str]:
+    """Each content host (lower case, without ``www.``) with the key of the platform whose
+    content it serves: what ``rules.eligibility`` checks a signal's URLs against. A host two
+    platforms list goes to the first registered (by id), so the answer never depends on
+    the database's row order."""
+    registry: dict[str, str] = {}
+    for slug, value in Platform.objects.order_by("pk").values_list("slug", "hosts"):
+        for host in value.split(","):
+            if host.strip():
+                registry.setdefault(host.strip().lower().removeprefix("www."), slug)
+    return registry

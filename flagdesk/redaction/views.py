@@ -3,8 +3,9 @@
 reviewer's actions (accept, reject, change the ground, accept all, redact more text).
 
 Everyone who sees cases may look; only reviewers act (a wrong role gets a 403, and the
-service checks it again). The original text is shown here, to staff only: there is no API
-for it, and the page is never cached.
+service checks it again). The original text is shown here, to staff only, and the page is
+never cached; the staff API (redaction/api.py) shows it under the same rule, never to a
+partner token.
 """
 
 from __future__ import annotations

@@ -15,15 +15,17 @@ cannot drift apart. Bump :data:`RULES_VERSION` whenever a rule changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flagdesk.rules.reasons import Reason
-from flagdesk.rules.urls import InvalidUrl, normalise_url
+from flagdesk.rules.urls import InvalidUrl, content_host, normalise_url, platform_of_host
 
 RULES_VERSION = "2023.11-1"
 
 ACCEPTED_SOURCES = frozenset({"media", "factchecker", "government_monitoring", "co_government"})
+# Intake reasons that keep a signal out of any case: it is stored as refused, for the record.
+REFUSED_AT_INTAKE = frozenset({Reason.NO_CHANNEL, Reason.URL_OTHER_PLATFORM})
 CATEGORIES = ("misinformation", "hacked_channel", "blocked_ad", "other")
 HARMS = ("invalid_vote", "wrong_candidate", "deprived_of_vote")
 MIN_OWN_CONTACT_ATTEMPTS = 2
@@ -62,6 +64,9 @@ class SignalFacts:
     platform: PlatformFacts | None
     content_urls: Sequence[str] = ()
     source_organisation: str | None = None
+    # Every platform's content hosts (host -> platform key), for URL_OTHER_PLATFORM; empty:
+    # the check is not made (the caller did not look the registry up).
+    platform_hosts: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -129,9 +134,35 @@ def _intake_reasons(signal: SignalFacts, _: AssessmentAnswers, history: History)
         reasons.add(Reason.SOURCE_NOT_ACCEPTED)
     if signal.platform is None or not signal.platform.has_channel:
         reasons.add(Reason.NO_CHANNEL)
+    if urls_of_other_platforms(signal):
+        reasons.add(Reason.URL_OTHER_PLATFORM)
     if _already_notified(signal.content_urls, history.notified_urls):
         reasons.add(Reason.ALREADY_NOTIFIED)
     return reasons
+
+
+def urls_of_other_platforms(signal: SignalFacts) -> list[str]:
+    """The content URLs whose host belongs to a platform other than the one named.
+
+    A case is one platform's: its notice goes to that platform's channel, so an x.com post
+    named as TikTok's must not open a TikTok case. Refused rather than moved to the URL's
+    platform, because the signaller chose the platform (and the category, the explanation)
+    for all its URLs at once; they correct it and send again. A host no platform claims (a
+    news site, a platform not in the registry) is no mismatch. An unknown named platform is
+    NO_CHANNEL's, not this rule's.
+    """
+    if signal.platform is None or not signal.platform_hosts:
+        return []
+    other = []
+    for url in signal.content_urls:
+        try:
+            host = content_host(normalise_url(url))
+        except InvalidUrl:
+            continue  # not a URL at all is the intake form's error, not a platform's
+        owner = platform_of_host(host, signal.platform_hosts)
+        if owner is not None and owner != signal.platform.key:
+            other.append(url)
+    return other
 
 
 def _scope_reasons(signal: SignalFacts, answers: AssessmentAnswers, _: History) -> set[Reason]:
@@ -199,7 +230,15 @@ def referral_for(signal: SignalFacts) -> Referral | None:
 
 # The criteria as the report to parliament states them, in the order the engine applies them.
 CRITERIA: tuple[tuple[str, tuple[Reason, ...]], ...] = (
-    ("intake", (Reason.SOURCE_NOT_ACCEPTED, Reason.NO_CHANNEL, Reason.ALREADY_NOTIFIED)),
+    (
+        "intake",
+        (
+            Reason.SOURCE_NOT_ACCEPTED,
+            Reason.NO_CHANNEL,
+            Reason.URL_OTHER_PLATFORM,
+            Reason.ALREADY_NOTIFIED,
+        ),
+    ),
     ("scope", (Reason.OUT_OF_SCOPE,)),
     (
         "criteria",

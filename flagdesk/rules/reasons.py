@@ -12,6 +12,7 @@ from enum import StrEnum
 class Reason(StrEnum):
     SOURCE_NOT_ACCEPTED = "SOURCE_NOT_ACCEPTED"
     NO_CHANNEL = "NO_CHANNEL"
+    URL_OTHER_PLATFORM = "URL_OTHER_PLATFORM"
     ALREADY_NOTIFIED = "ALREADY_NOTIFIED"
     OUT_OF_SCOPE = "OUT_OF_SCOPE"
     ASSESSMENT_INCOMPLETE = "ASSESSMENT_INCOMPLETE"
@@ -27,6 +28,8 @@ REASON_TEXT_NL: dict[Reason, str] = {
     Reason.SOURCE_NOT_ACCEPTED: "De bron is geen media, onafhankelijke factchecker, overheidsinstantie "
     "met grondslag voor monitoring of medeoverheid.",
     Reason.NO_CHANNEL: "Er is bij dit platform geen actief trusted-flagger- of escalatiekanaal.",
+    Reason.URL_OTHER_PLATFORM: "Een URL staat op een ander platform dan het genoemde; meld elk "
+    "platform apart.",
     Reason.ALREADY_NOTIFIED: "Dit bericht is in deze verkiezing al bij het platform gemeld.",
     Reason.OUT_OF_SCOPE: "Geen risico voor de organisatie, uitvoering of integriteit van het "
     "verkiezingsproces (bijvoorbeeld verkiezingsbeloften of uitspraken van kandidaten).",
@@ -45,6 +48,8 @@ REASON_TEXT_EN: dict[Reason, str] = {
     Reason.SOURCE_NOT_ACCEPTED: "The source is not media, an independent fact-checker, a government "
     "body with a legal basis for monitoring, or a co-government.",
     Reason.NO_CHANNEL: "The platform has no active trusted-flagger or escalation channel.",
+    Reason.URL_OTHER_PLATFORM: "A URL is on another platform than the one named; report each "
+    "platform separately.",
     Reason.ALREADY_NOTIFIED: "This content was already notified to the platform in this election.",
     Reason.OUT_OF_SCOPE: "No risk to the organisation, execution or integrity of the election "
     "process (e.g. campaign promises or candidates' claims).",

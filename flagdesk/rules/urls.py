@@ -9,7 +9,7 @@ content (Facebook ``story_fbid``, YouTube ``v``) is kept. Pure functions, no Dja
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 
@@ -294,3 +294,25 @@ def is_valid_url(raw: str) -> bool:
     except InvalidUrl:
         return False
     return True
+
+
+def content_host(normalised: str) -> str:
+    """The host of a URL :func:`normalise_url` gave: lower case, without ``www.``."""
+    return _bare_host(urlsplit(normalised).hostname or "")
+
+
+def platform_of_host(host: str, registry: Mapping[str, str]) -> str | None:
+    """The platform whose content lives on ``host``, from ``registry`` (host → platform key).
+
+    A subdomain belongs to the platform of its parent (``vm.tiktok.com`` is TikTok's when
+    ``tiktok.com`` is registered); the longest registered match wins, so a platform may claim
+    a subdomain of another's host. Give the host of a normalised URL: normalisation already
+    turned every alias :mod:`urls` knows (``youtu.be``, ``m.youtube.com``, ``fxtwitter.com``)
+    into the platform's canonical host. ``None``: no platform's (a news site).
+    """
+    labels = host.lower().strip(".").removeprefix("www.").split(".")
+    for start in range(len(labels) - 1):
+        owner = registry.get(".".join(labels[start:]))
+        if owner is not None:
+            return owner
+    return None

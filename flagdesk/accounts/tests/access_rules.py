@@ -164,6 +164,40 @@ RULES: dict[str, Rule] = {
     "fd-api-timeline": api(STAFF, None),
     "fd-api-review": api(None, APPROVERS),
     "fd-api-eligibility": api(None, API_USERS),  # stateless: the rules, nothing stored
+    # issue 16: archived mail, as the mail pages (fd-mail-*)
+    "fd-api-messages": api(STAFF, None),
+    "fd-api-message": api(STAFF, None),
+    "fd-api-message-original": api(STAFF, None),
+    "fd-api-message-link": api(None, ASSESSORS),
+    "fd-api-message-confirmation": api(None, ASSESSORS),
+    "fd-api-message-rejection": api(None, ASSESSORS),
+    # issue 16: fixes and the case actions
+    "fd-api-decision": api(STAFF, None),
+    "fd-api-case-owner": api(None, OWNERS | ASSIGNERS),  # the service checks each action
+    "fd-api-decision-withdrawal": api(None, ASSESSORS),  # someone else's: 409 (service)
+    "fd-api-decision-reassignment": api(None, ADMINS),
+    # issue 16: notices (the case page's notice panel)
+    "fd-api-case-notices": api(STAFF, None),
+    "fd-api-notice": api(STAFF, ASSESSORS, method="patch"),
+    "fd-api-notice-send": api(None, ASSESSORS),
+    "fd-api-notice-follow-ups": api(None, ASSESSORS),
+    "fd-api-notice-portal-submission": api(None, ASSESSORS),
+    "fd-api-notice-outcome": api(None, ASSESSORS),
+    "fd-api-notice-resend": api(None, ASSESSORS),
+    # issue 16: reports and their redaction review (staff read; reviewers review; approvers
+    # sign off)
+    "fd-api-reports": api(STAFF, None),
+    "fd-api-report": api(STAFF, None),
+    "fd-api-report-prepare": api(None, REVIEWERS),
+    "fd-api-report-documents": api(STAFF, None),
+    "fd-api-report-document": api(STAFF, None),
+    "fd-api-report-document-proposals": api(None, REVIEWERS),
+    "fd-api-report-proposals-bulk": api(None, REVIEWERS),
+    "fd-api-report-proposal": api(STAFF, REVIEWERS, method="patch"),
+    "fd-api-report-sign-off": api(None, APPROVERS),
+    "fd-api-report-versions": api(STAFF, None),
+    "fd-api-report-version": api(STAFF, None),
+    "fd-api-report-file": api(STAFF, None),
     # issue 16: administration
     "fd-api-organisations": api(ADMINS, ADMINS),
     "fd-api-organisation": api(ADMINS, ADMINS, method="patch"),

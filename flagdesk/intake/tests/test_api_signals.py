@@ -13,7 +13,7 @@ from flagdesk.accounts.models import PartnerOrganisation, User
 from flagdesk.audit.models import AuditEvent
 from flagdesk.conftest import verified_client
 from flagdesk.elections.models import Election
-from flagdesk.intake.models import RefusalCount, Signal
+from flagdesk.intake.models import Case, RefusalCount, Signal
 
 SEED_URL = "https://x.com/someone/status/1727300000000000000"
 
@@ -99,19 +99,33 @@ def test_signal_for_platform_without_channel_is_refused(
     response = post(
         bearer(nos_token), signal_body(platform="myspace", content_urls=["https://myspace.com/a/1"])
     )
-    assert response.status_code == 201
-    assert response.json()["intake_outcome"] == "refused"
-    assert response.json()["reasons"]
-    assert response.json()["state"] is None
+    # Refused is not Created: 422 problem+json, the reasons and the kept signal in the body.
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Location" not in response
+    data = response.json()
+    assert data["type"] == "urn:flagdesk:problem:intake-refused"
+    assert data["outcome"] == "refused"
+    assert data["reasons"] == ["NO_CHANNEL"]
+    assert data["invalid_params"][0]["name"] == "platform"
+    assert data["invalid_params"][0]["reason"].startswith("NO_CHANNEL: ")
+    assert data["referral"] is None
+    signal = Signal.objects.get(pk=data["signal"])
+    assert signal.intake_outcome == "refused" and signal.case is None
+    assert data["instance"] == f"/api/v1/signalen/{signal.pk}"
+    assert bearer(nos_token).get(data["instance"]).json()["intake_outcome"] == "refused"
 
 
 def test_staff_posting_for_a_citizen_gets_the_referral_and_nothing_is_stored(
     carol: User, open_election: Election
 ) -> None:
     response = post(verified_client(carol), signal_body(source_type="citizen"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     data = response.json()
     assert data["outcome"] == "not_stored"
+    assert data["reasons"] == ["SOURCE_NOT_ACCEPTED"]
+    assert data["invalid_params"][0]["name"] == "source_type"
+    assert data["signal"] is None and "instance" not in data
     assert data["referral"]["platform"]
     assert not Signal.objects.exists()
     assert RefusalCount.objects.get().count == 1
@@ -201,7 +215,7 @@ def test_the_201_answer_equals_the_signal_as_read_back(
 ) -> None:
     # The answer to a POST is built from memory; it must say what a later GET says.
     body = signal_body(
-        content_urls=[SEED_URL, " https://www.tiktok.com/@Someone/video/123 ", SEED_URL + "?s=1"],
+        content_urls=[SEED_URL, " https://www.twitter.com/Someone/status/123 ", SEED_URL + "?s=1"],
         own_contact_attempts=2,
         own_contact_last_at="2023-11-01T10:15:00+01:00",
         own_contact_result="No answer.",
@@ -210,7 +224,7 @@ def test_the_201_answer_equals_the_signal_as_read_back(
     response = post(bearer(nos_token), body)
     assert response.status_code == 201, response.content
     answer = response.json()
-    assert answer["content_urls"] == [SEED_URL, "https://www.tiktok.com/@Someone/video/123"]
+    assert answer["content_urls"] == [SEED_URL, "https://www.twitter.com/Someone/status/123"]
     read_back = bearer(nos_token).get(f"/api/v1/signalen/{answer['id']}").json()
     assert answer == read_back
 
@@ -222,3 +236,34 @@ def test_a_signal_through_the_api_is_not_recorded_as_confirmed_in_good_faith(
     response = post(bearer(nos_token), signal_body())
     assert response.status_code == 201, response.content
     assert Signal.objects.get(pk=response.json()["id"]).good_faith is False
+
+
+def test_an_x_url_named_as_tiktok_opens_no_case(nos_token: str, open_election: Election) -> None:
+    own = "https://vm.tiktok.com/ZMabc/"  # TikTok's short link: TikTok's own
+    response = post(
+        bearer(nos_token),
+        signal_body(platform="tiktok", content_urls=[own, "https://mobile.twitter.com/a/status/9"]),
+    )
+    assert response.status_code == 422, response.content
+    data = response.json()
+    assert data["reasons"] == ["URL_OTHER_PLATFORM"]
+    assert [p["name"] for p in data["invalid_params"]] == ["content_urls[1]"]
+    assert not Case.objects.exists()
+    assert Signal.objects.get(pk=data["signal"]).intake_outcome == "refused"
+
+
+def test_a_tiktok_short_link_named_as_tiktok_opens_a_case(
+    nos_token: str, open_election: Election
+) -> None:
+    response = post(
+        bearer(nos_token), signal_body(platform="tiktok", content_urls=["https://vm.tiktok.com/Z/"])
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["intake_outcome"] == "new_case"
+
+
+def test_a_201_says_where_the_signal_is(nos_token: str, open_election: Election) -> None:
+    response = post(bearer(nos_token), signal_body())
+    assert response.status_code == 201
+    assert response["Location"] == f"http://testserver/api/v1/signalen/{response.json()['id']}"
+    assert bearer(nos_token).get(response["Location"]).status_code == 200

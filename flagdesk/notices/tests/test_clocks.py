@@ -202,3 +202,14 @@ def test_the_workers_upkeep_writes_the_reminders(tk2023: Election) -> None:
     upkeep()
     upkeep()  # the next round, or a second worker
     assert len(reminders("decision")) == 1
+
+
+def test_a_backlog_of_reminders_is_written_a_bounded_round_at_a_time(tk2023: Election) -> None:
+    """After a restart thousands of clocks may have run out at once: one upkeep round writes
+    at most ``limit``, the oldest first, and the next rounds the rest, each once."""
+    first = NOW - dt.timedelta(hours=9)
+    cases = [open_case(tk2023, 10 + n, first + dt.timedelta(minutes=n)) for n in range(5)]
+    rounds = [clocks.remind_due(NOW, limit=2) for _ in range(4)]
+    assert [len(r) for r in rounds] == [2, 2, 1, 0]
+    assert [c.case for c in rounds[0]] == cases[:2]  # the oldest clocks first
+    assert sorted(int(e.object_id) for e in reminders()) == sorted(c.pk for c in cases)

@@ -168,3 +168,73 @@ def waiting_on_a_lock() -> int:
             " AND datname = current_database()"
         )
         return int(cursor.fetchone()[0])
+
+
+def overdue_cases(count: int) -> None:
+    """``count`` open cases whose decision clock ran out long ago (a backlog after a restart),
+    inserted in bulk, with no reminder written yet."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from flagdesk.elections.models import Election
+    from flagdesk.intake.models import Case, CaseState
+    from flagdesk.platforms.models import Platform
+
+    election, platform = Election.objects.first(), Platform.objects.get(slug="x")
+    created = Case._meta.get_field("created_at")
+    created.auto_now_add = False  # type: ignore[attr-defined]
+    try:
+        Case.objects.bulk_create(
+            Case(
+                reference=f"TF-OLD-{number:05d}",
+                election=election,
+                platform=platform,
+                category="misinformation",
+                state=CaseState.NEW,
+                created_at=timezone.now() - dt.timedelta(days=30, minutes=number),
+            )
+            for number in range(count)
+        )
+    finally:
+        created.auto_now_add = True  # type: ignore[attr-defined]
+
+
+def reminders() -> int:
+    from flagdesk.audit.models import AuditEvent
+    from flagdesk.notices.clocks import REMINDER_DUE
+
+    return AuditEvent.objects.filter(action=REMINDER_DUE).count()
+
+
+OVERDUE = 600
+
+
+def test_a_notice_goes_out_while_the_upkeep_works_through_a_backlog_of_reminders(
+    tmp_path: Path, spawn: Spawn
+) -> None:
+    """The worker starts its task loops before its first upkeep round, and a round writes a
+    bounded number of reminders: a backlog of overdue cases (one reminder each) must not
+    hold the notices back (it did: the first round ran before the lane, a minute at load)."""
+    alice, [draft] = draft_notices(1)
+    overdue_cases(OVERDUE)
+    with SmtpServer() as platform:
+        env = worker_env(tmp_path, FLAGDESK_SMTP_URL=platform.url, FLAGDESK_FROM_EMAIL=TEAM)
+        delivery = notices.send(draft, alice)  # queued before the worker starts
+        worker = spawn(env, "--no-mail")
+        wait_for_message(platform)
+        written = reminders()
+        eventually(
+            lambda: Delivery.objects.get(pk=delivery.pk).state == DeliveryState.ACCEPTED,
+            "the delivery recorded as accepted",
+            workers=[worker],
+        )
+        # The upkeep goes on through the backlog, a bounded round at a time, each once.
+        eventually(lambda: reminders() >= OVERDUE, "every reminder", timeout=120, workers=[worker])
+        assert worker.stop() == 0, worker.output[-3000:]
+    assert written < OVERDUE, f"{written} of {OVERDUE} reminders were written before the notice"
+    from flagdesk.audit.models import AuditEvent
+    from flagdesk.notices.clocks import REMINDER_DUE
+
+    per_case = AuditEvent.objects.filter(action=REMINDER_DUE).values("object_id").distinct()
+    assert per_case.count() == reminders()  # never twice for a case

@@ -82,13 +82,16 @@ def upkeep() -> None:
 
 
 def _upkeep_loop(stop: threading.Event) -> None:
+    """The first round at once (the worker starts its task loops without waiting for it),
+    then one every UPKEEP_SECONDS."""
     try:
-        while not stop.wait(UPKEEP_SECONDS):
+        while not stop.is_set():
             close_old_connections()
             try:
                 upkeep()
             except Exception:
                 logger.exception("upkeep failed; trying again in %s s", UPKEEP_SECONDS)
+            stop.wait(UPKEEP_SECONDS)
     finally:
         connection.close()
 
@@ -317,14 +320,17 @@ class Command(BaseCommand):
         bind_worker(workers.current_worker_id())
         workers.register()
         self.stdout.write(f"worker {workers.current_worker_id()} started")
-        upkeep()
         stop = threading.Event()
         try:
             if once:
+                upkeep()
                 # One pass, in priority order (notices first): no lane needed.
                 _TaskQueue(QueuePlan("once", queues or ["*"]), stop, batch=True).run()
                 upkeep()
             else:
+                # The task loops start at once and the upkeep runs in its own thread: a
+                # first round can be long (reminders for a backlog of overdue cases after a
+                # restart) and a notice must not wait for it (docs/benchmarks.md, issue 15).
                 self._run_until_stopped(stop, plan_queues(queues), watch_mail=not no_mail)
         finally:
             stop.set()
