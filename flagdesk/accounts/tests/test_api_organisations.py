@@ -257,3 +257,12 @@ def test_a_token_needs_a_name(dave: User, nos: PartnerOrganisation) -> None:
         response = send(admin_api(dave), "post", f"/organisaties/{nos.pk}/tokens", body)
         assert response.status_code == 400 and "name" in params(response)
     assert not ApiToken.objects.filter(organisation=nos).exists()
+
+
+def test_the_refusal_speaks_the_callers_language(nos: PartnerOrganisation, nos_token: str) -> None:
+    dutch = bearer(nos_token).get("/api/v1/organisaties")
+    english = bearer(nos_token).get("/api/v1/organisaties", HTTP_ACCEPT_LANGUAGE="en")
+    assert dutch["Content-Language"] == "nl"
+    assert dutch.json()["detail"] == "Alleen beheerders mogen dit endpoint gebruiken."
+    assert english["Content-Language"] == "en"
+    assert english.json()["detail"] == "Only administrators may use this endpoint."
