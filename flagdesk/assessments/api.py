@@ -33,6 +33,7 @@ from flagdesk.core.api import MAX_DB_INT, Unprocessable, created, path_int, path
 from flagdesk.elections import service as elections
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category
+from flagdesk.intake.search import MAX_QUERY_LENGTH, search_cases
 from flagdesk.platforms import service as platforms
 from flagdesk.rules import legal_basis as basis_rules
 from flagdesk.rules.eligibility import HARMS, evaluate
@@ -492,11 +493,16 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         return _object_url(event.object_type, str(event.object_id))
 
 
+OWNER_PATTERN = r"^(me|none|[1-9][0-9]{0,17})$"
+
+
 class CaseFilterSerializer(serializers.Serializer[Any]):
     election = serializers.CharField(required=False, max_length=20)
     state = serializers.ChoiceField(choices=CaseState.choices, required=False)
     platform = serializers.CharField(required=False, max_length=30)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
+    owner = serializers.RegexField(OWNER_PATTERN, required=False)
+    search = serializers.CharField(required=False, max_length=MAX_QUERY_LENGTH, allow_blank=True)
 
 
 CASE_FILTERS = [
@@ -504,6 +510,18 @@ CASE_FILTERS = [
     OpenApiParameter("state", OpenApiTypes.STR, enum=CaseState.values),
     OpenApiParameter("platform", OpenApiTypes.STR, description="Platform key, e.g. x."),
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+    OpenApiParameter(
+        "owner",
+        OpenApiTypes.STR,
+        pattern=OWNER_PATTERN,
+        description="me: the caller's cases; none: nobody's; or an owner's user id.",
+    ),
+    OpenApiParameter(
+        "search",
+        OpenApiTypes.STR,
+        description="As the case list's search box: a reference, any form of a content URL "
+        "(normalised as at intake), or words in the signals and reasons; best match first.",
+    ),
 ]
 
 
@@ -574,7 +592,19 @@ class CaseList(generics.ListAPIView[Case]):
         for name in ("state", "category"):
             if name in values:
                 query = query.filter(**{name: values[name]})
+        if "owner" in values:
+            query = _owned_by(query, values["owner"], self.request.user)
+        if values.get("search", "").strip():
+            query = search_cases(query, values["search"])  # last: it orders by its ranking
         return query
+
+
+def _owned_by(cases: QuerySet[Case], owner: str, user: Any) -> QuerySet[Case]:
+    if owner == "none":
+        return cases.filter(owner__isnull=True)
+    if owner == "me":
+        return cases.filter(owner_id=getattr(user, "pk", None))
+    return cases.filter(owner_id=int(owner))
 
 
 @extend_schema(tags=["zaken"], summary="One case (staff only)")

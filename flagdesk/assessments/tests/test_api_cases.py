@@ -280,3 +280,28 @@ def test_partner_of_another_org_cannot_reach_cases(
     client = bearer(accounts.issue_token(name="t", organisation=gemeente)[1])
     assert send(client, "get", f"/zaken/{case.reference}").status_code == 403
     assert send(client, "get", "/signalen").json()["count"] == 0
+
+
+def test_the_case_list_searches_and_filters_by_owner_as_the_ui_does(
+    case: Case, alice: User
+) -> None:
+    from flagdesk.intake import service as intake
+
+    client = token_for(alice)
+    other_form = "https://mobile.twitter.com/someone/status/1727300000000000000?s=20"
+    found = client.get("/api/v1/zaken", {"search": other_form}).json()["results"]
+    assert [c["reference"] for c in found] == [case.reference]
+    assert client.get("/api/v1/zaken", {"search": "nothing-like-it"}).json()["results"] == []
+    assert client.get("/api/v1/zaken", {"owner": "me"}).json()["results"] == []
+    intake.take_case(case, alice, None)
+    mine = client.get("/api/v1/zaken", {"owner": "me"}).json()["results"]
+    assert [c["reference"] for c in mine] == [case.reference]
+    assert client.get("/api/v1/zaken", {"owner": "none"}).json()["results"] == []
+    assert client.get("/api/v1/zaken", {"owner": str(alice.pk)}).json()["results"] == mine
+
+
+@pytest.mark.parametrize("owner", ["someone", "-1", "0", "1 OR 1=1", "9" * 30])
+def test_a_forged_owner_filter_is_400(case: Case, alice: User, owner: str) -> None:
+    response = token_for(alice).get("/api/v1/zaken", {"owner": owner})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
