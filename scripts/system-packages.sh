@@ -22,6 +22,8 @@ command -v openssl >/dev/null || need+=(openssl)
 # The deployment check follows docs/deployment.md literally: sudo -u, curl.
 command -v sudo >/dev/null || need+=(sudo)
 command -v curl >/dev/null || need+=(curl)
+# docs/api.md's walkthrough (run by a test) reads the answers with jq.
+command -v jq >/dev/null || need+=(jq)
 # PDF reports: WeasyPrint's libraries, a font, and pdftotext for the leak tests.
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 # Read the cache whole before searching it: with pipefail, `ldconfig -p | grep -q` fails when

@@ -242,11 +242,17 @@ def test_without_an_open_window_a_partner_is_told_so(nos_token: str, tk2023: Ele
     Election.objects.all().update(
         election_day="2000-01-01", attention_start="2000-01-01", attention_end="2000-01-02"
     )
-    response = Client(HTTP_AUTHORIZATION=f"Bearer {nos_token}").post(
-        "/api/v1/signalen", _signal_body(), content_type="application/json"
-    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {nos_token}")
+    response = client.post("/api/v1/signalen", _signal_body(), content_type="application/json")
     problem = _assert_problem(response, 422)
-    assert "attention window" in problem["detail"]
+    assert "aandachtsperiode" in problem["detail"]  # Dutch unless the client asks otherwise
+    response = client.post(
+        "/api/v1/signalen",
+        _signal_body(),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "attention window" in _assert_problem(response, 422)["detail"]
 
 
 # ------------------------------------ 7. a partner learns nothing of cases it did not report
