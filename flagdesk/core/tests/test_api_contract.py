@@ -121,3 +121,39 @@ def test_unknown_paths_under_ids_are_problem_404(db: Any, staff_token: str) -> N
         assert response.status_code == 404, path
         assert response["Content-Type"] == "application/problem+json"
         assert response["API-Version"]
+
+
+# What the UI does and the API must do too (issue 16): the resources by path and method.
+# A route that disappears, or a resource the UI gains without its API, fails here first.
+RESOURCES_THE_UI_HAS = {
+    "a case's notices": ("/zaken/{reference}/meldingen", "get"),
+    "editing a notice": ("/meldingen/{id}", "patch"),
+    "sending a notice": ("/meldingen/{id}/verzending", "post"),
+    "a follow-up": ("/meldingen/{id}/vervolgmeldingen", "post"),
+    "a portal submission": ("/meldingen/{id}/portaalindiening", "post"),
+    "archived mail": ("/berichten", "get"),
+    "a message's raw original": ("/berichten/{id}/origineel", "get"),
+    "linking a message": ("/berichten/{id}/koppeling", "post"),
+    "confirming a weak link": ("/berichten/{id}/bevestiging", "post"),
+    "the reports": ("/rapportages", "get"),
+    "preparing the review": ("/rapportages/{election}/voorbereiding", "post"),
+    "deciding a redaction": ("/rapportages/{election}/voorstellen/{id}", "patch"),
+    "adding a redaction": ("/rapportages/{election}/documenten/{id}/voorstellen", "post"),
+    "redactions in bulk": ("/rapportages/{election}/voorstellen/bulk", "post"),
+    "signing off": ("/rapportages/{election}/ondertekening", "post"),
+    "downloading a version": ("/rapportages/{election}/versies/{version}/{fmt}", "get"),
+    "partner organisations": ("/organisaties", "post"),
+    "issuing a partner token": ("/organisaties/{id}/tokens", "post"),
+    "revoking a partner token": ("/organisaties/{id}/tokens/{token_id}", "delete"),
+    "platform settings": ("/platforms/{code}", "patch"),
+    "taking a case": ("/zaken/{reference}/eigenaar", "post"),
+    "withdrawing a decision": ("/besluiten/{id}/intrekking", "post"),
+    "reassigning a decision": ("/besluiten/{id}/toewijzing", "post"),
+}
+
+
+@pytest.mark.parametrize("resource", sorted(RESOURCES_THE_UI_HAS))
+def test_the_document_names_what_the_ui_does(db: Any, resource: str) -> None:
+    path, method = RESOURCES_THE_UI_HAS[resource]
+    document = Client().get("/api/v1/openapi.json").json()
+    assert method in document["paths"].get(path, {}), f"{resource}: {method.upper()} {path}"
