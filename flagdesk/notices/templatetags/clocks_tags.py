@@ -27,6 +27,8 @@ STAGE_LABELS = {
     Stage.APPROVAL: gettext_lazy("Awaiting approval"),
     Stage.ACKNOWLEDGMENT: gettext_lazy("Sent, no acknowledgment"),
 }
+# A portal notice's acknowledgment is its submission in the portal, which a person records.
+PORTAL_STAGE_LABEL = gettext_lazy("To submit in the portal")
 STATE_LABELS = {
     ClockState.OK: pgettext_lazy("clock", "on time"),
     ClockState.DUE_SOON: pgettext_lazy("clock", "due soon"),
@@ -100,7 +102,11 @@ def clock_badge(item: clocks.Clock) -> dict[str, Any]:
     reading = item.reading
     return {
         "state": str(reading.state),
-        "stage": str(STAGE_LABELS[reading.stage]),
+        "stage": str(
+            PORTAL_STAGE_LABEL
+            if item.notice is not None and item.notice.channel_kind == clocks.PORTAL
+            else STAGE_LABELS[reading.stage]
+        ),
         "state_label": str(STATE_LABELS[reading.state]),
         "since": reading.since,
         "since_title": formats.date_format(timezone.localtime(reading.since), "DATETIME_FORMAT"),
