@@ -240,7 +240,8 @@ def test_every_layer_answers_api_errors_as_problem_json(tmp_path: Path) -> None:
     def proxied() -> http.client.HTTPConnection:
         return _TlsTo(https_port)
 
-    with _gunicorn(env, port, tmp_path / "gunicorn.log"), _nginx(conf):
+    log = tmp_path / "gunicorn.log"
+    with _gunicorn(env, port, log), _nginx(conf), _server_log_on_failure(log):
         for connect in (direct, proxied):
             _problem(_get(connect(), "/api/v1/nope"), 404)  # Django
             _problem(_get(connect(), "/api/v1/signalen?q=" + "a" * 4050), 401)  # reaches Django
@@ -250,6 +251,20 @@ def test_every_layer_answers_api_errors_as_problem_json(tmp_path: Path) -> None:
         _problem(_get(proxied(), "/api/v1/signalen?q=" + "a" * 9000), 414)  # nginx
         _, headers, _ = _get(proxied(), "/api/v1/signalen?q=" + "a" * 9000)
         assert "max-age=31536000" in headers["strict-transport-security"]
+
+
+@contextlib.contextmanager
+def _server_log_on_failure(log: Path) -> Iterator[None]:
+    """A failed check shows what the server logged (a 500 once seen in CI only: its
+    traceback is in the log, which pytest removes with the run's temporary directory)."""
+    try:
+        yield
+    except AssertionError as failed:
+        lines = log.read_text(errors="replace").splitlines()
+        errors = [line for line in lines if '"error"' in line or "Traceback" in line]
+        raise AssertionError(
+            f"{failed}\nserver log (errors):\n" + "\n".join(errors[-20:])
+        ) from None
 
 
 def _web_env(tmp_path: Path) -> dict[str, str]:
