@@ -656,6 +656,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flagdesk.core.schema.add_version_headers",
         "flagdesk.core.schema.add_language_and_location",
+        "flagdesk.core.schema.add_links",
     ],
 }
 

@@ -28,6 +28,7 @@ from flagdesk.accounts.forms import IssueTokenForm, NewPartnerForm, PartnerForm
 from flagdesk.accounts.models import ApiToken, PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
 from flagdesk.core.api import AuthenticatedAndVerified, created, path_int
+from flagdesk.core.schema import register_link
 
 
 class StaffOnly(AuthenticatedAndVerified):
@@ -310,3 +311,22 @@ class TokenDetail(APIView):
     def delete(self, request: Request, id: str, token_id: str) -> Response:
         service.revoke_token(self.token(id, token_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Where a new organisation and a new token lead (OpenAPI links; schemathesis follows them).
+for _name, _target in (
+    ("ReadOrganisation", "organisaties_read"),
+    ("IssueToken", "organisaties_tokens_create"),
+):
+    register_link("organisaties_create", "201", _name, _target, {"id": "$response.body#/id"})
+for _name, _target in (
+    ("ReadToken", "organisaties_tokens_read"),
+    ("RevokeToken", "organisaties_tokens_delete"),
+):
+    register_link(
+        "organisaties_tokens_create",
+        "201",
+        _name,
+        _target,
+        {"id": "$request.path.id", "token_id": "$response.body#/id"},
+    )

@@ -30,6 +30,7 @@ from flagdesk.assessments.models import Assessment, Decision, LegalBasisKind, Ou
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.core.api import MAX_DB_INT, Unprocessable, created, path_int, path_reference
+from flagdesk.core.schema import register_link
 from flagdesk.elections import service as elections
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category
@@ -964,3 +965,12 @@ class DecisionReassignment(APIView):
             decision, request.user, proposer=values["proposer"], reviewer=values["reviewer"]
         )
         return Response(DecisionSerializer(_decision(str(decision.pk))).data)
+
+
+# Where a proposed decision leads (OpenAPI links; schemathesis follows them).
+for _name, _target in (
+    ("ReadDecision", "besluiten_retrieve"),
+    ("ReviewDecision", "besluiten_goedkeuring_create"),
+    ("WithdrawDecision", "besluiten_intrekken"),
+):
+    register_link("zaken_besluiten_create", "201", _name, _target, {"id": "$response.body#/id"})

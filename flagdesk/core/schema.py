@@ -126,3 +126,34 @@ def add_language_and_location(result: dict[str, Any], **kwargs: Any) -> dict[str
                 if str(code) == "201":
                     headers["Location"] = location
     return result
+
+
+# Links between operations (OpenAPI 3 "links"): where an answer leads next, e.g. from a
+# created signal to reading it. Apps register theirs next to their views (core knows no
+# app); schemathesis follows them in the stateful test (core/tests/test_api_contract.py).
+_LINKS: dict[tuple[str, str, str], tuple[str, dict[str, str]]] = {}
+
+
+def register_link(
+    source: str, status: str, name: str, target: str, parameters: dict[str, str]
+) -> None:
+    """From the answer ``status`` of operation ``source`` to operation ``target``, filling
+    its ``parameters`` with runtime expressions ("$response.body#/id", "$request.path.id")."""
+    _LINKS[(source, status, name)] = (target, parameters)
+
+
+def add_links(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the registered links into the document. A link
+    naming an operation the document lacks fails the build instead of vanishing."""
+    operations = {
+        operation["operationId"]: operation
+        for path in result.get("paths", {}).values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for (source, status, name), (target, parameters) in sorted(_LINKS.items()):
+        if source not in operations or target not in operations:
+            raise ValueError(f"OpenAPI link {name}: no operation {source!r} or {target!r}")
+        answer = operations[source]["responses"][status]
+        answer.setdefault("links", {})[name] = {"operationId": target, "parameters": parameters}
+    return result

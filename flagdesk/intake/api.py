@@ -38,6 +38,7 @@ from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action, can
 from flagdesk.core.api import MAX_DB_INT, Unprocessable, created, path_int, problem_response
+from flagdesk.core.schema import register_link
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
@@ -517,3 +518,9 @@ class SignalDetail(generics.RetrieveAPIView[Signal]):
 
     def get_serializer_context(self) -> dict[str, Any]:
         return _partner_context(self)
+
+
+# Where a created signal leads (OpenAPI links; schemathesis follows them).
+register_link(
+    "signalen_create", "201", "ReadSignal", "signalen_retrieve", {"id": "$response.body#/id"}
+)

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from flagdesk.accounts.api import StaffOnly
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.core.api import Conflict, path_int, path_reference
+from flagdesk.core.schema import register_link
 from flagdesk.core.uploads import check_upload
 from flagdesk.intake.models import Case
 from flagdesk.notices import clocks, service
@@ -551,3 +552,13 @@ class NoticeResend(NoticeActionView):
         else:
             _acting(lambda: service.send_again(notice, request.user))
         return Response(answer(notice), status=202)
+
+
+# Where a follow-up leads (OpenAPI links; schemathesis follows them).
+for _name, _target in (
+    ("ReadNotice", "meldingen_retrieve"),
+    ("EditNotice", "meldingen_partial_update"),
+):
+    register_link(
+        "meldingen_vervolgmeldingen_create", "201", _name, _target, {"id": "$response.body#/id"}
+    )

@@ -36,6 +36,7 @@ from rest_framework.views import APIView
 from flagdesk.accounts.api import StaffOnly
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.core.api import MAX_DB_INT, Unprocessable, path_int
+from flagdesk.core.schema import register_link
 from flagdesk.elections.models import Election
 from flagdesk.redaction import categories, selectors, service
 from flagdesk.redaction.grounds import BY_CODE, DEFAULT_GROUND, GROUNDS
@@ -426,3 +427,17 @@ class ProposalBulk(APIView):
         return Response(
             {"category": values["category"], "status": values["status"], "count": count}
         )
+
+
+# Where an added redaction leads (OpenAPI links; schemathesis follows them).
+for _name, _target in (
+    ("ReadProposal", "rapportages_voorstellen_retrieve"),
+    ("DecideProposal", "rapportages_voorstellen_partial_update"),
+):
+    register_link(
+        "rapportages_documenten_voorstellen_create",
+        "201",
+        _name,
+        _target,
+        {"election": "$request.path.election", "id": "$response.body#/id"},
+    )
