@@ -36,7 +36,7 @@ SLUG_PARAMETER = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The narrative's key."
 )
 ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-LINK_STATES = LinkStatus.values
+LINK_STATES = [str(status) for status in LinkStatus]
 
 
 def path_slug(value: str) -> str:
