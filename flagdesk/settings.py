@@ -646,6 +646,8 @@ SPECTACULAR_SETTINGS = {
         "RedactionCategoryEnum": "flagdesk.redaction.api.CATEGORY_VALUES",
         "ReportStateEnum": "flagdesk.reports.api.STATES",
         "ReportFormatEnum": "flagdesk.reports.service.FORMATS",
+        # A suggestion's state (narrative links, earlier similar cases).
+        "SuggestionStatusEnum": "flagdesk.narratives.api.LINK_STATES",
         # The case's own, named as before those came.
         "CategoryEnum": "flagdesk.intake.models.Category",
         # The four kinds of source a partner organisation can be (a signal may name any kind).

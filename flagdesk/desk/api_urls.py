@@ -11,6 +11,7 @@ from flagdesk.assessments import api as assessments
 from flagdesk.elections import api as elections
 from flagdesk.intake import api as intake
 from flagdesk.mailarchive import api as mailarchive
+from flagdesk.narratives import api as narratives
 from flagdesk.notices import api as notices
 from flagdesk.platforms import api as platforms
 from flagdesk.redaction import api as redaction
@@ -186,4 +187,38 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="fd-api-organisation-token",
     ),
     path("platforms/<str:code>", platforms.PlatformDetail.as_view(), name="fd-api-platform"),
+    # issue 16: narratives and statistics
+    path("narratieven", narratives.NarrativeList.as_view(), name="fd-api-narratives"),
+    path("narratieven/<str:slug>", narratives.NarrativeDetail.as_view(), name="fd-api-narrative"),
+    path(
+        "narratieven/<str:slug>/intrekking",
+        narratives.NarrativeRetirement.as_view(),
+        name="fd-api-narrative-retirement",
+    ),
+    path(
+        "narratieven/<str:slug>/samenvoeging",
+        narratives.NarrativeMerge.as_view(),
+        name="fd-api-narrative-merge",
+    ),
+    path(
+        "zaken/<str:reference>/narratieven",
+        narratives.CaseNarratives.as_view(),
+        name="fd-api-case-narratives",
+    ),
+    path(
+        "zaken/<str:reference>/narratief-suggesties",
+        narratives.CaseNarrativeSuggestions.as_view(),
+        name="fd-api-case-narrative-suggestions",
+    ),
+    path(
+        "narratief-koppelingen/<str:id>/beoordeling",
+        narratives.NarrativeLinkDecision.as_view(),
+        name="fd-api-narrative-link-decision",
+    ),
+    path(
+        "vergelijkbare-zaken/<str:id>/beoordeling",
+        narratives.SimilarCaseDecision.as_view(),
+        name="fd-api-similar-case-decision",
+    ),
+    path("statistieken", reports.Statistics.as_view(), name="fd-api-statistics"),
 ]

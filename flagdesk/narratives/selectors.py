@@ -8,11 +8,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case
 from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink
 from flagdesk.notices.models import DELIVERED_STATES
+from flagdesk.platforms.models import Platform
 
 
 def confirmed(case: Case) -> list[Narrative]:
@@ -79,3 +82,54 @@ def seen_before(case: Case) -> list[tuple[Narrative, list[Any]]]:
         if elections:
             found.append((narrative, elections))
     return found
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    case: Case
+    notified: bool
+
+
+@dataclass(frozen=True)
+class NarrativeRow:
+    narrative: Narrative
+    cases: list[LinkedCase]
+
+    @property
+    def elections(self) -> list[Election]:
+        found = {c.case.election for c in self.cases}
+        return sorted(found, key=lambda e: (e.election_day, e.code))
+
+    @property
+    def platforms(self) -> list[Platform]:
+        return sorted({c.case.platform for c in self.cases}, key=lambda p: p.name)
+
+    @property
+    def notified_platforms(self) -> list[Platform]:
+        found = {c.case.platform for c in self.cases if c.notified}
+        return sorted(found, key=lambda p: p.name)
+
+
+def _confirmed_cases(narratives: list[Narrative]) -> dict[int, list[LinkedCase]]:
+    """Per narrative id, its confirmed cases and whether a notice about each was sent."""
+    links = list(
+        NarrativeLink.objects.filter(narrative__in=narratives, status=LinkStatus.CONFIRMED)
+        .select_related("case__election", "case__platform")
+        .order_by("case__election__election_day", "case__reference")
+    )
+    notified = set(
+        Case.objects.filter(
+            pk__in=[link.case_id for link in links],
+            notices__delivery__state__in=DELIVERED_STATES,
+        ).values_list("pk", flat=True)
+    )
+    found: dict[int, list[LinkedCase]] = {n.pk: [] for n in narratives}
+    for link in links:
+        found[link.narrative_id].append(LinkedCase(link.case, link.case_id in notified))
+    return found
+
+
+def rows(narratives: list[Narrative]) -> list[NarrativeRow]:
+    """Each narrative with its confirmed cases: the registry's list and detail (UI, API)."""
+    cases = _confirmed_cases(narratives)
+    return [NarrativeRow(n, cases[n.pk]) for n in narratives]

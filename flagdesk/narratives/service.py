@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.permissions import Action, require
 from flagdesk.audit import service as audit
 from flagdesk.core import workers
+from flagdesk.core.problems import StateConflict
 from flagdesk.intake import selectors as case_reads
 from flagdesk.intake.models import Case
 from flagdesk.narratives.models import (
@@ -122,17 +123,39 @@ def _links(case: Case) -> Any:
     return NarrativeLink.objects.filter(case=case).exclude(status=LinkStatus.DISMISSED)
 
 
+# What the case page offers: a suggestion is confirmed or dismissed, and a confirmed
+# narrative can be removed (dismissed) again. A dismissed link is gone from the page; only
+# linking the narrative by hand brings it back.
+_DECIDABLE = {
+    True: frozenset({LinkStatus.SUGGESTED}),
+    False: frozenset({LinkStatus.SUGGESTED, LinkStatus.CONFIRMED}),
+}
+
+
 def decide(link: NarrativeLink, confirm: bool, actor: Any) -> NarrativeLink:
-    decided = _decide(link, confirm, actor, "narrative")
+    """Confirm or dismiss a suggested narrative, or remove a confirmed one.
+
+    Raises :class:`NarrativeError` when the link is not in a state that allows it (decided
+    already, e.g. by a colleague a moment before, or a second click)."""
+    decided = _decide(link, confirm, actor, "narrative", _DECIDABLE[confirm])
     assert isinstance(decided, NarrativeLink)
     return decided
 
 
-def _decide(link: Suggestion, confirm: bool, actor: Any, event: str) -> Suggestion:
-    """Confirm or dismiss a suggestion (of a narrative, or of an earlier similar case)."""
+def _decide(
+    link: Suggestion,
+    confirm: bool,
+    actor: Any,
+    event: str,
+    decidable: frozenset[str] | None = None,
+) -> Suggestion:
+    """Confirm or dismiss a suggestion (of a narrative, or of an earlier similar case).
+    ``decidable``: the states it may be in (checked under the row's lock); None for any."""
     require(actor, Action.ASSESS)
     with transaction.atomic():
         link = type(link)._default_manager.select_for_update(no_key=True).get(pk=link.pk)
+        if decidable is not None and link.status not in decidable:
+            raise NarrativeError(_("This suggestion has been decided already."))
         before = {"status": link.status}
         link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DISMISSED
         link.decided_by = actor
@@ -160,8 +183,9 @@ def link_by_hand(case: Case, narrative: Narrative, actor: Any) -> NarrativeLink:
     return decide(link, True, actor)
 
 
-class NarrativeError(Exception):
-    """A registry change that cannot be made; the message is shown to the user."""
+class NarrativeError(StateConflict):
+    """A change that the registry's or the link's state does not allow; the message is
+    shown to the user (the API answers 409)."""
 
 
 def retire(narrative: Narrative, actor: Any) -> Narrative:
@@ -193,6 +217,9 @@ def merge(source: Narrative, target: Narrative, actor: Any) -> Narrative:
         raise NarrativeError(_("Merge into an active narrative."))
     with transaction.atomic():
         source = Narrative.objects.select_for_update(no_key=True).get(pk=source.pk)
+        if source.retired or source.merged_into_id is not None:
+            # Its links moved (or it left the registry) already; the page offers no merge.
+            raise NarrativeError(_("Only an active narrative can be merged."))
         on_target = NarrativeLink.objects.filter(narrative=target).values_list("case_id")
         duplicates = NarrativeLink.objects.filter(narrative=source, case_id__in=on_target)
         skipped = duplicates.count()
@@ -287,7 +314,9 @@ def _similar(case: Case) -> Any:
 
 
 def decide_similar(link: SimilarCase, confirm: bool, actor: Any) -> SimilarCase:
-    decided = _decide(link, confirm, actor, "similar_case")
+    """Confirm or dismiss an earlier similar case; only an open suggestion is decided
+    (:class:`NarrativeError` otherwise), as the case page offers."""
+    decided = _decide(link, confirm, actor, "similar_case", frozenset({LinkStatus.SUGGESTED}))
     assert isinstance(decided, SimilarCase)
     return decided
 

@@ -12,7 +12,6 @@ stored, so it cannot drift from what really happened.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,63 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from flagdesk.accounts.permissions import Action, can, require
-from flagdesk.elections.models import Election
 from flagdesk.intake.models import Case
-from flagdesk.narratives import hooks, service
+from flagdesk.narratives import hooks, selectors, service
 from flagdesk.narratives.models import LinkStatus, Narrative, NarrativeLink, SimilarCase
 from flagdesk.narratives.tasks import find_similar_cases
-from flagdesk.notices.models import DELIVERED_STATES
-from flagdesk.platforms.models import Platform
-
-
-@dataclass(frozen=True)
-class LinkedCase:
-    case: Case
-    notified: bool
-
-
-@dataclass(frozen=True)
-class NarrativeRow:
-    narrative: Narrative
-    cases: list[LinkedCase]
-
-    @property
-    def elections(self) -> list[Election]:
-        found = {c.case.election for c in self.cases}
-        return sorted(found, key=lambda e: (e.election_day, e.code))
-
-    @property
-    def platforms(self) -> list[Platform]:
-        return sorted({c.case.platform for c in self.cases}, key=lambda p: p.name)
-
-    @property
-    def notified_platforms(self) -> list[Platform]:
-        found = {c.case.platform for c in self.cases if c.notified}
-        return sorted(found, key=lambda p: p.name)
-
-
-def _confirmed_cases(narratives: list[Narrative]) -> dict[int, list[LinkedCase]]:
-    """Per narrative id, its confirmed cases and whether a notice about each was sent."""
-    links = list(
-        NarrativeLink.objects.filter(narrative__in=narratives, status=LinkStatus.CONFIRMED)
-        .select_related("case__election", "case__platform")
-        .order_by("case__election__election_day", "case__reference")
-    )
-    notified = set(
-        Case.objects.filter(
-            pk__in=[link.case_id for link in links],
-            notices__delivery__state__in=DELIVERED_STATES,
-        ).values_list("pk", flat=True)
-    )
-    found: dict[int, list[LinkedCase]] = {n.pk: [] for n in narratives}
-    for link in links:
-        found[link.narrative_id].append(LinkedCase(link.case, link.case_id in notified))
-    return found
-
-
-def _rows(narratives: list[Narrative]) -> list[NarrativeRow]:
-    cases = _confirmed_cases(narratives)
-    return [NarrativeRow(n, cases[n.pk]) for n in narratives]
 
 
 @login_required
@@ -88,7 +34,7 @@ def _rows(narratives: list[Narrative]) -> list[NarrativeRow]:
 def narrative_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     narratives = list(Narrative.objects.select_related("merged_into").order_by("retired", "title"))
-    return render(request, "narratives/list.html", {"rows": _rows(narratives)})
+    return render(request, "narratives/list.html", {"rows": selectors.rows(narratives)})
 
 
 @login_required
@@ -96,7 +42,7 @@ def narrative_list(request: HttpRequest) -> HttpResponse:
 def narrative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     narrative = get_object_or_404(Narrative.objects.select_related("merged_into"), slug=slug)
-    [row] = _rows([narrative])
+    [row] = selectors.rows([narrative])
     active = narrative.merged_into_id is None and not narrative.retired
     return render(
         request,
@@ -112,7 +58,7 @@ def narrative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _with_reports(row: NarrativeRow) -> list[tuple[LinkedCase, Any]]:
+def _with_reports(row: selectors.NarrativeRow) -> list[tuple[selectors.LinkedCase, Any]]:
     """Each linked case with its election's signed-off report, if there is one."""
     finals = {election.pk: hooks.latest_final_report(election) for election in row.elections}
     return [(linked, finals.get(linked.case.election_id)) for linked in row.cases]
@@ -205,11 +151,13 @@ def link_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.ASSESS)
     link = get_object_or_404(NarrativeLink.objects.select_related("case", "narrative"), pk=pk)
     confirm = request.POST.get("verdict") == "confirm"
-    service.decide(link, confirm, request.user)
-    if confirm:
-        messages.success(request, _("Narrative confirmed for this case."))
-    else:
-        messages.success(request, _("Narrative dismissed for this case."))
+    done = (
+        _("Narrative confirmed for this case.")
+        if confirm
+        else _("Narrative dismissed for this case.")
+    )
+    # Decided already (a second click, a colleague): the message says so.
+    _act(request, lambda: service.decide(link, confirm, request.user), done)
     return _to_case(link.case)
 
 
@@ -219,9 +167,10 @@ def similar_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.ASSESS)
     link = get_object_or_404(SimilarCase.objects.select_related("case"), pk=pk)
     confirm = request.POST.get("verdict") == "confirm"
-    service.decide_similar(link, confirm, request.user)
-    if confirm:
-        messages.success(request, _("Earlier signal confirmed as similar."))
-    else:
-        messages.success(request, _("Earlier signal dismissed as not similar."))
+    done = (
+        _("Earlier signal confirmed as similar.")
+        if confirm
+        else _("Earlier signal dismissed as not similar.")
+    )
+    _act(request, lambda: service.decide_similar(link, confirm, request.user), done)
     return _to_case(link.case)

@@ -19,6 +19,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -42,7 +44,7 @@ from flagdesk.elections.models import Election
 from flagdesk.redaction import categories, selectors
 from flagdesk.redaction import service as redaction
 from flagdesk.redaction.api import ELECTION_PARAMETER, LOCATION_HEADER, report_election
-from flagdesk.reports import figures, service
+from flagdesk.reports import figures, service, statistics
 from flagdesk.reports.models import FinalReport
 
 # Where an election's report stands, as far as the texts registered for review go.
@@ -411,4 +413,125 @@ class VersionFile(APIView):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Repr-Digest"] = repr_digest(entry["sha256"])
         response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# ------------------------------------------------------------------ statistics (issue 16)
+
+FIRST_YEAR = 2000  # before any election FlagDesk knows, also one imported from an archive
+STATISTICS_FORMATS = ("json", "csv")
+
+
+class StatisticsQuerySerializer(serializers.Serializer[Any]):
+    jaar = serializers.IntegerField(help_text="The calendar year (local time).")
+    formaat = serializers.ChoiceField(choices=STATISTICS_FORMATS, default="json", required=False)
+    escalaties = serializers.BooleanField(
+        default=False,
+        required=False,
+        help_text="CSV: the escalations under the platforms' terms instead of the notices of "
+        "illegal content (JSON always carries both, apart).",
+    )
+
+    def validate_jaar(self, value: int) -> int:
+        last = timezone.localdate().year + 1
+        if not FIRST_YEAR <= value <= last:
+            raise serializers.ValidationError(
+                _("Choose a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": last}
+            )
+        return value
+
+
+class StatisticsRowSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    platform = serializers.CharField(help_text="The platform's name.")
+    illegal_content_type = serializers.CharField()
+    notices = serializers.IntegerField(help_text="First notices that reached the platform.")
+    acknowledged = serializers.IntegerField()
+    median_seconds_to_acknowledgment = serializers.IntegerField(allow_null=True)
+
+
+class EscalationRowSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    platform = serializers.CharField(help_text="The platform's name.")
+    category = serializers.CharField(help_text="The case's category.")
+    notices = serializers.IntegerField()
+    acknowledged = serializers.IntegerField()
+    median_seconds_to_acknowledgment = serializers.IntegerField(allow_null=True)
+
+
+class StatisticsSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    generated_at = serializers.DateTimeField()
+    illegal_content_types = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Per type code: its label and DSA category.",
+    )
+    categories = serializers.DictField(
+        child=serializers.CharField(), help_text="Per category code: its label."
+    )
+    note = serializers.CharField()
+    rows = StatisticsRowSerializer(many=True)
+    terms_escalations = EscalationRowSerializer(many=True)
+
+
+@extend_schema(tags=["statistieken"])
+class Statistics(APIView):
+    permission_classes = [StaffOnly]
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        operation_id="statistieken_retrieve",
+        summary="The yearly statistics (DSA Art. 22(3) style) as JSON or CSV (staff only)",
+        description="The figures of `flagdesk statistics`: first notices of illegal content "
+        "(DSA Art. 16) that reached a platform in the year, per platform and type of alleged "
+        "illegal content, how many were acknowledged and the median time to acknowledgment; "
+        "escalations under the platforms' terms counted apart. Counts only, no personal data. "
+        "The CSV's cells are made safe from spreadsheet formulas.",
+        parameters=[
+            OpenApiParameter(
+                "jaar",
+                OpenApiTypes.INT,
+                required=True,
+                description=f"The calendar year, from {FIRST_YEAR} to next year.",
+            ),
+            OpenApiParameter(
+                "formaat", OpenApiTypes.STR, enum=STATISTICS_FORMATS, description="json (default)"
+            ),
+            OpenApiParameter(
+                "escalaties",
+                OpenApiTypes.BOOL,
+                description="CSV only: the escalations under the platforms' terms.",
+            ),
+            OpenApiParameter(
+                "Content-Disposition",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description='attachment; filename="statistics-<year>.<format>"',
+                response=[200],
+            ),
+        ],
+        responses={
+            (200, "application/json"): StatisticsSerializer,
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="One row per platform and type (or category)."
+            ),
+        },
+    )
+    def get(self, request: Request) -> Any:
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data["jaar"]
+        fmt = query.validated_data["formaat"]
+        rows = statistics.yearly(year)
+        escalated = statistics.escalations(year)
+        if fmt == "json":
+            response: Any = Response(statistics.document(rows, year, escalated))
+            name = f"statistics-{year}.json"
+        else:
+            escalations = query.validated_data["escalaties"]
+            text = statistics.escalations_csv(escalated) if escalations else statistics.to_csv(rows)
+            response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+            name = f"statistics-{year}{'-escalations' if escalations else ''}.csv"
+            response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

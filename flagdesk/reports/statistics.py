@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from statistics import median
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -133,7 +134,14 @@ def escalations_csv(rows: list[EscalationRow]) -> str:
 
 
 def to_json(rows: list[Row], year: int, escalation_rows: Sequence[EscalationRow] = ()) -> str:
-    document = {
+    return json.dumps(document(rows, year, escalation_rows), ensure_ascii=False, indent=2) + "\n"
+
+
+def document(
+    rows: list[Row], year: int, escalation_rows: Sequence[EscalationRow] = ()
+) -> dict[str, Any]:
+    """The JSON document of the CLI and the API: the labels in the active language."""
+    return {
         "year": year,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "illegal_content_types": {
@@ -148,4 +156,3 @@ def to_json(rows: list[Row], year: int, escalation_rows: Sequence[EscalationRow]
         "rows": [asdict(row) for row in rows],
         "terms_escalations": [asdict(row) for row in escalation_rows],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -204,6 +204,16 @@ RULES: dict[str, Rule] = {
     "fd-api-organisation-tokens": api(ADMINS, ADMINS),
     "fd-api-organisation-token": api(ADMINS, ADMINS, method="delete"),
     "fd-api-platform": api(ADMINS, ADMINS, method="patch"),
+    # issue 16: narratives and statistics
+    "fd-api-narratives": api(STAFF, None),
+    "fd-api-narrative": api(STAFF, None),
+    "fd-api-narrative-retirement": api(None, ASSESSORS),
+    "fd-api-narrative-merge": api(None, ASSESSORS),
+    "fd-api-case-narratives": api(STAFF, ASSESSORS),
+    "fd-api-case-narrative-suggestions": api(None, ASSESSORS),
+    "fd-api-narrative-link-decision": api(None, ASSESSORS),
+    "fd-api-similar-case-decision": api(None, ASSESSORS),
+    "fd-api-statistics": api(STAFF, None),
 }
 
 # Names routed only in some configurations, whose rules may exist without the URL. None

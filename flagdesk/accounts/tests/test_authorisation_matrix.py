@@ -329,6 +329,14 @@ def _build(data_dir: Path) -> World:
         "fd-api-organisation-tokens": {"id": str(nos.pk)},
         "fd-api-organisation-token": {"id": str(nos.pk), "token_id": str(spare.pk)},
         "fd-api-platform": {"code": "x"},
+        # issue 16: narratives
+        "fd-api-narrative": {"slug": narrative.slug},
+        "fd-api-narrative-retirement": {"slug": narrative.slug},
+        "fd-api-narrative-merge": {"slug": narrative.slug},
+        "fd-api-case-narratives": ref,
+        "fd-api-case-narrative-suggestions": ref,
+        "fd-api-narrative-link-decision": {"id": str(link.pk)},
+        "fd-api-similar-case-decision": {"id": str(similar.pk)},
     }
     return World(data_dir, users, token, kwargs)
 
