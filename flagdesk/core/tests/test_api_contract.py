@@ -149,6 +149,10 @@ RESOURCES_THE_UI_HAS = {
     "taking a case": ("/zaken/{reference}/eigenaar", "post"),
     "withdrawing a decision": ("/besluiten/{id}/intrekking", "post"),
     "reassigning a decision": ("/besluiten/{id}/toewijzing", "post"),
+    "the narrative registry": ("/narratieven", "get"),
+    "linking a case to a narrative": ("/zaken/{reference}/narratieven", "post"),
+    "deciding a narrative suggestion": ("/narratief-koppelingen/{id}/beoordeling", "post"),
+    "the statistics export": ("/statistieken", "get"),
 }
 
 
