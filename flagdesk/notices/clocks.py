@@ -345,10 +345,12 @@ def signal_times(case: Case) -> SignalTimes:
 # ------------------------------------------------------------------ the reminder job
 
 
-# One upkeep round writes at most this many reminders, the oldest clocks first; the rest
-# follow in the next rounds (every few seconds). Thousands of cases overdue at once (a
-# backlog after a restart) made one round take a minute of audit writes (docs/benchmarks.md).
-REMINDERS_PER_ROUND = 200
+# One upkeep round (every few seconds, per worker) writes at most this many reminders, the
+# oldest clocks first; the rest follow in the next rounds. Thousands of cases overdue at
+# once (a backlog after a restart) made one round take a minute of audit writes, and at 200
+# per round the reminders were still the busiest writer on the audit chain during a surge
+# (docs/benchmarks.md). A reminder is a nudge: the dashboard shows the clock at once.
+REMINDERS_PER_ROUND = 10
 
 
 def remind_due(now: dt.datetime | None = None, limit: int = REMINDERS_PER_ROUND) -> list[Clock]:

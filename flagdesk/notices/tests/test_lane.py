@@ -207,7 +207,7 @@ def reminders() -> int:
     return AuditEvent.objects.filter(action=REMINDER_DUE).count()
 
 
-OVERDUE = 600
+OVERDUE = 60
 
 
 def test_a_notice_goes_out_while_the_upkeep_works_through_a_backlog_of_reminders(
