@@ -32,6 +32,7 @@ from flagdesk.audit.models import AuditEvent
 from flagdesk.core.api import MAX_DB_INT, Unprocessable, created, path_int, path_reference
 from flagdesk.core.schema import register_link
 from flagdesk.elections import service as elections
+from flagdesk.intake import selectors as case_reads
 from flagdesk.intake import service as intake
 from flagdesk.intake.models import Case, CaseState, Category
 from flagdesk.intake.search import MAX_QUERY_LENGTH, search_cases
@@ -594,18 +595,10 @@ class CaseList(generics.ListAPIView[Case]):
             if name in values:
                 query = query.filter(**{name: values[name]})
         if "owner" in values:
-            query = _owned_by(query, values["owner"], self.request.user)
+            query = case_reads.owned_by(query, values["owner"], self.request.user)
         if values.get("search", "").strip():
             query = search_cases(query, values["search"])  # last: it orders by its ranking
         return query
-
-
-def _owned_by(cases: QuerySet[Case], owner: str, user: Any) -> QuerySet[Case]:
-    if owner == "none":
-        return cases.filter(owner__isnull=True)
-    if owner == "me":
-        return cases.filter(owner_id=getattr(user, "pk", None))
-    return cases.filter(owner_id=int(owner))
 
 
 @extend_schema(tags=["zaken"], summary="One case (staff only)")

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -175,3 +176,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         k: v for k, v in response.items() if k in {"WWW-Authenticate", "Retry-After", "Allow"}
     }
     return problem_response(response.status_code, title, detail, params, headers)
+
+
+def repr_digest(sha256_hex: str) -> str:
+    """The ``Repr-Digest`` field value of RFC 9530 for a hex SHA-256: ``sha-256=:<base64>:``
+    (downloads of archived mail and report files)."""
+    return f"sha-256=:{base64.b64encode(bytes.fromhex(sha256_hex)).decode('ascii')}:"

@@ -21,6 +21,7 @@ from flagdesk.elections import selectors as election_reads
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake.models import CaseState, Category, ReceivedVia
+from flagdesk.intake.selectors import OWNER_ME, OWNER_NONE
 from flagdesk.intake.service import MAX_URLS_PER_SIGNAL, SignalInput
 from flagdesk.intake.uploads import check_upload
 from flagdesk.platforms import service as platforms
@@ -333,9 +334,6 @@ class CitizenForm(PlatformFields):
             explanation="",
             received_via=ReceivedVia.PHONE,
         )
-
-
-OWNER_ME, OWNER_NONE = "me", "none"
 
 
 def owner_candidates() -> list[Any]:

@@ -5,10 +5,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from django.db.models import Max, QuerySet
 
 from flagdesk.intake.models import Attachment, Case, CaseUrl, Signal
+
+# The case list's owner filter, in the UI and the API alike: "me", "none" or a user's id.
+OWNER_ME, OWNER_NONE = "me", "none"
+
+
+def owned_by(cases: QuerySet[Case], owner: str, user: Any) -> QuerySet[Case]:
+    if owner == OWNER_NONE:
+        return cases.filter(owner__isnull=True)
+    if owner == OWNER_ME:
+        return cases.filter(owner_id=getattr(user, "pk", None))
+    return cases.filter(owner_id=int(owner))  # validated as a user id by the form or API
 
 
 def case_by_id(case_id: int) -> Case | None:

@@ -24,8 +24,6 @@ from flagdesk.core.live import live_page
 from flagdesk.elections import selectors as election_reads
 from flagdesk.intake import export, service
 from flagdesk.intake.forms import (
-    OWNER_ME,
-    OWNER_NONE,
     CaseFilterForm,
     CitizenForm,
     SignalForm,
@@ -33,6 +31,7 @@ from flagdesk.intake.forms import (
 )
 from flagdesk.intake.models import Case, Signal
 from flagdesk.intake.search import search_cases, without_credentials
+from flagdesk.intake.selectors import owned_by
 from flagdesk.platforms import service as platforms
 from flagdesk.rules.reasons import REASON_TEXT_EN, REASON_TEXT_NL, Reason
 
@@ -120,19 +119,11 @@ def filtered_cases(form: CaseFilterForm, user: Any = None) -> QuerySet[Case]:
     if data.get("category"):
         cases = cases.filter(category=data["category"])
     if data.get("owner"):
-        cases = _owned_by(cases, data["owner"], user)
+        cases = owned_by(cases, data["owner"], user)
     cases = cases.order_by("-created_at", "-pk")
     if data.get("q"):
         cases = search_cases(cases, data["q"])  # last: it orders by its own ranking
     return cases
-
-
-def _owned_by(cases: QuerySet[Case], owner: str, user: Any) -> QuerySet[Case]:
-    if owner == OWNER_NONE:
-        return cases.filter(owner__isnull=True)
-    if owner == OWNER_ME:
-        return cases.filter(owner_id=getattr(user, "pk", None))
-    return cases.filter(owner_id=int(owner))  # the form's choices: a user id
 
 
 @login_required

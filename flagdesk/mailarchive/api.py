@@ -8,7 +8,6 @@ the same service functions, which check the role again and write the audit event
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import Any
 
@@ -30,7 +29,7 @@ from rest_framework.views import APIView
 
 from flagdesk.accounts.api import StaffOnly
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.core.api import MAX_DB_INT, Conflict, path_int
+from flagdesk.core.api import MAX_DB_INT, Conflict, path_int, repr_digest
 from flagdesk.intake import selectors as case_reads
 from flagdesk.mailarchive import service
 from flagdesk.mailarchive.models import (
@@ -279,11 +278,6 @@ class _AlwaysTheFirstRenderer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def repr_digest(data: bytes) -> str:
-    """The ``Repr-Digest`` field value of RFC 9530: ``sha-256=:<base64>:``."""
-    return f"sha-256=:{base64.b64encode(hashlib.sha256(data).digest()).decode()}:"
-
-
 @extend_schema(
     tags=TAGS,
     summary="The message as it arrived, byte for byte (staff only)",
@@ -328,7 +322,7 @@ class MessageOriginal(APIView):
         response = HttpResponse(data, content_type="message/rfc822")
         response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
         response["X-Content-Type-Options"] = "nosniff"
-        response["Repr-Digest"] = repr_digest(data)
+        response["Repr-Digest"] = repr_digest(hashlib.sha256(data).hexdigest())
         return response
 
 

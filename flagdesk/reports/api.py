@@ -10,7 +10,6 @@ itself (documents and proposals) is in redaction/api.py.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
@@ -39,7 +38,7 @@ from rest_framework.views import APIView
 
 from flagdesk.accounts.api import StaffOnly
 from flagdesk.accounts.permissions import Action, require
-from flagdesk.core.api import Conflict, path_int, problem_response
+from flagdesk.core.api import Conflict, path_int, problem_response, repr_digest
 from flagdesk.elections.models import Election
 from flagdesk.redaction import categories, selectors
 from flagdesk.redaction import service as redaction
@@ -330,11 +329,6 @@ class AnyAccept(BaseContentNegotiation):
     ) -> tuple[BaseRenderer, str]:
         renderer = next(iter(renderers))
         return renderer, str(renderer.media_type)
-
-
-def repr_digest(sha256_hex: str) -> str:
-    """RFC 9530 ``Repr-Digest`` value for a hex SHA-256: ``sha-256=:<base64>:``."""
-    return f"sha-256=:{base64.b64encode(bytes.fromhex(sha256_hex)).decode('ascii')}:"
 
 
 DOWNLOAD_TYPES = {
