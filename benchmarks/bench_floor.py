@@ -39,7 +39,8 @@ HELD_SQL = "SELECT case_id FROM intake_caseurl WHERE election_id = %s AND url_ha
 COUNTER_SQL = "UPDATE intake_casecounter SET last = last + 1 WHERE year = %s RETURNING last"
 CASE_SQL = (
     "INSERT INTO intake_case (reference, category, state, created_at, updated_at,"
-    " election_id, platform_id) VALUES (%s, %s, 'new', %s, %s, %s, %s) RETURNING id"
+    " clock_since, election_id, platform_id) VALUES (%s, %s, 'new', %s, %s, %s, %s, %s)"
+    " RETURNING id"
 )
 CASE_URL_SQL = (
     "INSERT INTO intake_caseurl (normalised_url, url_hash, url, case_id, election_id)"
@@ -121,7 +122,9 @@ def _write(
     year = election.election_day.year
     cursor.execute(COUNTER_SQL, [year])
     reference = f"FD-{year}-{cursor.fetchone()[0]:04d}"
-    cursor.execute(CASE_SQL, [reference, body["category"], stamp, stamp, election.pk, platform_id])
+    cursor.execute(
+        CASE_SQL, [reference, body["category"], stamp, stamp, stamp, election.pk, platform_id]
+    )
     case_id = cursor.fetchone()[0]
     for (raw, norm), digest in zip(urls, hashes, strict=True):
         cursor.execute(CASE_URL_SQL, [norm, digest, raw, case_id, election.pk])

@@ -261,6 +261,8 @@ def _populate(n_signals: int, partner_id: int) -> dict[str, int]:
                 category=rng.choice(categories),
                 state=rng.choice(states),
                 created_at=created + dt.timedelta(minutes=minutes),
+                # Its first signal below is received at its creation.
+                clock_since=created + dt.timedelta(minutes=minutes),
             )
         )
     try:

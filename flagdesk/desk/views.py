@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Case as Conditional
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,18 +17,16 @@ from django.utils.translation import gettext as _
 from flagdesk.accounts.constants import Role
 from flagdesk.accounts.permissions import Action, can, require
 from flagdesk.assessments import service as assessments
-from flagdesk.assessments.models import Decision
 from flagdesk.core import queues, workers
 from flagdesk.core.live import live_page
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
 from flagdesk.intake import service as intake
-from flagdesk.intake.models import Case, CaseState, IntakeOutcome
+from flagdesk.intake.models import CaseState, IntakeOutcome
 from flagdesk.mailarchive import selectors as mailarchive
 from flagdesk.narratives import service as narratives
 from flagdesk.notices import clocks
 from flagdesk.notices import service as notices
-from flagdesk.rules.clocks import Stage
 
 WAITING_LIMIT = 25
 RECENT_SIGNALS = 10
@@ -122,14 +120,14 @@ def ack_bars(stats: list[notices.AckStats]) -> list[AckBar]:
     ]
 
 
-def _attention(user: Any) -> dict[str, Any]:
+def _attention(user: Any, book: clocks.ClockBook, problems: list[Any]) -> dict[str, Any]:
     """Deliveries that went wrong (for everyone: a notice may not have arrived) and the
     user's own notices still waiting for an acknowledgment."""
     live = workers.live_workers()
     return {
         # Overdue first, then due soon: red and amber at the top of the panel.
-        "clocks_attention": clocks.needing_attention(limit=CLOCKS_LIMIT),
-        "problems": list(notices.problems()[:PROBLEMS_LIMIT]),
+        "clocks_attention": clocks.needing_attention(limit=CLOCKS_LIMIT, book=book),
+        "problems": problems,
         "reminders": notices.reminders_for(user),
         # Without a worker nothing is sent and no mail is read: say so where people look.
         "worker_down": not live,
@@ -169,34 +167,26 @@ def _background() -> dict[str, Any]:
     return {"background": rows}
 
 
-def _waiting(user: Any, election: Election) -> dict[str, Any]:
+def _waiting(
+    user: Any, election: Election, book: clocks.ClockBook, problems: list[Any]
+) -> dict[str, Any]:
     """Everything this user's roles must act on, each with its clock where one runs."""
-    now = timezone.now()
     waiting: dict[str, Any] = {}
     if can(user, Action.ASSESS):
-        waiting |= _cases_to_assess(user, election, now)
+        waiting |= _cases_to_assess(user, election, book)
     if can(user, Action.APPROVE):
         decisions = assessments.decisions_awaiting(user)
-        by_decision = {
-            c.decision.pk: c
-            for c in clocks.approval_clocks(now, _decisions_of(decisions))
-            if c.decision is not None
-        }
         decisions.sort(key=lambda d: d.decided_at)  # the longest waiting first
         waiting["decisions_to_review"] = decisions
-        waiting["review_rows"] = [(d, by_decision.get(d.pk)) for d in decisions]
+        waiting["review_rows"] = [(d, book.approval_clock(d)) for d in decisions]
     if can(user, Action.SEND_NOTICE):
-        waiting |= _follow_ups(user, now)
+        waiting |= _follow_ups(user, book, problems)
     if user.has_role(Role.INTAKE):
         waiting["recent_signals"] = list(intake.signals_recorded_by(user)[:RECENT_SIGNALS])
     return waiting
 
 
-def _decisions_of(decisions: list[Decision]) -> QuerySet[Decision]:
-    return Decision.objects.filter(pk__in=[d.pk for d in decisions])
-
-
-def _cases_to_assess(user: Any, election: Election, now: Any) -> dict[str, Any]:
+def _cases_to_assess(user: Any, election: Election, book: clocks.ClockBook) -> dict[str, Any]:
     """New and assessing cases, the ones this assessor owns or works on first, then the oldest;
     cases a colleague owns are theirs to do and are left out."""
     mine = Conditional(
@@ -212,31 +202,22 @@ def _cases_to_assess(user: Any, election: Election, now: Any) -> dict[str, Any]:
         .annotate(mine=mine)
         .order_by("mine", "created_at", "pk")[:WAITING_LIMIT]
     )
-    by_case = {
-        c.case.pk: c
-        for c in clocks.decision_clocks(now, Case.objects.filter(pk__in=[c.pk for c in cases]))
-    }
     rows = intake.case_rows(cases)
     for row, case in zip(rows, cases, strict=True):
-        row["clock"] = by_case.get(case.pk)
+        row["clock"] = book.decision_clock(case)
         row["mine"] = case.mine == 0
     return {"cases_to_assess": cases, "case_rows_to_assess": rows}
 
 
-def _follow_ups(user: Any, now: Any) -> dict[str, Any]:
+def _follow_ups(user: Any, book: clocks.ClockBook, problems: list[Any]) -> dict[str, Any]:
     """What the assessors who send notices follow up: portal notices to submit in the
     platform's portal, notices whose acknowledgment clock ran out (their own decisions'
-    first), deliveries that failed or bounced, and mail that waits for a person to link or
-    confirm it."""
-    due = clocks.earliest_due(Stage.ACKNOWLEDGMENT, now)
-    overdue = [
-        c for c in clocks.acknowledgment_clocks(now, started_before=due) if c.reading.overdue
-    ]
-    overdue.sort(key=lambda c: (c.responsible_id != user.pk, c.reading.since))
+    first), deliveries that failed or bounced (the attention panel's list), and mail that
+    waits for a person to link or confirm it."""
     return {
-        "notices_overdue": overdue[:WAITING_LIMIT],
-        "portal_to_submit": clocks.portal_notices_to_submit(now, WAITING_LIMIT),
-        "deliveries_failed": list(notices.problems()[:WAITING_LIMIT]),
+        "notices_overdue": clocks.overdue_acknowledgments(book, user.pk, WAITING_LIMIT),
+        "portal_to_submit": clocks.portal_notices_to_submit(book.now, WAITING_LIMIT),
+        "deliveries_failed": problems[:WAITING_LIMIT],
         "mail_to_confirm": mailarchive.messages_waiting_for_a_person(WAITING_LIMIT),
     }
 
@@ -250,9 +231,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"election": election, "election_choices": choices}
     if not request.GET.get("election"):
         context["election_default_note"] = elections.default_explained(election)
-    context |= _attention(request.user) | _background()
+    # One book for every clock on the page: the platforms and elections are read once.
+    book = clocks.ClockBook(timezone.now())
+    problems = list(notices.problems()[:PROBLEMS_LIMIT])
+    context |= _attention(request.user, book, problems) | _background()
     if election is not None:
-        context |= _statistics(election) | _waiting(request.user, election)
+        context |= _statistics(election) | _waiting(request.user, election, book, problems)
         context["ack_bars"] = ack_bars(notices.acknowledgment_stats(election))
     return render(request, "desk/dashboard.html", context)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from flagdesk.accounts.constants import SourceType
@@ -77,6 +78,11 @@ class Case(models.Model):
         verbose_name=_("owner"),
     )
     owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)
+    # When the case's decision clock started: its first signal's receipt (the case's
+    # creation while it has none). Kept by intake.service as signals arrive (a later signal
+    # may say it was received earlier), so that "the oldest open cases" is a scan of the
+    # index below and not a subquery per open case on every dashboard (docs/benchmarks.md).
+    clock_since = models.DateTimeField(_("clock since"), default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -86,6 +92,12 @@ class Case(models.Model):
             models.Index(fields=["election", "state", "-created_at"]),
             # The case list: newest first within an election.
             models.Index(fields=["election", "-created_at", "-id"]),
+            # The clocks: the open cases whose decision clock started first.
+            models.Index(
+                fields=["clock_since", "id"],
+                name="intake_case_open_clock",
+                condition=models.Q(state__in=[CaseState.NEW, CaseState.ASSESSING]),
+            ),
         ]
 
     def __str__(self) -> str:

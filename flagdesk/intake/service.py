@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,6 +179,8 @@ def _record(
     hosts: dict[str, str],
     actor: Any,
 ) -> IntakeResult:
+    # One moment for the signal's receipt and, when it opens a case, the case's clock.
+    data = replace(data, received_at=data.received_at or timezone.now())
     # Only URLs that some case already holds can have been notified: look those up, once.
     held, pairs = _held_urls(data.election, pairs)
     facts = SignalFacts(
@@ -401,10 +403,12 @@ def _case_for(
     routing = _route(pairs, held)
     cases = {row.case_id: row.case for row in held}
     if routing.route == Route.JOIN:
-        assert routing.case_id is not None
-        return cases[routing.case_id], IntakeOutcome.JOINED_CASE
+        assert routing.case_id is not None and data.received_at is not None
+        joined = cases[routing.case_id]
+        _clock_from(joined, data.received_at)
+        return joined, IntakeOutcome.JOINED_CASE
     related_to = cases[routing.case_id] if routing.case_id is not None else None
-    case = _open_case(data.election, platform, data.category, related_to)
+    case = _open_case(data.election, platform, data.category, related_to, data.received_at)
     events.append(_case_opened(case))
     if related_to is None:
         return case, IntakeOutcome.NEW_CASE
@@ -447,8 +451,23 @@ def _lock_cases(case_ids: list[int]) -> None:
     )
 
 
+def _clock_from(case: Case, received_at: dt.datetime) -> None:
+    """A joining signal received before the case's first one moves the decision clock's start
+    back to it (the clock runs from the first signal's receipt). The start only ever moves
+    back, so ``case`` read before the lock is an upper bound: a later signal (the usual one)
+    costs no query, and the UPDATE's own condition keeps an earlier start another signal
+    wrote meanwhile."""
+    if received_at < case.clock_since:
+        Case.objects.filter(pk=case.pk, clock_since__gt=received_at).update(clock_since=received_at)
+        case.clock_since = received_at
+
+
 def _open_case(
-    election: Election, platform: Any, category: str, related_to: Case | None = None
+    election: Election,
+    platform: Any,
+    category: str,
+    related_to: Case | None = None,
+    clock_since: dt.datetime | None = None,
 ) -> Case:
     return Case.objects.create(
         reference=_next_reference(election),
@@ -457,6 +476,7 @@ def _open_case(
         category=category,
         state=CaseState.NEW,
         related_to=related_to,
+        clock_since=clock_since or timezone.now(),
     )
 
 

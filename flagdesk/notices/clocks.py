@@ -13,12 +13,14 @@ Reads cost a fixed number of queries whatever the number of items: one per stage
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case as Conditional
+from django.db.models import CharField, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -26,7 +28,7 @@ from flagdesk.assessments.models import Decision, DecisionStatus
 from flagdesk.audit import service as audit
 from flagdesk.audit.models import AuditEvent
 from flagdesk.elections.models import Election
-from flagdesk.intake.models import Case, CaseState, Signal
+from flagdesk.intake.models import Case, CaseState
 from flagdesk.notices.models import DeliveryState, Notice
 from flagdesk.platforms.models import Platform
 from flagdesk.rules.clocks import (
@@ -128,15 +130,19 @@ def _clock(stage: Stage, since: dt.datetime, case: Case, now: dt.datetime, **ite
 def earliest_due(stage: Stage, now: dt.datetime, percent: int = 100) -> dt.datetime:
     """Clocks of ``stage`` that started after this are below ``percent`` of the smallest
     threshold any platform or day may have: not due (soon), whatever their platform."""
-    levels = service_levels()
-    field = {
-        Stage.DECISION: "sla_decision_minutes",
-        Stage.APPROVAL: "sla_approval_minutes",
-        Stage.ACKNOWLEDGMENT: "sla_ack_minutes",
-    }[stage]
-    own = Platform.objects.aggregate(least=Min(field))["least"]
+    return _earliest_due(stage, now, percent, service_levels(), Platform.objects.all())
+
+
+def _earliest_due(
+    stage: Stage,
+    now: dt.datetime,
+    percent: int,
+    levels: ServiceLevels,
+    platforms: Iterable[Platform],
+) -> dt.datetime:
+    own = [m for p in platforms if (m := platform_overrides(p)[stage])]
     least = min(
-        m for m in (levels.normal.minutes(stage), levels.election_day.minutes(stage), own) if m
+        m for m in (levels.normal.minutes(stage), levels.election_day.minutes(stage), *own) if m
     )
     return now - dt.timedelta(minutes=least * min(max(percent, 0), 100) / 100)
 
@@ -148,8 +154,8 @@ def decision_clocks(
     started_before: dt.datetime | None = None,
     oldest: int | None = None,
 ) -> list[Clock]:
-    """Open cases: from the first signal (the case's creation when it has none left)."""
-    rows = _with_clock_since(
+    """Open cases: from the first signal (``Case.clock_since``, kept by intake)."""
+    rows = (
         (cases if cases is not None else Case.objects.all())
         .filter(state__in=OPEN_STATES)
         .select_related("platform", "election")
@@ -158,23 +164,7 @@ def decision_clocks(
         rows = rows.filter(clock_since__lte=started_before)
     if oldest is not None:
         rows = rows.order_by("clock_since", "pk")[:oldest]
-    # clock_since is the annotation above.
     return [_clock(Stage.DECISION, case.clock_since, case, now) for case in rows]
-
-
-def _with_clock_since(cases: Any) -> Any:
-    """``cases`` annotated with ``clock_since``: the first signal's receipt, or the case's
-    creation when it has no signal left. A correlated subquery per case (an index lookup
-    on the signals' case), not a join grouped by every selected column: a third of the time
-    over the dashboard's thousands of open cases (docs/benchmarks.md)."""
-    first_signal = (
-        Signal.objects.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(first=Min("received_at"))
-        .values("first")
-    )
-    return cases.annotate(clock_since=Coalesce(Subquery(first_signal), F("created_at")))
 
 
 def approval_clocks(
@@ -207,9 +197,21 @@ def acknowledgment_clocks(
     """Notices without an acknowledgment: an e-mail notice from the mail server's acceptance,
     a portal notice from being made final until someone records its submission in the
     platform's portal (the submission is its acknowledgment)."""
-    rows = (
-        (notices if notices is not None else Notice.objects.all())
-        .filter(acknowledged_at__isnull=True)
+    rows = _unacknowledged(notices if notices is not None else Notice.objects.all()).select_related(
+        "delivery", "case__platform", "case__election", "platform", "decision"
+    )
+    if started_before is not None:
+        rows = rows.filter(clock_since__lte=started_before)
+    if oldest is not None:
+        rows = rows.order_by("clock_since", "pk")[:oldest]
+    # clock_since is the annotation above.
+    return [_clock(Stage.ACKNOWLEDGMENT, n.clock_since, n.case, now, notice=n) for n in rows]
+
+
+def _unacknowledged(notices: Any) -> Any:
+    """``notices`` whose acknowledgment clock runs, annotated with its start ``clock_since``."""
+    return (
+        notices.filter(acknowledged_at__isnull=True)
         .filter(
             Q(delivery__state=DeliveryState.ACCEPTED, delivery__accepted_at__isnull=False)
             | Q(
@@ -219,14 +221,7 @@ def acknowledgment_clocks(
             )
         )
         .annotate(clock_since=Coalesce("delivery__accepted_at", "frozen_at"))
-        .select_related("delivery", "case__platform", "case__election", "platform", "decision")
     )
-    if started_before is not None:
-        rows = rows.filter(clock_since__lte=started_before)
-    if oldest is not None:
-        rows = rows.order_by("clock_since", "pk")[:oldest]
-    # clock_since is the annotation above.
-    return [_clock(Stage.ACKNOWLEDGMENT, n.clock_since, n.case, now, notice=n) for n in rows]
 
 
 def portal_notices_to_submit(now: dt.datetime, limit: int) -> list[Clock]:
@@ -269,54 +264,144 @@ def _most_urgent_first(clocks: list[Clock]) -> list[Clock]:
 ATTENTION_CANDIDATES = 150
 
 
-def needing_attention(now: dt.datetime | None = None, limit: int = 50) -> list[Clock]:
-    """Overdue, then due soon: what the dashboard raises to the top."""
-    now = now or timezone.now()
-    percent = settings.SLA_DUE_SOON_PERCENT
+def needing_attention(
+    now: dt.datetime | None = None, limit: int = 50, book: ClockBook | None = None
+) -> list[Clock]:
+    """Overdue, then due soon: what the dashboard raises to the top.
+
+    Per stage the oldest ``ATTENTION_CANDIDATES`` items are read as plain values (id, start,
+    platform, election) and their clocks computed with the platforms and elections read
+    once; only the ``limit`` shown become model instances. A fixed number of queries: two,
+    one per stage, and one per stage that has an item to show (docs/benchmarks.md)."""
+    book = book or ClockBook(now or timezone.now())
     oldest = max(limit, ATTENTION_CANDIDATES)
-    decisions = _late_decision_readings(now, earliest_due(Stage.DECISION, now, percent), oldest)
-    others = approval_clocks(
-        now, started_before=earliest_due(Stage.APPROVAL, now, percent), oldest=oldest
-    ) + acknowledgment_clocks(
-        now, started_before=earliest_due(Stage.ACKNOWLEDGMENT, now, percent), oldest=oldest
-    )
-    items: dict[int, tuple[int, Reading] | Clock] = {id(r): (pk, r) for pk, r in decisions}
-    items |= {id(c.reading): c for c in others if c.reading.state != ClockState.OK}
-    readings = [r for _, r in decisions] + [c.reading for c in others]
-    chosen = [items[id(r)] for r in most_urgent_first(readings) if id(r) in items][:limit]
-    # Only the few shown are made into cases (with their platform and election): most of
-    # what reading a clock costs (docs/benchmarks.md).
-    wanted = [item[0] for item in chosen if isinstance(item, tuple)]
-    cases = Case.objects.select_related("platform", "election").in_bulk(wanted)
-    return [
-        item if isinstance(item, Clock) else Clock(cases[item[0]], item[1])
-        for item in chosen
-        if isinstance(item, Clock) or item[0] in cases
-    ]
+    late: list[tuple[Stage, int, Reading]] = []
+    for stage in (Stage.DECISION, Stage.APPROVAL, Stage.ACKNOWLEDGMENT):
+        started_before = book.due(stage, settings.SLA_DUE_SOON_PERCENT)
+        for pk, since, platform_id, election_id in _oldest(stage, started_before)[:oldest]:
+            reading = book.read(stage, since, platform_id, election_id)
+            if reading.state != ClockState.OK:
+                late.append((stage, pk, reading))
+    by_reading = {id(reading): (stage, pk) for stage, pk, reading in late}
+    chosen = [(*by_reading[id(r)], r) for r in most_urgent_first([r for _s, _p, r in late])[:limit]]
+    return _as_clocks(chosen)
 
 
-def _late_decision_readings(
-    now: dt.datetime, started_before: dt.datetime, oldest: int
-) -> list[tuple[int, Reading]]:
-    """The decision clocks of the oldest open cases that are not OK, as (case id, reading):
-    plain values, the platforms and elections read once."""
-    rows = list(
-        _with_clock_since(Case.objects.filter(state__in=OPEN_STATES))
-        .filter(clock_since__lte=started_before)
-        .order_by("clock_since", "pk")
-        .values_list("pk", "clock_since", "platform_id", "election_id")[:oldest]
-    )
-    platforms = Platform.objects.in_bulk({row[2] for row in rows})
-    elections = Election.objects.in_bulk({row[3] for row in rows})
-    late = []
-    for pk, since, platform_id, election_id in rows:
-        threshold = threshold_for(
-            Stage.DECISION, platforms[platform_id], elections[election_id], now
+def _oldest(stage: Stage, started_before: dt.datetime) -> Any:
+    """The running clocks of ``stage`` that started before ``started_before``, oldest first, as
+    (id, start, platform id, election id). The decision stage is a scan of the open cases'
+    clock index."""
+    if stage == Stage.DECISION:
+        rows: Any = Case.objects.filter(state__in=OPEN_STATES, clock_since__lte=started_before)
+        fields = ("pk", "clock_since", "platform_id", "election_id")
+    elif stage == Stage.APPROVAL:
+        rows = Decision.objects.filter(
+            status=DecisionStatus.PROPOSED, decided_at__lte=started_before
+        ).annotate(clock_since=F("decided_at"))
+        fields = ("pk", "clock_since", "case__platform_id", "case__election_id")
+    else:
+        rows = _unacknowledged(Notice.objects.all()).filter(clock_since__lte=started_before)
+        fields = ("pk", "clock_since", "case__platform_id", "case__election_id")
+    return rows.order_by("clock_since", "pk").values_list(*fields)
+
+
+def _as_clocks(chosen: list[tuple[Stage, int, Reading]]) -> list[Clock]:
+    """The chosen readings as clocks on their cases, decisions and notices, in their order:
+    one query per stage that has any."""
+
+    def wanted(stage: Stage) -> list[int]:
+        return [pk for s, pk, _r in chosen if s == stage]
+
+    cases = Case.objects.select_related("platform", "election").in_bulk(wanted(Stage.DECISION))
+    decisions = (
+        Decision.objects.select_related("case__platform", "case__election", "decided_by").in_bulk(
+            wanted(Stage.APPROVAL)
         )
-        reading = read_clock(Stage.DECISION, since, now, threshold, settings.SLA_DUE_SOON_PERCENT)
-        if reading.state != ClockState.OK:
-            late.append((pk, reading))
-    return late
+        if wanted(Stage.APPROVAL)
+        else {}
+    )
+    notices = (
+        Notice.objects.select_related(
+            "delivery", "case__platform", "case__election", "platform", "decision"
+        ).in_bulk(wanted(Stage.ACKNOWLEDGMENT))
+        if wanted(Stage.ACKNOWLEDGMENT)
+        else {}
+    )
+    clocks = []
+    for stage, pk, reading in chosen:
+        # An item that changed between the two reads (decided, acknowledged) is left out.
+        if stage == Stage.DECISION and pk in cases:
+            clocks.append(Clock(cases[pk], reading))
+        elif stage == Stage.APPROVAL and pk in decisions:
+            clocks.append(Clock(decisions[pk].case, reading, decision=decisions[pk]))
+        elif stage == Stage.ACKNOWLEDGMENT and pk in notices:
+            clocks.append(Clock(notices[pk].case, reading, notice=notices[pk]))
+    return clocks
+
+
+class ClockBook:
+    """The service levels at ``now`` with every platform and election read once, and each
+    (stage, platform, election) threshold computed once: a clock read in a loop costs no
+    query and little CPU. One per page: the dashboard reads all its clocks through one."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.levels = service_levels()
+        self.platforms = Platform.objects.in_bulk()
+        self.elections = Election.objects.in_bulk()
+        self._thresholds: dict[tuple[Stage, int, int], int] = {}
+
+    def due(self, stage: Stage, percent: int = 100) -> dt.datetime:
+        return _earliest_due(stage, self.now, percent, self.levels, self.platforms.values())
+
+    def read(self, stage: Stage, since: dt.datetime, platform_id: int, election_id: int) -> Reading:
+        key = (stage, platform_id, election_id)
+        if key not in self._thresholds:
+            self._thresholds[key] = threshold_minutes(
+                self.levels,
+                stage,
+                platform_overrides(self.platforms[platform_id]),
+                election_day=election_period(self.elections[election_id], self.now),
+            )
+        threshold = self._thresholds[key]
+        return read_clock(stage, since, self.now, threshold, self.levels.due_soon_percent)
+
+    def decision_clock(self, case: Case) -> Clock:
+        """The decision clock of an open case already read (no query)."""
+        return Clock(
+            case, self.read(Stage.DECISION, case.clock_since, case.platform_id, case.election_id)
+        )
+
+    def approval_clock(self, decision: Decision) -> Clock:
+        """The approval clock of a proposed decision already read with its case (no query)."""
+        case = decision.case
+        reading = self.read(Stage.APPROVAL, decision.decided_at, case.platform_id, case.election_id)
+        return Clock(case, reading, decision=decision)
+
+
+def overdue_acknowledgments(book: ClockBook, responsible_id: int | None, limit: int) -> list[Clock]:
+    """Notices whose acknowledgment clock ran out, those whose decision ``responsible_id``
+    proposed first, then the longest waiting. Like ``needing_attention``, it reads the
+    first ``ATTENTION_CANDIDATES`` as plain values and makes only the ``limit`` shown into
+    notices."""
+    mine = Conditional(
+        When(decision__decided_by_id=responsible_id, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    rows = (
+        _unacknowledged(Notice.objects.all())
+        .filter(clock_since__lte=book.due(Stage.ACKNOWLEDGMENT))
+        .annotate(mine=mine)
+        .order_by("mine", "clock_since", "pk")
+        .values_list("pk", "clock_since", "case__platform_id", "case__election_id")
+    )
+    overdue = []
+    for pk, since, platform_id, election_id in rows[: max(limit, ATTENTION_CANDIDATES)]:
+        reading = book.read(Stage.ACKNOWLEDGMENT, since, platform_id, election_id)
+        if reading.overdue:
+            overdue.append((Stage.ACKNOWLEDGMENT, pk, reading))
+    return _as_clocks(overdue[:limit])
 
 
 def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:

@@ -193,6 +193,8 @@ def overdue_cases(count: int) -> None:
                 category="misinformation",
                 state=CaseState.NEW,
                 created_at=timezone.now() - dt.timedelta(days=30, minutes=number),
+                # Bulk inserts set what intake.service keeps: the decision clock's start.
+                clock_since=timezone.now() - dt.timedelta(days=30, minutes=number),
             )
             for number in range(count)
         )
