@@ -269,7 +269,10 @@ def _create_signal(
     if case is not None and case.related_to is not None and outcome == IntakeOutcome.RELATED_CASE:
         snapshot["related_to"] = case.related_to.reference
     if case is not None:
-        index_search_text(case.pk, f"signal:{signal.pk}", signal_search_body(signal))
+        # A new signal is a new source: one INSERT, no UPDATE that can only find nothing.
+        SearchText.objects.create(
+            case_id=case.pk, source=f"signal:{signal.pk}", body=signal_search_body(signal)
+        )
     # Returned, not logged: the caller writes it together with the case's event, if any.
     return signal, audit.Entry("signal_recorded", signal, after=snapshot)
 
