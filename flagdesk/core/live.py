@@ -88,7 +88,10 @@ def page_version(request: HttpRequest, scope: Scope | None, kwargs: dict[str, An
         parts.append(f"scope={scope(request, **kwargs)}")
     user_id = request.session.get(SESSION_KEY)
     if user_id is not None:
-        parts += [f"{n}={_USER_SOURCES[n](int(user_id))}" for n in sorted(_USER_SOURCES)]
+        values = {n: _USER_SOURCES[n](int(user_id)) for n in sorted(_USER_SOURCES)}
+        # Kept for the page: what it shows of them (the bell's count) needs no second read.
+        request.live_user_sources = values  # type: ignore[attr-defined]
+        parts += [f"{n}={value}" for n, value in values.items()]
     return "|".join(parts)
 
 
@@ -161,6 +164,9 @@ class LiveMiddleware:
                 response = no_content(304)
                 response["ETag"] = etag
                 return response
+            # The page renders: its ETag is this one, read before the view as live_page
+            # requires; reading the version again there would cost the same queries twice.
+            request.live_etag_read = etag  # type: ignore[attr-defined]
         response = self.get_response(request)
         # A poll that did not get its page (a redirect to the second factor or the login, a
         # 403 after a role change, an error) gets no content: the page says "reload".
@@ -188,7 +194,9 @@ def _live(view: Callable[..., HttpResponse], scope: Scope | None) -> Callable[..
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         etag = None
         if request.method == "GET" and settings.LIVE_POLL_MS > 0:
-            etag = etag_for(request, page_version(request, scope, kwargs))
+            etag = getattr(request, "live_etag_read", None) or etag_for(
+                request, page_version(request, scope, kwargs)
+            )
         # Read by base.html, which then loads live.js and marks <main> as live.
         request.live_etag = etag  # type: ignore[attr-defined]
         request.live_poll_ms = settings.LIVE_POLL_MS  # type: ignore[attr-defined]

@@ -16,6 +16,11 @@ def bell(request: HttpRequest) -> dict[str, Any]:
     if not can(user, Action.VIEW_CASES):
         return {}
 
+    # A live page read the bell's state for its version just before the view: that count.
+    state = getattr(request, "live_user_sources", {}).get("notifications")
+    if isinstance(state, selectors.BellState):
+        return {"unread_notifications": state.unread}
+
     @cache
     def unread_notifications() -> int:
         return selectors.unread_count(user)

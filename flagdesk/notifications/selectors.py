@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q
@@ -18,13 +19,25 @@ def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def bell_version(user_id: int) -> str:
+@dataclass(frozen=True)
+class BellState:
+    """The bell's part of a live page's version; its unread count is the bell's number, so
+    a page whose version was read shows it without counting again."""
+
+    newest: int
+    unread: int
+
+    def __str__(self) -> str:
+        return f"{self.newest}:{self.unread}"
+
+
+def bell_version(user_id: int) -> BellState:
     """What the bell shows changes with a new notification or one read or cleared (here or in
     another tab): the newest one's id and the unread count, in one indexed read."""
     found = Notification.objects.filter(recipient_id=user_id).aggregate(
         newest=Max("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
     )
-    return f"{found['newest'] or 0}:{found['unread']}"
+    return BellState(found["newest"] or 0, found["unread"])
 
 
 def unread(user: Any, limit: int = UNREAD_SHOWN) -> list[Notification]:

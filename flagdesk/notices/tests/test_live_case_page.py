@@ -12,7 +12,8 @@ from django.test import Client
 
 from flagdesk.accounts.models import User
 from flagdesk.assessments.tests.test_service_workflow import new_case
-from flagdesk.conftest import verified_client
+from flagdesk.audit.models import AuditEvent
+from flagdesk.conftest import in_english, verified_client
 from flagdesk.elections.models import Election
 from flagdesk.notices import dispatch, service
 from flagdesk.notices.models import Notice
@@ -92,3 +93,28 @@ def test_a_poll_of_a_missing_case_gets_no_page(carol: User) -> None:
     client = verified_client(carol)
     response = poll(client, "/cases/TF-0000-99999", '"forged"')
     assert response.status_code == 409 and response.content == b""
+
+
+@pytest.mark.django_db
+def test_a_poll_that_renders_reads_the_version_once(
+    draft: Notice, carol: User, alice: User
+) -> None:
+    """The middleware's version read is the page's ETag: the view does not read it again
+    (on a surge, when most polls render, that was every version query twice), and the
+    timeline shows the objects that version read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = in_english(verified_client(carol))
+    path = f"/cases/{draft.case.reference}"
+    etag = client.get(path)["ETag"]
+    service.send(draft, alice)
+    with CaptureQueriesContext(connection) as captured:
+        response = poll(client, path, etag)
+    assert response.status_code == 200
+    # The case page's version is the one query with a UNION ALL (its objects' ids).
+    assert sum("UNION ALL" in q["sql"] for q in captured.captured_queries) == 1
+    # The ETag it carries is the one the next poll matches; the timeline has the send.
+    assert poll(client, path, response["ETag"]).status_code == 304
+    assert AuditEvent.objects.filter(action="notice_queued", object_id=str(draft.pk)).exists()
+    assert "Notice made final and queued" in response.content.decode()
