@@ -22,22 +22,9 @@ NOW = timezone.now().replace(microsecond=0)
 POST = "https://x.com/kiezer/status/1727365011111111111"
 
 
-def joining(election: Election, received_at: dt.datetime | None, url: str = POST) -> Case:
-    result = intake.record_signal(
-        intake.SignalInput(
-            election=election,
-            source_type="factchecker",
-            category="misinformation",
-            platform_name="x",
-            content_urls=[url],
-            explanation="Same post.",
-            received_via="email",
-            source_organisation_name="Nieuwscheckers",
-            received_at=received_at,
-        )
-    )
-    assert result.case is not None
-    return result.case
+def joining(election: Election, received_at: dt.datetime | None) -> Case:
+    """A second signal about the same post: it joins the case."""
+    return media_case(election, POST, received_at=received_at, explanation="Same post.")
 
 
 def stored(case: Case) -> dt.datetime:
