@@ -271,8 +271,9 @@ def needing_attention(
 
     Per stage the oldest ``ATTENTION_CANDIDATES`` items are read as plain values (id, start,
     platform, election) and their clocks computed with the platforms and elections read
-    once; only the ``limit`` shown become model instances. A fixed number of queries: two,
-    one per stage, and one per stage that has an item to show (docs/benchmarks.md)."""
+    once; only the ``limit`` shown become model instances. A fixed number of queries: the
+    book's two, one per stage, and one per stage that has an item to show
+    (docs/benchmarks.md)."""
     book = book or ClockBook(now or timezone.now())
     oldest = max(limit, ATTENTION_CANDIDATES)
     late: list[tuple[Stage, int, Reading]] = []
@@ -312,24 +313,18 @@ def _as_clocks(chosen: list[tuple[Stage, int, Reading]]) -> list[Clock]:
     def wanted(stage: Stage) -> list[int]:
         return [pk for s, pk, _r in chosen if s == stage]
 
+    # in_bulk of no ids is no query.
     cases = Case.objects.select_related("platform", "election").in_bulk(wanted(Stage.DECISION))
-    decisions = (
-        Decision.objects.select_related("case__platform", "case__election", "decided_by").in_bulk(
-            wanted(Stage.APPROVAL)
-        )
-        if wanted(Stage.APPROVAL)
-        else {}
-    )
-    notices = (
-        Notice.objects.select_related(
-            "delivery", "case__platform", "case__election", "platform", "decision"
-        ).in_bulk(wanted(Stage.ACKNOWLEDGMENT))
-        if wanted(Stage.ACKNOWLEDGMENT)
-        else {}
-    )
+    decisions = Decision.objects.select_related(
+        "case__platform", "case__election", "decided_by"
+    ).in_bulk(wanted(Stage.APPROVAL))
+    notices = Notice.objects.select_related(
+        "delivery", "case__platform", "case__election", "platform", "decision"
+    ).in_bulk(wanted(Stage.ACKNOWLEDGMENT))
     clocks = []
     for stage, pk, reading in chosen:
-        # An item that changed between the two reads (decided, acknowledged) is left out.
+        # An item deleted between the two reads is left out; one that moved on meanwhile
+        # (decided, acknowledged) shows its clock as read, and is gone at the next render.
         if stage == Stage.DECISION and pk in cases:
             clocks.append(Clock(cases[pk], reading))
         elif stage == Stage.APPROVAL and pk in decisions:
