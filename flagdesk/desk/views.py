@@ -42,10 +42,12 @@ class Tally:
     percent: int = 0
 
 
-def _chosen_election(request: HttpRequest) -> Election | None:
-    code = request.GET.get("election", "").strip()
-    chosen = elections.get_election(code) if code else None
-    return chosen or elections.current_election()
+def _chosen_election(request: HttpRequest, every: list[Election]) -> Election | None:
+    """The election asked for by its code, else the current one, from ``every`` election
+    (the picker's list: one read for the picker, this choice and the clocks)."""
+    code = request.GET.get("election", "").strip().lower()
+    chosen = next((e for e in every if e.code.lower() == code), None) if code else None
+    return chosen or elections.pick_current(every, timezone.localdate())
 
 
 def _counts(rows: dict[str, int], choices: Iterable[tuple[str, Any]]) -> list[Tally]:
@@ -226,13 +228,14 @@ def _follow_ups(user: Any, book: clocks.ClockBook, problems: list[Any]) -> dict[
 @live_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
-    election = _chosen_election(request)
-    choices = [(e, elections.picker_label(e)) for e in elections.all_elections()]
+    every = elections.all_elections()
+    election = _chosen_election(request, every)
+    choices = [(e, elections.picker_label(e)) for e in every]
     context: dict[str, Any] = {"election": election, "election_choices": choices}
     if not request.GET.get("election"):
         context["election_default_note"] = elections.default_explained(election)
     # One book for every clock on the page: the platforms and elections are read once.
-    book = clocks.ClockBook(timezone.now())
+    book = clocks.ClockBook(timezone.now(), elections={e.pk: e for e in every})
     problems = list(notices.problems()[:PROBLEMS_LIMIT])
     context |= _attention(request.user, book, problems) | _background()
     if election is not None:

@@ -339,11 +339,12 @@ class ClockBook:
     (stage, platform, election) threshold computed once: a clock read in a loop costs no
     query and little CPU. One per page: the dashboard reads all its clocks through one."""
 
-    def __init__(self, now: dt.datetime) -> None:
+    def __init__(self, now: dt.datetime, elections: dict[int, Election] | None = None) -> None:
+        """:param elections: every election by id, when the caller has read them already."""
         self.now = now
         self.levels = service_levels()
         self.platforms = Platform.objects.in_bulk()
-        self.elections = Election.objects.in_bulk()
+        self.elections = elections if elections is not None else Election.objects.in_bulk()
         self._thresholds: dict[tuple[Stage, int, int], int] = {}
 
     def due(self, stage: Stage, percent: int = 100) -> dt.datetime:
