@@ -405,13 +405,17 @@ def _case_for(
     opens. A case whose URLs a decision froze takes no new URLs (``urlset.route_signal``)."""
     routing = _route(pairs, held)
     cases = {row.case_id: row.case for row in held}
+    assert data.received_at is not None  # _record set it
+    # A signal can't have been received after we record it: a receipt time in the future
+    # (the API takes any up to 2200) must not hold a case's clock back for years.
+    started = min(data.received_at, timezone.now())
     if routing.route == Route.JOIN:
-        assert routing.case_id is not None and data.received_at is not None
+        assert routing.case_id is not None
         joined = cases[routing.case_id]
-        _clock_from(joined, data.received_at)
+        _clock_from(joined, started)
         return joined, IntakeOutcome.JOINED_CASE
     related_to = cases[routing.case_id] if routing.case_id is not None else None
-    case = _open_case(data.election, platform, data.category, related_to, data.received_at)
+    case = _open_case(data.election, platform, data.category, related_to, started)
     events.append(_case_opened(case))
     if related_to is None:
         return case, IntakeOutcome.NEW_CASE

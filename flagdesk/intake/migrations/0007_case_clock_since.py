@@ -3,8 +3,9 @@
 over the open cases: the dashboard's "oldest open cases" becomes an index scan.
 
 Existing cases get their first signal's receipt, or their creation when they have no signal
-(what ``notices.clocks`` computed per case before). One UPDATE with a correlated subquery,
-the same SQL on SQLite and PostgreSQL.
+(what ``notices.clocks`` computed per case before), a receipt stated later than the signal
+was recorded counting from its recording (as intake does from now on). One UPDATE with a
+correlated subquery, the same SQL on SQLite and PostgreSQL.
 """
 
 import django.utils.timezone
@@ -12,7 +13,10 @@ from django.db import migrations, models
 
 FILL = """
 UPDATE intake_case SET clock_since = COALESCE(
-    (SELECT MIN(s.received_at) FROM intake_signal s WHERE s.case_id = intake_case.id),
+    (
+        SELECT MIN(CASE WHEN s.received_at < s.created_at THEN s.received_at ELSE s.created_at END)
+        FROM intake_signal s WHERE s.case_id = intake_case.id
+    ),
     intake_case.created_at
 )
 """

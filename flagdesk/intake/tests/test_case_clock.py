@@ -106,10 +106,33 @@ def test_the_migration_fills_the_start_from_the_first_signal_or_the_creation(
     without = Case.objects.create(
         reference="FD-2023-9999", election=tk2023, platform=with_signals.platform, category="other"
     )
+    future = media_case(
+        tk2023, "https://x.com/other/status/2", received_at=NOW + dt.timedelta(days=400)
+    )
     Case.objects.update(clock_since=NOW + dt.timedelta(days=1))  # as AddField's default left it
     migration = importlib.import_module("flagdesk.intake.migrations.0007_case_clock_since")
     with connection.cursor() as cursor:
         cursor.execute(migration.FILL)
     assert stored(with_signals) == first
+    # A receipt stated after the recording counts from the recording.
+    recorded = Signal.objects.get(case=future).created_at
+    assert stored(future) == recorded
     without.refresh_from_db()
     assert stored(without) == without.created_at
+
+
+def test_a_receipt_in_the_future_does_not_hold_the_clock_back(tk2023: Election) -> None:
+    """A partner may state any receipt time up to the year 2200 (the API's plausibility
+    check). A signal can't have been received after we recorded it: the clock starts at the
+    recording then, so a hostile or wrong timestamp can't keep a case out of "Needs
+    attention" for years."""
+    from flagdesk.notices import clocks
+
+    before = timezone.now()
+    case = media_case(tk2023, POST, received_at=dt.datetime(2199, 1, 1, tzinfo=dt.UTC))
+    after = timezone.now()
+    assert before <= stored(case) <= after
+    # The signal keeps what the partner said; only the clock doesn't believe it.
+    assert first_receipt(case).year == 2199
+    late = clocks.needing_attention(after + dt.timedelta(hours=5))
+    assert [c.case for c in late] == [case] and late[0].reading.overdue
