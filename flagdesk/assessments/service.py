@@ -50,17 +50,31 @@ def answers_of(assessment: Assessment | None) -> AssessmentAnswers:
     return AssessmentAnswers(**{name: getattr(assessment, name) for name in ANSWER_FIELDS})
 
 
-def evaluate_case(case: Case, answers: AssessmentAnswers | None = None) -> Eligibility:
-    """The rules applied to a case: its first signal's source, its URLs, this election."""
+def evaluate_case(
+    case: Case,
+    answers: AssessmentAnswers | None = None,
+    *,
+    signals: list[Any] | None = None,
+    urls: list[str] | None = None,
+) -> Eligibility:
+    """The rules applied to a case: its first signal's source, its URLs, this election.
+
+    :param signals: the case's signals, oldest first, as the caller (the case page) read
+        them in this request: the first is not read again.
+    :param urls: the case's normalised URLs in their order, read likewise.
+    """
     if answers is None:
         answers = answers_of(getattr(case, "assessment", None))
-    first = case.first_signal
+    first = case.first_signal if signals is None else next(iter(signals), None)
+    if urls is None:
+        urls = list(case.urls.values_list("normalised_url", flat=True))
     facts = intake.signal_facts(
         source_type=first.source_type if first else "unknown",
         category=case.category,
         platform_name=case.platform.slug,
-        urls=list(case.urls.values_list("normalised_url", flat=True)),
+        urls=urls,
         organisation=first.source_organisation_name if first else None,
+        platform=case.platform,
     )
     history = History(notified_urls=selectors.notified_urls(case.election, exclude_case=case))
     return evaluate(facts, answers, history)

@@ -253,8 +253,9 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         case.signals.order_by("received_at", "pk").prefetch_related("attachments", "urls")
     )
     assessment: Assessment | None = getattr(case, "assessment", None)
+    urls = list(case.urls.all())
     # With no checklist yet this shows what the intake facts alone say.
-    saved = service.evaluate_case(case)
+    saved = service.evaluate_case(case, signals=signals, urls=[row.normalised_url for row in urls])
     owner = _owner_context(case, user)
     can_assess = (
         can(user, Action.ASSESS) and case.state in OPEN_STATES and not owner["take_over_first"]
@@ -269,7 +270,6 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     may_review = is_approver and not own_decision and _may_review(proposed, user)
     may_reassign = proposed is not None and can(user, Action.ADMINISTER)
     events = _timeline_events(request, case, signals, decisions)
-    urls = list(case.urls.all())
     digest = urlset.url_set_sha256(row.normalised_url for row in urls)
     return {
         "case": case,
@@ -293,6 +293,7 @@ def _context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
         "proposed": proposed,
         "review_form": forms.get("review_form") or (ReviewForm() if may_review else None),
         "own_decision_note": is_approver and own_decision,
+        "decisions": decisions,  # for the clocks panel, which reads them from here
         "final": next((d for d in decisions if d.status == DecisionStatus.APPROVED), None),
         "earlier": [d for d in decisions if d.status == DecisionStatus.REJECTED],
         "withdrawn": [d for d in decisions if d.status == DecisionStatus.WITHDRAWN],

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 
@@ -29,17 +29,23 @@ def queue_names() -> list[str]:
 def queue_states() -> list[QueueState]:
     """Every configured queue (idle ones too), in the configured order. A task is due from
     its enqueueing, or from its ``run_after`` when it was delayed (a retry)."""
-    due = DBTaskResult.objects.ready()
-    undelayed = due.filter(run_after=get_date_max())
-    delayed = due.exclude(run_after=get_date_max())
+    undelayed = Q(run_after=get_date_max())
+    # One query for both kinds (the dashboard and /health read it on every load).
+    rows = (
+        DBTaskResult.objects.ready()
+        .order_by()
+        .values("queue_name")
+        .annotate(
+            n=Count("id"),
+            since_enqueued=Min("enqueued_at", filter=undelayed),
+            since_run_after=Min("run_after", filter=~undelayed),
+        )
+    )
     counts: dict[str, int] = {}
     oldest: dict[str, dt.datetime] = {}
-    for tasks, since_field in ((undelayed, "enqueued_at"), (delayed, "run_after")):
-        rows = tasks.values("queue_name").annotate(n=Count("id"), since=Min(since_field))
-        for row in rows.order_by():
-            name = row["queue_name"]
-            counts[name] = counts.get(name, 0) + row["n"]
-            if name not in oldest or row["since"] < oldest[name]:
-                oldest[name] = row["since"]
+    for row in rows:
+        name = row["queue_name"]
+        counts[name] = row["n"]
+        oldest[name] = min(t for t in (row["since_enqueued"], row["since_run_after"]) if t)
     names = queue_names() + sorted(set(counts) - set(queue_names()))
     return [QueueState(name, counts.get(name, 0), oldest.get(name)) for name in names]

@@ -218,7 +218,7 @@ def _follow_ups(user: Any, book: clocks.ClockBook, problems: list[Any]) -> dict[
     waits for a person to link or confirm it."""
     return {
         "notices_overdue": clocks.overdue_acknowledgments(book, user.pk, WAITING_LIMIT),
-        "portal_to_submit": clocks.portal_notices_to_submit(book.now, WAITING_LIMIT),
+        "portal_to_submit": clocks.portal_notices_to_submit(book, WAITING_LIMIT),
         "deliveries_failed": problems[:WAITING_LIMIT],
         "mail_to_confirm": mailarchive.messages_waiting_for_a_person(WAITING_LIMIT),
     }

@@ -17,6 +17,7 @@ from flagdesk.accounts import selectors as accounts_reads
 from flagdesk.accounts.constants import SourceType
 from flagdesk.accounts.models import PartnerOrganisation
 from flagdesk.accounts.permissions import Action
+from flagdesk.core.widgets import PlainSelect
 from flagdesk.elections import selectors as election_reads
 from flagdesk.elections import service as elections
 from flagdesk.elections.models import Election
@@ -364,18 +365,23 @@ class CaseFilterForm(AccessibleForm):
         queryset=election_reads.elections(),
         empty_label=_("All elections"),
         to_field_name="code",
+        widget=PlainSelect,
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states")), *CaseState.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("All states")), *CaseState.choices],
+        widget=PlainSelect,
     )
-    platform = forms.ChoiceField(label=_("Platform"), required=False)
+    platform = forms.ChoiceField(label=_("Platform"), required=False, widget=PlainSelect)
     category = forms.ChoiceField(
         label=_("Category"),
         required=False,
         choices=[("", _("All categories")), *Category.choices],
+        widget=PlainSelect,
     )
     # "me", "none" or a user's id (issue 15): ``?owner=me`` is the "mine" view.
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False, widget=PlainSelect)
     # No length limit: a pasted URL is searched, not refused (intake/search.py cuts the text).
     q = forms.CharField(
         label=_("Search"),

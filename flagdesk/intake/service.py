@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,12 +122,15 @@ def signal_facts(
     platform_name: str,
     urls: Sequence[str],
     organisation: str | None = None,
+    platform: Platform | None = None,
 ) -> SignalFacts:
+    """:param platform: the platform ``platform_name`` is the key of, when the caller has
+    read it already (a case's own platform): not looked up again."""
     return SignalFacts(
         source_type=source_type,
         category=category,
         platform_name=platform_name,
-        platform=platforms.facts_for(platform_name),
+        platform=platforms.facts(platform) if platform else platforms.facts_for(platform_name),
         content_urls=tuple(urls),
         source_organisation=organisation,
         platform_hosts=platform_reads.host_registry(),
@@ -678,10 +681,10 @@ def signals_for_election(election: Election) -> QuerySet[Signal]:
 def refusals_counted(election: Election) -> tuple[int, int]:
     """``(refused, referred)``: refusals at the gate that kept no signal (the anonymous
     counters), and how many of them were citizens referred to the platform."""
-    rows = RefusalCount.objects.filter(election=election)
-    refused = rows.aggregate(n=Sum("count"))["n"] or 0
-    referred = rows.filter(referred=True).aggregate(n=Sum("count"))["n"] or 0
-    return refused, referred
+    sums = RefusalCount.objects.filter(election=election).aggregate(
+        refused=Sum("count"), referred=Sum("count", filter=Q(referred=True))
+    )
+    return sums["refused"] or 0, sums["referred"] or 0
 
 
 def signals_recorded_by(user: Any) -> QuerySet[Signal]:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
@@ -743,10 +743,11 @@ class StuckNotice:
         return str(_("It has been due for a while and no worker took it."))
 
 
+WAITING = (DeliveryState.QUEUED, DeliveryState.RETRYING)
+
+
 def _waiting_email_deliveries() -> QuerySet[Delivery]:
-    return Delivery.objects.filter(
-        state__in=(DeliveryState.QUEUED, DeliveryState.RETRYING), notice__channel_kind="email"
-    )
+    return Delivery.objects.filter(state__in=WAITING, notice__channel_kind="email")
 
 
 def _deliveries_with_a_task() -> set[int]:
@@ -784,6 +785,22 @@ def stuck_notices(now: dt.datetime | None = None, case: Any = None) -> list[Stuc
             "next_attempt_at", "pk"
         )
     )
+    return _stuck_of(waiting, now)
+
+
+def stuck_among(notices: Iterable[Notice], now: dt.datetime | None = None) -> list[StuckNotice]:
+    """:func:`stuck_notices` among ``notices`` read with their delivery (the case page's):
+    no query unless one of them waits to be sent."""
+    waiting = []
+    for notice in notices:
+        # A notice without a delivery (a draft) has none: Django raises an AttributeError.
+        delivery = getattr(notice, "delivery", None)
+        if delivery is not None and notice.channel_kind == "email" and delivery.state in WAITING:
+            waiting.append(delivery)
+    return _stuck_of(waiting, now or timezone.now())
+
+
+def _stuck_of(waiting: list[Delivery], now: dt.datetime) -> list[StuckNotice]:
     if not waiting:
         return []
     with_task = _deliveries_with_a_task()

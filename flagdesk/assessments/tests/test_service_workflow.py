@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -353,3 +354,47 @@ def test_hacked_channel_from_co_government(tk2023: Election, alice: User) -> Non
         case, {**data, "own_contact_attempts": 2, "own_means_exhausted": True}, alice
     )
     assert assessment.eligible is True
+
+
+@pytest.mark.parametrize("situation", ["media", "co-government", "earlier signal joins"])
+def test_the_case_page_evaluation_from_its_own_reads_is_the_same(
+    situation: str, tk2023: Election, alice: User, django_assert_max_num_queries: Any
+) -> None:
+    """The case page gives evaluate_case the signals and URLs it read (and the case's
+    platform): the rules must see exactly what reading them again would give, including
+    which signal came first."""
+    if situation == "media":
+        case = new_case(tk2023)
+    else:
+        source = "co_government" if situation == "co-government" else "media"
+        case = new_case(tk2023, source=source, category="hacked_channel")
+    if situation == "earlier signal joins":
+        # A municipality's signal about the same hacked account, received before the
+        # media's: the first signal (whose source the rules weigh) is this one.
+        intake.record_signal(
+            intake.SignalInput(
+                election=tk2023,
+                source_type="co_government",
+                category="hacked_channel",
+                platform_name="x",
+                content_urls=[SEED_POST, "https://x.com/other/status/77"],
+                explanation="Zelfde bericht.",
+                received_via="email",
+                source_organisation_name="Gemeente",
+                received_at=timezone.now() - dt.timedelta(days=1),
+            )
+        )
+    # A filled-in checklist, so that the source of the first signal decides the outcome.
+    answers = {"election_process_risk": True, "own_contact_attempts": 2}
+    service.save_assessment(case, answers | {"own_means_exhausted": True}, alice)
+    case = Case.objects.select_related("platform", "election", "assessment").get(pk=case.pk)
+    signals = list(case.signals.order_by("received_at", "pk"))
+    urls = list(case.urls.values_list("normalised_url", flat=True))
+    expected = service.evaluate_case(case)
+    with django_assert_max_num_queries(2):  # the notified URLs, the platforms' hosts
+        given = service.evaluate_case(case, signals=signals, urls=urls)
+    assert given == expected
+    if situation == "earlier signal joins":
+        assert signals[0].source_type == "co_government" and len(urls) == 2
+        # The order matters to the rules here: the media's signal first would read otherwise.
+        assert service.evaluate_case(case, signals=signals[::-1], urls=urls) != expected

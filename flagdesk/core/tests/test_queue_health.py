@@ -44,6 +44,37 @@ def test_a_retry_waits_from_its_due_time_and_a_future_one_not_at_all(db: None) -
     assert notices["waiting"] == 1 and 30 <= notices["oldest_seconds"] < 3600
 
 
+def test_a_queue_with_retries_and_new_tasks_counts_both_and_the_longest_wait(db: None) -> None:
+    """Both kinds in one queue (read in one query since session 12): every due task is
+    counted, and the oldest is the earlier of a retry's due time and a new task's
+    enqueueing, whichever kind it is."""
+    from flagdesk.core import queues
+
+    now = timezone.now()
+    deliver_notice.enqueue(1)
+    deliver_notice.using(run_after=now + dt.timedelta(hours=1)).enqueue(2)
+    for retry_due, enqueued_minutes_ago in ((now - dt.timedelta(minutes=5), 60), (None, 2)):
+        if retry_due is None:
+            DBTaskResult.objects.filter(args_kwargs__args=[1]).update(
+                enqueued_at=now - dt.timedelta(minutes=enqueued_minutes_ago)
+            )
+        else:
+            DBTaskResult.objects.filter(args_kwargs__args=[2]).update(
+                run_after=retry_due,
+                enqueued_at=now - dt.timedelta(minutes=enqueued_minutes_ago),
+            )
+    [state] = [q for q in queues.queue_states() if q.name == "notices"]
+    assert state.waiting == 2
+    # The retry is due since 5 minutes (its enqueueing an hour ago does not count); the
+    # new task waits since 2 minutes: the longest wait is the retry's.
+    assert state.oldest is not None and abs((now - state.oldest).total_seconds() - 300) < 5
+    DBTaskResult.objects.filter(args_kwargs__args=[1]).update(
+        enqueued_at=now - dt.timedelta(minutes=9)
+    )
+    [state] = [q for q in queues.queue_states() if q.name == "notices"]
+    assert abs((now - state.oldest).total_seconds() - 540) < 5
+
+
 def test_health_and_dashboard_show_cases_waiting_for_matching(
     tk2023: Election, alice: User
 ) -> None:

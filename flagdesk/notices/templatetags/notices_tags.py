@@ -150,10 +150,11 @@ def _forms_for(view: NoticeView) -> dict[str, forms.Form]:
 def correspondence(context: template.Context, case: Case) -> dict[str, Any]:
     user = context.get("user")
     may_send = can(user, Action.SEND_NOTICE)
-    stuck = {s.notice.pk: s for s in service.stuck_notices(case=case)}
+    notices = service.notices_for_case(case)
+    stuck = {s.notice.pk: s for s in service.stuck_among(notices)}
     return {
         "case": case,
-        "notices": [notice_view(n, may_send, stuck) for n in service.notices_for_case(case)],
+        "notices": [notice_view(n, may_send, stuck) for n in notices],
         "mail": hooks.mail_lookups().messages_for_case(case),
         "may_send": may_send,
         # Without a mail server notices only reach the local outbox: say so where people send.

@@ -5,6 +5,7 @@ the threshold of the platform and of election day."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -213,3 +214,41 @@ def test_a_backlog_of_reminders_is_written_a_bounded_round_at_a_time(tk2023: Ele
     assert [len(r) for r in rounds] == [2, 2, 1, 0]
     assert [c.case for c in rounds[0]] == cases[:2]  # the oldest clocks first
     assert sorted(int(e.object_id) for e in reminders()) == sorted(c.pk for c in cases)
+
+
+def _page_read(case: Case) -> tuple[Case, list[Any], list[Any]]:
+    """The case, its signals and its decisions as the case page reads them."""
+    case = Case.objects.select_related("platform", "election").get(pk=case.pk)
+    return case, list(case.signals.all()), list(case.decisions.select_related("decided_by"))
+
+
+@pytest.mark.parametrize("stage", ["open", "proposed", "sent back", "acknowledgment"])
+def test_the_case_page_clocks_from_its_own_reads_match_the_database(
+    stage: str, draft: Notice, alice: User, bob: User, django_assert_num_queries: Any
+) -> None:
+    """The case page gives the clocks panel the case, signals and decisions it read: the
+    panel must show what reading them again would show, at every stage of a case."""
+    case = draft.case
+    if stage == "acknowledgment":
+        accept(draft, alice, NOW - dt.timedelta(hours=2))
+    else:
+        case = open_case(draft.case.election, 30, NOW - dt.timedelta(minutes=50))
+        if stage != "open":
+            assessments.save_assessment(case, ELIGIBLE, alice)
+            proposed = assessments.propose_decision(case, "deploy", "Clear risk.", alice)
+        if stage == "sent back":
+            assessments.review_decision(proposed, False, bob, comment="Name the provisions.")
+            assessments.propose_decision(case, "deploy", "Clear risk, see the list.", alice)
+    fresh, signals, decisions = _page_read(case)
+    expected = clocks.case_clocks(fresh, NOW)
+    with django_assert_num_queries(1):  # the notices; the rest comes from the page's reads
+        given = clocks.case_clocks(fresh, NOW, decisions=decisions)
+    assert [(c.reading, c.decision, c.notice) for c in given] == [
+        (c.reading, c.decision, c.notice) for c in expected
+    ]
+    assert expected  # every stage here has a clock running
+    assert clocks.signal_times_of(signals) == clocks.signal_times(fresh)
+
+
+def test_the_case_page_shows_no_clock_on_a_case_without_signals_or_decisions() -> None:
+    assert clocks.signal_times_of([]) == clocks.SignalTimes(None, None)

@@ -30,10 +30,13 @@ def test_it_has_a_clock_from_being_made_final_until_submitted(
     assert clock.reading.since == portal_notice.frozen_at
     assert clock.reading.state == ClockState.OVERDUE
     assert clocks.needing_attention(later)[0].notice == portal_notice
+    [waiting] = clocks.portal_notices_to_submit(clocks.ClockBook(later), 25)
+    assert (waiting.notice, waiting.reading) == (portal_notice, clock.reading)
     service.record_portal_submission(
         portal_notice, alice, submitted_at=timezone.now() - dt.timedelta(minutes=1)
     )
     assert clocks.case_clocks(portal_notice.case, later) == []
+    assert clocks.portal_notices_to_submit(clocks.ClockBook(later), 25) == []
 
 
 def test_it_waits_for_the_sender_on_the_dashboard(

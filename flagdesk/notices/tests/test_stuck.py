@@ -98,6 +98,30 @@ def test_a_sent_notice_is_not_stuck(stuck: Notice) -> None:
     assert stuck_ids() == set()
 
 
+@pytest.mark.parametrize(
+    "situation", ["draft", "queued with its task", "no task", "portal", "retrying", "sent"]
+)
+def test_the_case_page_finds_the_same_stuck_notices_among_those_it_read(
+    situation: str, draft: Notice, alice: User
+) -> None:
+    """The correspondence section looks for stuck notices among the notices it read
+    (stuck_among) instead of asking the database again: the same answer in every state."""
+    if situation == "portal":
+        Notice.objects.filter(pk=draft.pk).update(channel_kind="portal")
+    if situation != "draft":
+        service.send(Notice.objects.get(pk=draft.pk), alice)
+    if situation in ("no task", "retrying", "sent"):
+        fail_its_task(draft)
+    if situation == "retrying":
+        Delivery.objects.filter(notice=draft).update(state=DeliveryState.RETRYING)
+    if situation == "sent":
+        Delivery.objects.filter(notice=draft).update(state=DeliveryState.ACCEPTED)
+    expected = [(s.notice.pk, s.reason) for s in service.stuck_notices(case=draft.case)]
+    read = service.notices_for_case(draft.case)
+    assert [(s.notice.pk, s.reason) for s in service.stuck_among(read)] == expected
+    assert bool(expected) is (situation in ("no task", "retrying"))
+
+
 # ------------------------------------------------------------- where it shows
 
 
