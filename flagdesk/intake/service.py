@@ -158,8 +158,7 @@ def record_signal(data: SignalInput, actor: Any = None) -> IntakeResult:
     for _attempt in range(3):
         # Read before the transaction: on SQLite that holds the write lock, which every
         # other intake waits for, so it should hold only what must be atomic.
-        platform = platforms.resolve(data.platform_name)
-        hosts = platform_reads.host_registry()
+        platform, hosts = platforms.resolve_with_hosts(data.platform_name)
         try:
             with transaction.atomic():
                 return _record(data, pairs, platform, hosts, actor)
@@ -213,7 +212,8 @@ def _record(
     signal, recorded = _create_signal(data, platform, pairs, case, outcome, reasons, actor)
     audit.log_many([*events, recorded], actor=actor)
     if case is not None:
-        signal_recorded.send(sender=Signal, recorded=signal, case=case)
+        opened = outcome == IntakeOutcome.NEW_CASE
+        signal_recorded.send(sender=Signal, recorded=signal, case=case, opened=opened)
     return IntakeResult(outcome, reasons, signal=signal, case=case)
 
 

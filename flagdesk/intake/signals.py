@@ -6,5 +6,5 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 # Sent inside the recording transaction with ``recorded`` (the Signal row) and ``case``
-# (a new or joined case).
+# (a new or joined case), and ``opened``: True when this signal opened the case.
 signal_recorded = Signal()

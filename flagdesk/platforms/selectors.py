@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flagdesk.platforms.models import Platform
 
 
@@ -25,8 +27,13 @@ def host_registry() -> dict[str, str]:
     content it serves: what ``rules.eligibility`` checks a signal's URLs against. A host two
     platforms list goes to the first registered (by id), so the answer never depends on
     the database's row order."""
+    return registry_of(Platform.objects.order_by("pk").values_list("slug", "hosts"))
+
+
+def registry_of(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """:func:`host_registry` of ``(slug, hosts)`` rows in the platforms' id order."""
     registry: dict[str, str] = {}
-    for slug, value in Platform.objects.order_by("pk").values_list("slug", "hosts"):
+    for slug, value in rows:
         for host in value.split(","):
             if host.strip():
                 registry.setdefault(host.strip().lower().removeprefix("www."), slug)
