@@ -31,7 +31,9 @@ Per database and per tree (the base commit, checked out once with ``git worktree
    same API request with FLAGDESK_AUDIT_ANCHOR_EVERY_COMMIT off (what the anchor costs per
    write), and the narrative matching of one case (registry and similar cases, as the
    worker's batch does it);
-3. counts the queries of one request per scenario (outside the timed rounds).
+3. counts the queries of one request per scenario, and the Python function calls per
+   request (cProfile's count over five requests), both outside the timed rounds: on a
+   shared host whose speed moves between runs, these two do not.
 
 The base tree is imported instead of this one (its directory first on ``sys.path``), with
 this tree's virtualenv and this script's measuring code, so both sides are measured alike.
@@ -88,7 +90,8 @@ def phase_measure(args: argparse.Namespace) -> None:
         return
     chosen = args.only or list(scenarios)
     result = {
-        name: _measure(scenarios[name], args.reps, args.rounds) | {"queries": _queries(run)}
+        name: _measure(scenarios[name], args.reps, args.rounds)
+        | {"queries": _queries(run), "calls": _calls(run)}
         for name, run in scenarios.items()
         if name in chosen
     }
@@ -251,6 +254,21 @@ def _measure(run: Callable[[int], None], reps: int, rounds: int) -> dict[str, An
     return {"cpu_ms": min(per_round), "cpu_ms_median": statistics.median(per_round)}
 
 
+def _calls(run: Callable[[int], None], requests: int = 5) -> int:
+    """Python function calls per request (cProfile's count): unlike CPU time on a shared
+    machine, the same code on the same data gives the same count, so a change shows even
+    when the host's speed moves between runs (it does not see C code or the database)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for i in range(requests):
+        run(10**6 + i)
+    profile.disable()
+    return round(pstats.Stats(profile).total_calls / requests)  # type: ignore[attr-defined]
+
+
 def _queries(run: Callable[[int], None]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -400,14 +418,18 @@ def best_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def report(results: dict[str, dict[str, dict[str, Any]]], base: str) -> str:
     lines = [
-        f"| DB | scenario | queries base / now | CPU ms base ({base}) | CPU ms now | now / base |",
-        "| --- | --- | --- | ---: | ---: | ---: |",
+        f"| DB | scenario | queries base / now | Python calls base / now | calls now / base "
+        f"| CPU ms base ({base}) | CPU ms now | now / base |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for db, by_tree in results.items():
         for name in by_tree["now"]:
             before, after = by_tree["base"][name], by_tree["now"][name]
+            calls = [tree.get("calls") for tree in (before, after)]  # older results: none
+            ratio = f"{calls[1] / calls[0]:.2f}" if all(calls) else "–"
             lines.append(
                 f"| {db} | {name} | {before['queries']} / {after['queries']} "
+                f"| {calls[0] or '–'} / {calls[1] or '–'} | {ratio} "
                 f"| {before['cpu_ms']:.2f} | {after['cpu_ms']:.2f} "
                 f"| {after['cpu_ms'] / before['cpu_ms']:.2f} |"
             )
