@@ -126,14 +126,53 @@ class ReadAtOnce(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        assert isinstance(self.field, ElectionChoiceField)
+        for obj in self.field.read_once():
             yield self.choice(obj)
 
 
 class ElectionChoiceField(forms.ModelChoiceField):
-    """Each election with its kind and date: three may share a day and a similar name."""
+    """Each election with its kind and date: three may share a day and a similar name.
+
+    The elections are read once per form: the check of the chosen one and the picker's
+    choices use the same rows (Django reads them twice: a ``get`` to clean, the list to
+    render — two queries on every case list)."""
 
     iterator = ReadAtOnce
+    _read: tuple[Any, list[Any]] | None = None
+
+    def read_once(self) -> list[Any]:
+        # Kept with the queryset they came from: each form's copy of the field has a queryset
+        # of its own (and a form may set another), which then reads anew.
+        queryset = self.queryset
+        assert queryset is not None  # every election field is made with one
+        if self._read is None or self._read[0] is not queryset:
+            self._read = (queryset, list(queryset.all()))
+        return self._read[1]
+
+    def to_python(self, value: Any) -> Any:
+        """Django's ``ModelChoiceField.to_python``, looking among the rows read once."""
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        assert self.queryset is not None
+        model = self.queryset.model
+        key = self.to_field_name or "pk"
+        if isinstance(value, model):
+            value = getattr(value, key)
+        model_field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        try:
+            wanted = model_field.to_python(value)  # "05" is pk 5, as the database would say
+        except (ValidationError, ValueError, TypeError):
+            wanted = None
+        found = next((row for row in self.read_once() if getattr(row, key) == wanted), None)
+        if wanted is None or found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
 
     def label_from_instance(self, obj: Any) -> str:
         return elections.picker_label(obj)

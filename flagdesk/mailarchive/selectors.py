@@ -62,6 +62,9 @@ def cases_with_replies(case_ids: list[int]) -> set[int]:
     return set(
         MailMessage.objects.filter(case_id__in=case_ids, kind=Kind.REPLY)
         .filter(Q(link_strength=LinkStrength.STRONG) | Q(confirmation=Confirmation.CONFIRMED))
+        # Without the model's ordering: its columns would join the DISTINCT (one row per
+        # message instead of per case) and make the database sort them.
+        .order_by()
         .values_list("case_id", flat=True)
         .distinct()
     )
