@@ -26,11 +26,12 @@ def resolve(name: str) -> Platform | None:
     key = canonical_key(name)
     if not key:
         return None
-    platform = Platform.objects.filter(slug=key).first()
-    if platform is None:
-        alias = PlatformAlias.objects.select_related("platform").filter(alias=key).first()
-        platform = alias.platform if alias else None
-    return platform
+    return Platform.objects.filter(slug=key).first() or _by_alias(key)
+
+
+def _by_alias(key: str) -> Platform | None:
+    alias = PlatformAlias.objects.select_related("platform").filter(alias=key).first()
+    return alias.platform if alias else None
 
 
 def resolve_with_hosts(name: str) -> tuple[Platform | None, dict[str, str]]:
@@ -39,11 +40,9 @@ def resolve_with_hosts(name: str) -> tuple[Platform | None, dict[str, str]]:
     every = list(Platform.objects.order_by("pk"))
     hosts = selectors.registry_of((p.slug, p.hosts) for p in every)
     key = canonical_key(name)
-    platform = next((p for p in every if p.slug == key), None) if key else None
-    if platform is None and key:
-        alias = PlatformAlias.objects.select_related("platform").filter(alias=key).first()
-        platform = alias.platform if alias else None
-    return platform, hosts
+    if not key:
+        return None, hosts
+    return next((p for p in every if p.slug == key), None) or _by_alias(key), hosts
 
 
 def facts(platform: Platform) -> PlatformFacts:

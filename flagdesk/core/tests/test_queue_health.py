@@ -53,16 +53,12 @@ def test_a_queue_with_retries_and_new_tasks_counts_both_and_the_longest_wait(db:
     now = timezone.now()
     deliver_notice.enqueue(1)
     deliver_notice.using(run_after=now + dt.timedelta(hours=1)).enqueue(2)
-    for retry_due, enqueued_minutes_ago in ((now - dt.timedelta(minutes=5), 60), (None, 2)):
-        if retry_due is None:
-            DBTaskResult.objects.filter(args_kwargs__args=[1]).update(
-                enqueued_at=now - dt.timedelta(minutes=enqueued_minutes_ago)
-            )
-        else:
-            DBTaskResult.objects.filter(args_kwargs__args=[2]).update(
-                run_after=retry_due,
-                enqueued_at=now - dt.timedelta(minutes=enqueued_minutes_ago),
-            )
+    DBTaskResult.objects.filter(args_kwargs__args=[1]).update(
+        enqueued_at=now - dt.timedelta(minutes=2)
+    )
+    DBTaskResult.objects.filter(args_kwargs__args=[2]).update(
+        run_after=now - dt.timedelta(minutes=5), enqueued_at=now - dt.timedelta(minutes=60)
+    )
     [state] = [q for q in queues.queue_states() if q.name == "notices"]
     assert state.waiting == 2
     # The retry is due since 5 minutes (its enqueueing an hour ago does not count); the
